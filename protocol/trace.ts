@@ -1,0 +1,58 @@
+/**
+ * The recorded-trace format (JSONL, one object per line) that the simulator writes
+ * and that `npm run sim -- --replay <file>` re-checks. Any client of any server that
+ * speaks PROTOCOL.md can record one: only `open`, `send`, `recv` and `close` lines
+ * are needed. Other kinds (faults, server decisions) are kept for people and ignored
+ * by the checker.
+ *
+ * `conn` names one client-side socket; `device` names the logical client that
+ * reconnects (and resumes) across sockets; `t` is the recorder's clock in ms.
+ */
+
+/** A client socket opened (after a successful upgrade), optionally resuming. */
+export interface TraceOpen {
+  t: number;
+  kind: "open";
+  conn: string;
+  device: string;
+  user: string;
+  resume?: { epoch: string; last_seq: number };
+}
+
+/** A frame the client sent. */
+export interface TraceSend {
+  t: number;
+  kind: "send";
+  conn: string;
+  frame: unknown;
+}
+
+/** A frame the client received (parsed JSON; `raw` holds text that did not parse). */
+export interface TraceReceive {
+  t: number;
+  kind: "recv";
+  conn: string;
+  frame?: unknown;
+  raw?: string;
+}
+
+/** The client socket closed (`code` as the client saw it; 1006 when abrupt). */
+export interface TraceClose {
+  t: number;
+  kind: "close";
+  conn: string;
+  code: number;
+}
+
+/** Any line the checker reads. */
+export type TraceCheckedLine = TraceOpen | TraceSend | TraceReceive | TraceClose;
+
+/** A line the checker ignores: a fault, a server decision, a phase marker… */
+export interface TraceOtherLine {
+  t: number;
+  kind: string;
+  [field: string]: unknown;
+}
+
+/** Any trace line. */
+export type TraceLine = TraceCheckedLine | TraceOtherLine;

@@ -1,0 +1,22 @@
+/**
+ * Every decision the manager takes at a limit or a fault, as data. The server turns
+ * them into metrics and logs; the simulator writes them into its trace.
+ */
+export type ManagerDecision =
+  | { kind: "connection_opened"; connectionId: string; userId: string; resumeFromSeq: number | null }
+  | { kind: "connection_refused"; userId: string; reason: "connections_per_user" | "connections_total" | "shutting_down" }
+  | { kind: "connection_closed"; connectionId: string; userId: string; code: number; reason: string; byServer: boolean }
+  | { kind: "replayed"; connectionId: string; userId: string; fromSeq: number; toSeq: number; count: number }
+  | { kind: "resync_required"; connectionId: string; userId: string; requestedEpoch: string; requestedSeq: number; oldestSeq: number; lastSeq: number }
+  | { kind: "replay_evicted"; userId: string; count: number; oldestSeq: number | null }
+  | { kind: "replay_trimmed"; userId: string; count: number; throughSeq: number }
+  | { kind: "slow_consumer"; connectionId: string; userId: string; bufferedBytes: number; limitBytes: number }
+  | { kind: "send_failed"; connectionId: string; userId: string; seq: number | null; error: string }
+  | { kind: "heartbeat_timeout"; connectionId: string; userId: string; missedPongs: number }
+  | { kind: "protocol_error"; connectionId: string; userId: string; code: string; message: string }
+  | { kind: "rate_limited"; connectionId: string; userId: string; messages: number; windowMs: number }
+  | { kind: "frame_too_big"; connectionId: string; userId: string; bytes: number; limitBytes: number }
+  | { kind: "token_expired"; connectionId: string; userId: string };
+
+/** The kinds of {@link ManagerDecision}. */
+export type ManagerDecisionKind = ManagerDecision["kind"];

@@ -1,0 +1,446 @@
+/**
+ * The connection manager: the production heart of the server. It owns every open
+ * connection, each user's `(epoch, seq)` stream and replay buffer, resume, heartbeats,
+ * the slow-consumer bound and client frame handling.
+ *
+ * It sees the world only through ports (STYLE rules 1 and 3): a Clock, a Scheduler,
+ * an IdSource and one SocketPort per connection. `ws` and the real clock satisfy them
+ * in production; the simulator satisfies them with virtual time and a simulated
+ * network. There is no branch in here that knows which.
+ */
+import type { AgentEvent, AgentEventDraft, CancelFrame, StartAgentFrame } from "../../protocol/frames.ts";
+import { CLOSE_CODES, type ProtocolErrorCode } from "../../protocol/limits.ts";
+import { parseClientFrame } from "../../protocol/parseClientFrame.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { IdSource } from "../ports/idSource.ts";
+import type { Scheduler, TimerHandle } from "../ports/scheduler.ts";
+import { SocketSendError, type SocketPort } from "../ports/socketPort.ts";
+import type { ManagerDecision } from "./ManagerDecision.ts";
+import { resolveManagerLimits, type ManagerLimits } from "./managerLimits.ts";
+import { ReplayBuffer } from "./ReplayBuffer.ts";
+import { utf8ByteLength } from "./utf8ByteLength.ts";
+
+/** A `start_agent` or `cancel` frame from an authenticated connection, for the agent runtime. */
+export interface ManagerCommand {
+  userId: string;
+  connectionId: string;
+  frame: StartAgentFrame | CancelFrame;
+}
+
+/** What the runtime answers to a command: nothing, or a protocol error for the sender. */
+export type CommandAnswer = { error: { code: ProtocolErrorCode; message: string } } | undefined;
+
+/** Observers of the manager; all optional, all read-only. */
+export interface ManagerObserver {
+  /** Every decision at a limit or fault. */
+  decision?(decision: ManagerDecision): void;
+  /** One event frame written to one socket; `lagMs` is now minus the event's ts (0 when live, more on replay). */
+  delivered?(userId: string, seq: number, lagMs: number): void;
+}
+
+/** Options of {@link createConnectionManager}. */
+export interface ConnectionManagerOptions {
+  clock: Clock;
+  scheduler: Scheduler;
+  ids: IdSource;
+  limits?: Partial<ManagerLimits>;
+  /** Receives `start_agent` and `cancel`; usually the agent runtime's `handleCommand`. */
+  onCommand?: (command: ManagerCommand) => CommandAnswer;
+  observer?: ManagerObserver;
+}
+
+/** The authenticated identity of a new connection (the HTTP upgrade verified it). */
+export interface ConnectionIdentity {
+  userId: string;
+  /** When the token expires, ms since the Unix epoch; the connection is closed with 4401 then. */
+  expiresAtMs?: number;
+}
+
+/** A resume request from the upgrade URL (`last_seq`, `epoch`). */
+export interface ResumeRequest {
+  lastSeq: number;
+  epoch: string;
+}
+
+/** What the socket adapter calls when its socket does something. */
+export interface ConnectionHandlers {
+  readonly connectionId: string;
+  /** A text frame (or a binary one, flagged) arrived. `bytes` is its size when the adapter knows it. */
+  socketOnMessage(text: string, options?: { binary?: boolean; bytes?: number }): void;
+  /** A pong arrived. */
+  socketOnPong(): void;
+  /** The socket closed, for whatever reason. Idempotent. */
+  socketOnClose(code: number): void;
+}
+
+/** Counters and gauges for /health and /metrics. Derived on demand where possible. */
+export interface ManagerStats {
+  users: number;
+  connections: number;
+  connectionsByUser: Map<string, number>;
+  replayEvents: number;
+  replayBytes: number;
+  replayEventsByUser: Map<string, number>;
+  eventsPublished: number;
+  framesSent: number;
+  sendFailures: number;
+  decisions: Record<string, number>;
+}
+
+/** Why {@link ConnectionManager.admit} refuses a new connection. */
+export type AdmitRefusal = "connections_per_user" | "connections_total" | "shutting_down";
+
+/** The connection manager's public face. */
+export interface ConnectionManager {
+  /** Checks the connection limits before an upgrade, so the adapter can refuse it over HTTP. */
+  admit(userId: string): AdmitRefusal | null;
+  /** Takes an authenticated socket; sends `connected`, then the replay (or `resync_required`), then live events. */
+  accept(socket: SocketPort, identity: ConnectionIdentity, resume?: ResumeRequest): ConnectionHandlers | null;
+  /** Stamps a draft with seq/epoch/user/ts, buffers it and delivers it to every open connection of the user. */
+  publish(userId: string, draft: AgentEventDraft): AgentEvent;
+  /** Newest `(epoch, seq)` of a user's stream (seq 0 when none). */
+  streamHead(userId: string): { epoch: string; lastSeq: number };
+  /** Closes every connection with 1001 and stops the heartbeat. Further accepts are refused. */
+  shutdown(reason?: string): void;
+  stats(): ManagerStats;
+}
+
+interface UserStream {
+  readonly userId: string;
+  readonly epoch: string;
+  lastSeq: number;
+  readonly buffer: ReplayBuffer;
+  readonly connections: Set<Connection>;
+}
+
+interface Connection {
+  readonly id: string;
+  readonly stream: UserStream;
+  readonly socket: SocketPort;
+  /** Highest seq the client said it holds (or that it had when it started): the ack floor. */
+  ackedSeq: number;
+  missedPongs: number;
+  windowStartMs: number;
+  windowMessages: number;
+  open: boolean;
+  expiryTimer: TimerHandle | null;
+}
+
+/** Creates a connection manager bound to the given ports. */
+export function createConnectionManager(options: ConnectionManagerOptions): ConnectionManager {
+  const { clock, scheduler, ids } = options;
+  const limits = resolveManagerLimits(options.limits);
+  const observer = options.observer ?? {};
+  const streams = new Map<string, UserStream>();
+  const decisions: Record<string, number> = {};
+  let connectionCount = 0;
+  let eventsPublished = 0;
+  let framesSent = 0;
+  let sendFailures = 0;
+  let heartbeatTimer: TimerHandle | null = null;
+  let shuttingDown = false;
+
+  function decide(decision: ManagerDecision): void {
+    decisions[decision.kind] = (decisions[decision.kind] ?? 0) + 1;
+    observer.decision?.(decision);
+  }
+
+  function streamOf(userId: string): UserStream {
+    let stream = streams.get(userId);
+    if (stream === undefined) {
+      // Each stream has its own epoch: a restart (a new manager) gives every user a new one.
+      stream = {
+        userId,
+        epoch: ids.next("e-"),
+        lastSeq: 0,
+        buffer: new ReplayBuffer({ eventsMax: limits.replayEventsMax, bytesMax: limits.replayBytesMax }),
+        connections: new Set(),
+      };
+      streams.set(userId, stream);
+    }
+    return stream;
+  }
+
+  function closeConnection(connection: Connection, code: number, reason: string): void {
+    if (!connection.open) return;
+    forget(connection, code, reason, true);
+    connection.socket.close(code, reason);
+  }
+
+  function forget(connection: Connection, code: number, reason: string, byServer: boolean): void {
+    if (!connection.open) return;
+    connection.open = false;
+    connection.expiryTimer?.cancel();
+    connection.stream.connections.delete(connection);
+    connectionCount -= 1;
+    if (connectionCount === 0) stopHeartbeat();
+    decide({ kind: "connection_closed", connectionId: connection.id, userId: connection.stream.userId, code, reason, byServer });
+  }
+
+  /** Writes one frame; false when the connection is (now) closed and the frame was not written. */
+  function write(connection: Connection, text: string, seq: number | null): boolean {
+    if (!connection.open) return false;
+    const bufferedBytes = connection.socket.bufferedBytes();
+    if (bufferedBytes + text.length > limits.bufferedBytesMax && bufferedBytes > 0) {
+      const userId = connection.stream.userId;
+      decide({ kind: "slow_consumer", connectionId: connection.id, userId, bufferedBytes, limitBytes: limits.bufferedBytesMax });
+      closeConnection(connection, CLOSE_CODES.slowConsumer, "slow consumer");
+      return false;
+    }
+    try {
+      connection.socket.send(text);
+    } catch (error) {
+      if (!(error instanceof SocketSendError)) throw error;
+      sendFailures += 1;
+      decide({ kind: "send_failed", connectionId: connection.id, userId: connection.stream.userId, seq, error: error.code });
+      // The event stays in the replay buffer; closing makes the client resume instead of living with a silent gap.
+      closeConnection(connection, CLOSE_CODES.internalError, "send failed");
+      return false;
+    }
+    framesSent += 1;
+    return true;
+  }
+
+  function writeControl(connection: Connection, frame: object): boolean {
+    return write(connection, JSON.stringify(frame), null);
+  }
+
+  function writeEvent(connection: Connection, seq: number, text: string, tsMs: number): boolean {
+    if (!write(connection, text, seq)) return false;
+    observer.delivered?.(connection.stream.userId, seq, clock.nowMs() - tsMs);
+    return true;
+  }
+
+  function startHeartbeat(): void {
+    if (heartbeatTimer === null) heartbeatTimer = scheduler.after(limits.heartbeatMs, heartbeatOnTick);
+  }
+
+  function stopHeartbeat(): void {
+    heartbeatTimer?.cancel();
+    heartbeatTimer = null;
+  }
+
+  function heartbeatOnTick(): void {
+    heartbeatTimer = null;
+    for (const stream of streams.values()) {
+      for (const connection of [...stream.connections]) {
+        if (connection.missedPongs >= limits.heartbeatMissesMax) {
+          decide({ kind: "heartbeat_timeout", connectionId: connection.id, userId: stream.userId, missedPongs: connection.missedPongs });
+          closeConnection(connection, CLOSE_CODES.heartbeatTimeout, "heartbeat timeout");
+          continue;
+        }
+        connection.missedPongs += 1;
+        connection.socket.ping();
+      }
+    }
+    if (connectionCount > 0) startHeartbeat();
+  }
+
+  function replayInto(connection: Connection, resume: ResumeRequest | undefined): void {
+    const stream = connection.stream;
+    if (resume === undefined) {
+      connection.ackedSeq = stream.lastSeq;
+      return;
+    }
+    const oldestSeq = stream.buffer.oldestSeq ?? stream.lastSeq + 1;
+    const lossless =
+      resume.epoch === stream.epoch && resume.lastSeq <= stream.lastSeq && resume.lastSeq >= oldestSeq - 1;
+    let fromSeq = resume.lastSeq;
+    if (!lossless) {
+      const userId = stream.userId;
+      decide({
+        kind: "resync_required",
+        connectionId: connection.id,
+        userId,
+        requestedEpoch: resume.epoch,
+        requestedSeq: resume.lastSeq,
+        oldestSeq,
+        lastSeq: stream.lastSeq,
+      });
+      if (!writeControl(connection, { type: "resync_required", epoch: stream.epoch, oldest_seq: oldestSeq, last_seq: stream.lastSeq })) return;
+      fromSeq = oldestSeq - 1;
+    }
+    connection.ackedSeq = fromSeq;
+    const entries = stream.buffer.after(fromSeq);
+    for (const entry of entries) {
+      if (!writeEvent(connection, entry.seq, entry.text, entry.tsMs)) return;
+    }
+    if (entries.length > 0) {
+      const last = entries[entries.length - 1] as { seq: number };
+      decide({ kind: "replayed", connectionId: connection.id, userId: stream.userId, fromSeq: fromSeq + 1, toSeq: last.seq, count: entries.length });
+    }
+  }
+
+  function trimAcknowledged(stream: UserStream): void {
+    let floor = Number.POSITIVE_INFINITY;
+    for (const connection of stream.connections) floor = Math.min(floor, connection.ackedSeq);
+    if (!Number.isFinite(floor)) return;
+    const count = stream.buffer.trimThrough(floor);
+    if (count > 0) decide({ kind: "replay_trimmed", userId: stream.userId, count, throughSeq: floor });
+  }
+
+  function sendProtocolError(connection: Connection, code: ProtocolErrorCode, message: string): void {
+    decide({ kind: "protocol_error", connectionId: connection.id, userId: connection.stream.userId, code, message });
+    writeControl(connection, { type: "protocol_error", code, message });
+  }
+
+  /** Fixed-window rate limit; true when the connection was closed for abuse. */
+  function overRateLimit(connection: Connection): boolean {
+    const nowMs = clock.nowMs();
+    if (nowMs - connection.windowStartMs >= limits.messageWindowMs) {
+      connection.windowStartMs = nowMs;
+      connection.windowMessages = 0;
+    }
+    connection.windowMessages += 1;
+    if (connection.windowMessages <= limits.messagesPerWindowMax) return false;
+    const userId = connection.stream.userId;
+    decide({ kind: "rate_limited", connectionId: connection.id, userId, messages: connection.windowMessages, windowMs: limits.messageWindowMs });
+    closeConnection(connection, CLOSE_CODES.policyViolation, "rate limit exceeded");
+    return true;
+  }
+
+  function connectionOnMessage(connection: Connection, text: string, binary: boolean, bytes: number): void {
+    if (!connection.open || overRateLimit(connection)) return;
+    const userId = connection.stream.userId;
+    if (bytes > limits.clientFrameBytesMax) {
+      decide({ kind: "frame_too_big", connectionId: connection.id, userId, bytes, limitBytes: limits.clientFrameBytesMax });
+      closeConnection(connection, CLOSE_CODES.messageTooBig, "frame too big");
+      return;
+    }
+    if (binary) {
+      sendProtocolError(connection, "bad_json", "binary frames are not accepted: send one JSON object per text frame");
+      return;
+    }
+    const parsed = parseClientFrame(text);
+    if (!parsed.ok) {
+      sendProtocolError(connection, parsed.code, parsed.message);
+      return;
+    }
+    const frame = parsed.frame;
+    if (frame.type === "ack") {
+      if (frame.seq > connection.stream.lastSeq) {
+        sendProtocolError(connection, "bad_field", `seq: ${frame.seq} is ahead of the newest seq ${connection.stream.lastSeq}`);
+        return;
+      }
+      connection.ackedSeq = Math.max(connection.ackedSeq, frame.seq);
+      trimAcknowledged(connection.stream);
+      return;
+    }
+    const answer = options.onCommand?.({ userId, connectionId: connection.id, frame });
+    if (answer !== undefined) sendProtocolError(connection, answer.error.code, answer.error.message);
+  }
+
+  function admit(userId: string): AdmitRefusal | null {
+    if (shuttingDown) return "shutting_down";
+    if (connectionCount >= limits.connectionsMax) return "connections_total";
+    if ((streams.get(userId)?.connections.size ?? 0) >= limits.connectionsPerUserMax) return "connections_per_user";
+    return null;
+  }
+
+  function accept(socket: SocketPort, identity: ConnectionIdentity, resume?: ResumeRequest): ConnectionHandlers | null {
+    const refusal = admit(identity.userId);
+    if (refusal !== null) {
+      decide({ kind: "connection_refused", userId: identity.userId, reason: refusal });
+      socket.close(1013, "try again later");
+      return null;
+    }
+    const stream = streamOf(identity.userId);
+    const connection: Connection = {
+      id: ids.next("c-"),
+      stream,
+      socket,
+      ackedSeq: 0,
+      missedPongs: 0,
+      windowStartMs: clock.nowMs(),
+      windowMessages: 0,
+      open: true,
+      expiryTimer: null,
+    };
+    stream.connections.add(connection);
+    connectionCount += 1;
+    startHeartbeat();
+    decide({ kind: "connection_opened", connectionId: connection.id, userId: stream.userId, resumeFromSeq: resume?.lastSeq ?? null });
+    if (identity.expiresAtMs !== undefined) {
+      connection.expiryTimer = scheduler.after(Math.max(0, identity.expiresAtMs - clock.nowMs()), () => {
+        decide({ kind: "token_expired", connectionId: connection.id, userId: stream.userId });
+        closeConnection(connection, CLOSE_CODES.tokenExpired, "token expired");
+      });
+    }
+    const connected = { type: "connected", user_id: stream.userId, connection_id: connection.id, epoch: stream.epoch, last_seq: stream.lastSeq };
+    if (writeControl(connection, connected)) replayInto(connection, resume);
+    return {
+      connectionId: connection.id,
+      socketOnMessage: (text, messageOptions) =>
+        connectionOnMessage(connection, text, messageOptions?.binary === true, messageOptions?.bytes ?? utf8ByteLength(text)),
+      socketOnPong: () => {
+        connection.missedPongs = 0;
+      },
+      socketOnClose: (code) => forget(connection, code, "closed by peer", false),
+    };
+  }
+
+  function publish(userId: string, draft: AgentEventDraft): AgentEvent {
+    const stream = streamOf(userId);
+    stream.lastSeq += 1;
+    const event = {
+      type: draft.type,
+      seq: stream.lastSeq,
+      epoch: stream.epoch,
+      run_id: draft.run_id,
+      user_id: userId,
+      ts: clock.nowMs(),
+      data: draft.data,
+    } as AgentEvent;
+    const text = JSON.stringify(event);
+    eventsPublished += 1;
+    const evicted = stream.buffer.append({ seq: event.seq, text, bytes: utf8ByteLength(text), tsMs: event.ts });
+    if (evicted > 0) decide({ kind: "replay_evicted", userId, count: evicted, oldestSeq: stream.buffer.oldestSeq ?? null });
+    for (const connection of [...stream.connections]) writeEvent(connection, event.seq, text, event.ts);
+    return event;
+  }
+
+  function shutdown(reason = "server shutdown"): void {
+    shuttingDown = true;
+    for (const stream of streams.values()) {
+      for (const connection of [...stream.connections]) closeConnection(connection, CLOSE_CODES.goingAway, reason);
+    }
+    stopHeartbeat();
+  }
+
+  function stats(): ManagerStats {
+    const connectionsByUser = new Map<string, number>();
+    const replayEventsByUser = new Map<string, number>();
+    let replayEvents = 0;
+    let replayBytes = 0;
+    for (const stream of streams.values()) {
+      if (stream.connections.size > 0) connectionsByUser.set(stream.userId, stream.connections.size);
+      replayEventsByUser.set(stream.userId, stream.buffer.size);
+      replayEvents += stream.buffer.size;
+      replayBytes += stream.buffer.bytes;
+    }
+    return {
+      users: streams.size,
+      connections: connectionCount,
+      connectionsByUser,
+      replayEvents,
+      replayBytes,
+      replayEventsByUser,
+      eventsPublished,
+      framesSent,
+      sendFailures,
+      decisions: { ...decisions },
+    };
+  }
+
+  return {
+    admit,
+    accept,
+    publish,
+    streamHead: (userId) => {
+      const stream = streamOf(userId);
+      return { epoch: stream.epoch, lastSeq: stream.lastSeq };
+    },
+    shutdown,
+    stats,
+  };
+}

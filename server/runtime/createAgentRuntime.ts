@@ -1,0 +1,288 @@
+/**
+ * The fake agent runtime (the "bridge"): it plays scripted agents and emits the seven
+ * agent events through a publish function (the connection manager's `publish`). Like
+ * the manager, it reads time and schedules only through injected ports, and draws ids
+ * from an injected IdSource, so the simulator runs it unchanged.
+ *
+ * Guarantees, by construction, for every run: `agent_started` first; an
+ * `agent_thinking` before the first tool; `agent_thinking` at least every
+ * `thinkingIntervalMs` while busy; each `tool_executing` paired with one
+ * `tool_completed`; a failure sends `error_event` then `agent_completed` status
+ * `error`; `agent_completed` last.
+ */
+import type { AgentEventDraft, CancelFrame, StartAgentFrame } from "../../protocol/frames.ts";
+import type { CommandAnswer, ManagerCommand } from "../manager/createConnectionManager.ts";
+import type { Clock } from "../ports/clock.ts";
+import type { IdSource } from "../ports/idSource.ts";
+import type { Scheduler, TimerHandle } from "../ports/scheduler.ts";
+import type { AgentScript, AgentStep } from "./agentScript.ts";
+import { DEFAULT_SCRIPT_NAME, DEFAULT_SCRIPTS } from "./defaultScripts.ts";
+
+/** Limits and pacing of the runtime. */
+export interface AgentRuntimeLimits {
+  /** Longest silence of a busy run before it sends a heartbeat `agent_thinking`, ms (protocol budget: 2000). */
+  thinkingIntervalMs: number;
+  /** A run still going after this long is ended with an error, ms. */
+  runDurationMsMax: number;
+  /** Concurrent runs per user; one more `start_agent` gets a protocol error. */
+  activeRunsPerUserMax: number;
+  /** `request_id`s remembered per user for idempotency; the oldest is forgotten past this. */
+  requestIdsRememberedPerUserMax: number;
+}
+
+/** Defaults: heartbeat after 1.5 s of silence (inside the 2 s budget), 5 min hard cap per run. */
+export const DEFAULT_RUNTIME_LIMITS: Readonly<AgentRuntimeLimits> = Object.freeze({
+  thinkingIntervalMs: 1_500,
+  runDurationMsMax: 300_000,
+  activeRunsPerUserMax: 32,
+  requestIdsRememberedPerUserMax: 1_000,
+});
+
+/** Options of {@link createAgentRuntime}. */
+export interface AgentRuntimeOptions {
+  clock: Clock;
+  scheduler: Scheduler;
+  ids: IdSource;
+  /** Where events go: the connection manager's `publish` (the simulator swaps managers on restart). */
+  publish: (userId: string, draft: AgentEventDraft) => void;
+  /** Scripts by name; defaults to the built-in ones. */
+  scripts?: ReadonlyMap<string, AgentScript>;
+  /** Script for `start_agent` without `scenario`. */
+  defaultScriptName?: string;
+  limits?: Partial<AgentRuntimeLimits>;
+  /** Observes each run's start and end (for metrics and the simulator's trace). */
+  onRunEnded?: (run: { userId: string; runId: string; status: "success" | "error" | "cancelled" }) => void;
+}
+
+/** Counts for /health. */
+export interface AgentRuntimeStats {
+  activeRuns: number;
+  runsStarted: number;
+  runsCompleted: number;
+}
+
+/** What `start_agent` led to: a new run, nothing (a repeated `request_id`), or a refusal to tell the sender. */
+export type StartOutcome = { runId: string } | { duplicate: true } | { error: string };
+
+/** The runtime's public face. */
+export interface AgentRuntime {
+  /** Handles `start_agent` and `cancel` from the manager; returns a protocol error for the sender, or nothing. */
+  handleCommand(command: ManagerCommand): CommandAnswer;
+  /** Starts a run directly (the same path `start_agent` takes); returns its run id, or the refusal. */
+  startRun(userId: string, frame: StartAgentFrame): StartOutcome;
+  stats(): AgentRuntimeStats;
+  /** Cancels every timer; active runs stop where they are (a process exit). */
+  stop(): void;
+}
+
+interface Run {
+  readonly userId: string;
+  readonly runId: string;
+  readonly agentId: string;
+  readonly script: AgentScript;
+  readonly startedAtMs: number;
+  stepIndex: number;
+  thinkingCount: number;
+  activeTool: { name: string; executionId: string } | null;
+  stepTimer: TimerHandle | null;
+  heartbeatTimer: TimerHandle | null;
+  deadlineTimer: TimerHandle | null;
+}
+
+/** Creates the runtime. */
+export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
+  const { clock, scheduler, ids } = options;
+  const limits: AgentRuntimeLimits = { ...DEFAULT_RUNTIME_LIMITS, ...options.limits };
+  const scripts = options.scripts ?? DEFAULT_SCRIPTS;
+  const defaultScriptName = options.defaultScriptName ?? DEFAULT_SCRIPT_NAME;
+  const activeRuns = new Map<string, Run>();
+  const activeRunsByUser = new Map<string, Set<string>>();
+  const requestIdsByUser = new Map<string, Set<string>>();
+  let runsStarted = 0;
+  let runsCompleted = 0;
+
+  function emit(run: Run, draft: AgentEventDraft): void {
+    options.publish(run.userId, draft);
+    // Every event resets the silence timer: a busy run is never quiet for longer than thinkingIntervalMs.
+    run.heartbeatTimer?.cancel();
+    run.heartbeatTimer = scheduler.after(limits.thinkingIntervalMs, () => heartbeatOnSilence(run));
+  }
+
+  function thinking(run: Run, content: string): void {
+    run.thinkingCount += 1;
+    emit(run, { type: "agent_thinking", run_id: run.runId, data: { agent_id: run.agentId, thinking_content: content, step_number: run.thinkingCount } });
+  }
+
+  function heartbeatOnSilence(run: Run): void {
+    run.heartbeatTimer = null;
+    if (!activeRuns.has(run.runId)) return;
+    const elapsedS = Math.round((clock.nowMs() - run.startedAtMs) / 100) / 10;
+    const what = run.activeTool === null ? "Still working" : `Waiting for ${run.activeTool.name}`;
+    thinking(run, `${what} (${elapsedS} s elapsed).`);
+  }
+
+  function schedule(run: Run, delayMs: number, next: () => void): void {
+    run.stepTimer = scheduler.after(delayMs, () => {
+      run.stepTimer = null;
+      next();
+    });
+  }
+
+  function runStep(run: Run): void {
+    const step = run.script.steps[run.stepIndex];
+    if (step === undefined) {
+      complete(run, "success", run.script.finalResponse);
+      return;
+    }
+    run.stepIndex += 1;
+    playStep(run, step);
+  }
+
+  function playStep(run: Run, step: AgentStep): void {
+    switch (step.kind) {
+      case "think":
+        thinking(run, step.content);
+        schedule(run, step.durationMs, () => runStep(run));
+        return;
+      case "partial":
+        emit(run, { type: "partial_result", run_id: run.runId, data: { agent_id: run.agentId, content: step.content } });
+        schedule(run, step.delayMs, () => runStep(run));
+        return;
+      case "tool":
+        startTool(run, step);
+        return;
+    }
+  }
+
+  function startTool(run: Run, step: Extract<AgentStep, { kind: "tool" }>): void {
+    if (run.thinkingCount === 0) thinking(run, `Planning: calling ${step.name}.`);
+    const executionId = ids.next("x-");
+    run.activeTool = { name: step.name, executionId };
+    emit(run, { type: "tool_executing", run_id: run.runId, data: { tool_name: step.name, tool_args: step.args, execution_id: executionId } });
+    const waitMs = step.outcome === "timeout" ? (step.timeoutMs as number) : step.durationMs;
+    schedule(run, waitMs, () => finishTool(run, step, executionId, waitMs));
+  }
+
+  function finishTool(run: Run, step: Extract<AgentStep, { kind: "tool" }>, executionId: string, waitMs: number): void {
+    run.activeTool = null;
+    if (step.outcome === "ok") {
+      emit(run, { type: "tool_completed", run_id: run.runId, data: { tool_name: step.name, execution_id: executionId, result_summary: step.result, status: "ok" } });
+      runStep(run);
+      return;
+    }
+    const error = step.outcome === "timeout" ? `${step.name} timed out after ${waitMs} ms` : (step.error ?? `${step.name} failed`);
+    emit(run, { type: "tool_completed", run_id: run.runId, data: { tool_name: step.name, execution_id: executionId, result_summary: error, status: "error" } });
+    const suggestions = step.recoverySuggestions ?? [`Retry ${step.name}`, "Try again with a narrower request"];
+    emit(run, { type: "error_event", run_id: run.runId, data: { agent_id: run.agentId, error, severity: step.severity, recovery_suggestions: suggestions } });
+    complete(run, "error", `The run stopped: ${error}.`);
+  }
+
+  function complete(run: Run, status: "success" | "error" | "cancelled", finalResponse: string): void {
+    if (run.activeTool !== null) {
+      // Pairing holds even when a run ends mid-tool (cancel, deadline).
+      const { name, executionId } = run.activeTool;
+      run.activeTool = null;
+      emit(run, { type: "tool_completed", run_id: run.runId, data: { tool_name: name, execution_id: executionId, result_summary: `${name} abandoned: run ${status}`, status: "error" } });
+    }
+    emit(run, {
+      type: "agent_completed",
+      run_id: run.runId,
+      data: { agent_id: run.agentId, final_response: finalResponse, execution_time: clock.nowMs() - run.startedAtMs, status },
+    });
+    end(run);
+    runsCompleted += 1;
+    options.onRunEnded?.({ userId: run.userId, runId: run.runId, status });
+  }
+
+  function end(run: Run): void {
+    run.stepTimer?.cancel();
+    run.heartbeatTimer?.cancel();
+    run.deadlineTimer?.cancel();
+    activeRuns.delete(run.runId);
+    activeRunsByUser.get(run.userId)?.delete(run.runId);
+  }
+
+  function requestIdsOf(userId: string): Set<string> {
+    let seen = requestIdsByUser.get(userId);
+    if (seen === undefined) {
+      seen = new Set();
+      requestIdsByUser.set(userId, seen);
+    }
+    return seen;
+  }
+
+  function rememberRequest(userId: string, requestId: string): void {
+    const seen = requestIdsOf(userId);
+    seen.add(requestId);
+    if (seen.size > limits.requestIdsRememberedPerUserMax) seen.delete(seen.values().next().value as string);
+  }
+
+  function startRun(userId: string, frame: StartAgentFrame): StartOutcome {
+    if (requestIdsOf(userId).has(frame.request_id)) return { duplicate: true };
+    const scriptName = frame.scenario ?? defaultScriptName;
+    const script = scripts.get(scriptName);
+    if (script === undefined) {
+      return { error: `scenario: unknown script "${scriptName.slice(0, 64)}" (known: ${[...scripts.keys()].join(", ")})` };
+    }
+    const userRuns = activeRunsByUser.get(userId) ?? new Set<string>();
+    activeRunsByUser.set(userId, userRuns);
+    if (userRuns.size >= limits.activeRunsPerUserMax) {
+      return { error: `request_id: this user already has ${userRuns.size} active runs (limit ${limits.activeRunsPerUserMax})` };
+    }
+    rememberRequest(userId, frame.request_id);
+    const run: Run = {
+      userId,
+      runId: ids.next("r-"),
+      agentId: ids.next("a-"),
+      script,
+      startedAtMs: clock.nowMs(),
+      stepIndex: 0,
+      thinkingCount: 0,
+      activeTool: null,
+      stepTimer: null,
+      heartbeatTimer: null,
+      deadlineTimer: null,
+    };
+    activeRuns.set(run.runId, run);
+    userRuns.add(run.runId);
+    runsStarted += 1;
+    run.deadlineTimer = scheduler.after(limits.runDurationMsMax, () => {
+      run.deadlineTimer = null;
+      const error = `run exceeded ${limits.runDurationMsMax} ms`;
+      emit(run, { type: "error_event", run_id: run.runId, data: { agent_id: run.agentId, error, severity: "high", recovery_suggestions: ["Split the request into smaller ones"] } });
+      complete(run, "error", `The run stopped: ${error}.`);
+    });
+    emit(run, {
+      type: "agent_started",
+      run_id: run.runId,
+      data: { agent_id: run.agentId, agent_type: frame.agent_type, user_id: userId, timestamp: new Date(run.startedAtMs).toISOString() },
+    });
+    runStep(run);
+    return { runId: run.runId };
+  }
+
+  function cancel(userId: string, frame: CancelFrame): CommandAnswer {
+    const run = activeRuns.get(frame.run_id);
+    // Another user's run answers exactly like a missing one: no information leaks across users.
+    if (run === undefined || run.userId !== userId) {
+      return { error: { code: "bad_field", message: `run_id: no active run "${frame.run_id.slice(0, 64)}" for this user` } };
+    }
+    complete(run, "cancelled", "Cancelled at the user's request.");
+    return undefined;
+  }
+
+  function handleCommand(command: ManagerCommand): CommandAnswer {
+    if (command.frame.type === "cancel") return cancel(command.userId, command.frame);
+    const started = startRun(command.userId, command.frame);
+    return "error" in started ? { error: { code: "bad_field", message: started.error } } : undefined;
+  }
+
+  return {
+    handleCommand,
+    startRun,
+    stats: () => ({ activeRuns: activeRuns.size, runsStarted, runsCompleted }),
+    stop: () => {
+      for (const run of [...activeRuns.values()]) end(run);
+    },
+  };
+}
