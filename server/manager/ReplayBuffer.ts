@@ -11,8 +11,18 @@ export interface ReplayEntry {
   readonly tsMs: number;
 }
 
+/** What the manager needs of a replay buffer; {@link ReplayBuffer} is the real one. */
+export interface ReplayStore {
+  readonly size: number;
+  readonly bytes: number;
+  readonly oldestSeq: number | undefined;
+  append(entry: ReplayEntry): number;
+  trimThrough(seq: number): number;
+  after(seq: number): ReplayEntry[];
+}
+
 /** Bounded FIFO of a user's recent events, oldest first, seqs contiguous. */
-export class ReplayBuffer {
+export class ReplayBuffer implements ReplayStore {
   readonly #eventsMax: number;
   readonly #bytesMax: number;
   #entries: ReplayEntry[] = [];

@@ -17,7 +17,8 @@ import type { Scheduler, TimerHandle } from "../ports/scheduler.ts";
 import { SocketSendError, type SocketPort } from "../ports/socketPort.ts";
 import type { ManagerDecision } from "./ManagerDecision.ts";
 import { resolveManagerLimits, type ManagerLimits } from "./managerLimits.ts";
-import { ReplayBuffer } from "./ReplayBuffer.ts";
+import { planResume as planResumeCorrectly, type ResumePlan, type StreamPosition } from "./planResume.ts";
+import { ReplayBuffer, type ReplayStore } from "./ReplayBuffer.ts";
 import { utf8ByteLength } from "./utf8ByteLength.ts";
 
 /** A `start_agent` or `cancel` frame from an authenticated connection, for the agent runtime. */
@@ -38,6 +39,19 @@ export interface ManagerObserver {
   delivered?(userId: string, seq: number, lagMs: number): void;
 }
 
+/**
+ * Replaceable parts of the manager. Production uses the defaults; the bug zoo injects
+ * broken ones here (never a flag inside the manager) to prove the checkers catch them.
+ */
+export interface ManagerParts {
+  /** Makes one user's replay buffer. Default: {@link ReplayBuffer}. */
+  createReplayStore?: (bounds: { eventsMax: number; bytesMax: number }) => ReplayStore;
+  /** Serializes a stamped event to its wire text. Default: JSON.stringify. */
+  encodeEvent?: (event: AgentEvent) => string;
+  /** Decides how a resume is served. Default: the protocol's rule, {@link planResumeCorrectly}. */
+  planResume?: (stream: StreamPosition, resume: ResumeRequest) => ResumePlan;
+}
+
 /** Options of {@link createConnectionManager}. */
 export interface ConnectionManagerOptions {
   clock: Clock;
@@ -47,6 +61,7 @@ export interface ConnectionManagerOptions {
   /** Receives `start_agent` and `cancel`; usually the agent runtime's `handleCommand`. */
   onCommand?: (command: ManagerCommand) => CommandAnswer;
   observer?: ManagerObserver;
+  parts?: ManagerParts;
 }
 
 /** The authenticated identity of a new connection (the HTTP upgrade verified it). */
@@ -109,7 +124,7 @@ interface UserStream {
   readonly userId: string;
   readonly epoch: string;
   lastSeq: number;
-  readonly buffer: ReplayBuffer;
+  readonly buffer: ReplayStore;
   readonly connections: Set<Connection>;
 }
 
@@ -131,6 +146,9 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
   const { clock, scheduler, ids } = options;
   const limits = resolveManagerLimits(options.limits);
   const observer = options.observer ?? {};
+  const createReplayStore = options.parts?.createReplayStore ?? ((bounds) => new ReplayBuffer(bounds));
+  const encodeEvent = options.parts?.encodeEvent ?? ((event: AgentEvent) => JSON.stringify(event));
+  const planResume = options.parts?.planResume ?? planResumeCorrectly;
   const streams = new Map<string, UserStream>();
   const decisions: Record<string, number> = {};
   let connectionCount = 0;
@@ -153,7 +171,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
         userId,
         epoch: ids.next("e-"),
         lastSeq: 0,
-        buffer: new ReplayBuffer({ eventsMax: limits.replayEventsMax, bytesMax: limits.replayBytesMax }),
+        buffer: createReplayStore({ eventsMax: limits.replayEventsMax, bytesMax: limits.replayBytesMax }),
         connections: new Set(),
       };
       streams.set(userId, stream);
@@ -243,10 +261,9 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
       return;
     }
     const oldestSeq = stream.buffer.oldestSeq ?? stream.lastSeq + 1;
-    const lossless =
-      resume.epoch === stream.epoch && resume.lastSeq <= stream.lastSeq && resume.lastSeq >= oldestSeq - 1;
-    let fromSeq = resume.lastSeq;
-    if (!lossless) {
+    const plan = planResume({ epoch: stream.epoch, lastSeq: stream.lastSeq, oldestSeq }, resume);
+    const fromSeq = plan.fromSeq;
+    if (plan.resync) {
       const userId = stream.userId;
       decide({
         kind: "resync_required",
@@ -258,7 +275,6 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
         lastSeq: stream.lastSeq,
       });
       if (!writeControl(connection, { type: "resync_required", epoch: stream.epoch, oldest_seq: oldestSeq, last_seq: stream.lastSeq })) return;
-      fromSeq = oldestSeq - 1;
     }
     connection.ackedSeq = fromSeq;
     const entries = stream.buffer.after(fromSeq);
@@ -391,7 +407,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
       ts: clock.nowMs(),
       data: draft.data,
     } as AgentEvent;
-    const text = JSON.stringify(event);
+    const text = encodeEvent(event);
     eventsPublished += 1;
     const evicted = stream.buffer.append({ seq: event.seq, text, bytes: utf8ByteLength(text), tsMs: event.ts });
     if (evicted > 0) decide({ kind: "replay_evicted", userId, count: evicted, oldestSeq: stream.buffer.oldestSeq ?? null });
