@@ -113,8 +113,8 @@ export interface ConnectionManager {
   accept(socket: SocketPort, identity: ConnectionIdentity, resume?: ResumeRequest): ConnectionHandlers | null;
   /** Stamps a draft with seq/epoch/user/ts, buffers it and delivers it to every open connection of the user. */
   publish(userId: string, draft: AgentEventDraft): AgentEvent;
-  /** Newest `(epoch, seq)` of a user's stream (seq 0 when none). */
-  streamHead(userId: string): { epoch: string; lastSeq: number };
+  /** Newest `(epoch, seq)` of a user's stream, or undefined when the user has none yet. */
+  streamHead(userId: string): { epoch: string; lastSeq: number } | undefined;
   /** Closes every connection with 1001 and stops the heartbeat. Further accepts are refused. */
   shutdown(reason?: string): void;
   stats(): ManagerStats;
@@ -453,8 +453,8 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
     accept,
     publish,
     streamHead: (userId) => {
-      const stream = streamOf(userId);
-      return { epoch: stream.epoch, lastSeq: stream.lastSeq };
+      const stream = streams.get(userId);
+      return stream === undefined ? undefined : { epoch: stream.epoch, lastSeq: stream.lastSeq };
     },
     shutdown,
     stats,

@@ -50,7 +50,9 @@ export interface AgentRuntimeOptions {
   /** Script for `start_agent` without `scenario`. */
   defaultScriptName?: string;
   limits?: Partial<AgentRuntimeLimits>;
-  /** Observes each run's start and end (for metrics and the simulator's trace). */
+  /** Observes each run's start: which request started which run (for the simulator's god view). */
+  onRunStarted?: (run: { userId: string; runId: string; requestId: string; scriptName: string }) => void;
+  /** Observes each run's end (for metrics and the simulator's trace). */
   onRunEnded?: (run: { userId: string; runId: string; status: "success" | "error" | "cancelled" }) => void;
 }
 
@@ -257,6 +259,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
       run_id: run.runId,
       data: { agent_id: run.agentId, agent_type: frame.agent_type, user_id: userId, timestamp: new Date(run.startedAtMs).toISOString() },
     });
+    options.onRunStarted?.({ userId, runId: run.runId, requestId: frame.request_id, scriptName });
     runStep(run);
     return { runId: run.runId };
   }

@@ -1,0 +1,156 @@
+/**
+ * The bug zoo: real bug classes from real WebSocket servers, each planted through a
+ * replaceable part of the manager or the runtime's publish port, never a flag inside
+ * the system under test. `npm run sim -- --plant <name> --seeds 1..50` shows the
+ * checker catching each one, with the line that reproduces it.
+ */
+import type { AgentEvent } from "../../protocol/frames.ts";
+import { planResume } from "../../server/manager/planResume.ts";
+import { ReplayBuffer, type ReplayEntry } from "../../server/manager/ReplayBuffer.ts";
+import type { PlantedBug } from "./PlantedBug.ts";
+
+/** A replay buffer whose `after` is post-processed by `mangle`. */
+function replayStoreWith(mangle: (entries: ReplayEntry[], seq: number, after: (seq: number) => ReplayEntry[]) => ReplayEntry[]) {
+  return (bounds: { eventsMax: number; bytesMax: number }) => {
+    const buffer = new ReplayBuffer(bounds);
+    const after = buffer.after.bind(buffer);
+    buffer.after = (seq: number) => mangle(after(seq), seq, after);
+    return buffer;
+  };
+}
+
+/** Every planted bug, by name. */
+export const BUG_ZOO: readonly PlantedBug[] = [
+  {
+    name: "duplicate-on-resume",
+    description: "Replay starts at last_seq instead of after it, so the last event a client had arrives twice (an off-by-one in the replay cursor).",
+    expectedInvariant: "order_exactly_once",
+    scenario: "reconnect-storm",
+    parts: {
+      createReplayStore: replayStoreWith((entries, seq, after) => {
+        const again = after(seq - 1)[0];
+        return again !== undefined && again.seq === seq ? [again, ...entries] : entries;
+      }),
+    },
+  },
+  {
+    name: "reorder-on-replay",
+    description: "Replay sends the first two missed events swapped (iterating a hash map instead of the ordered log).",
+    expectedInvariant: "order_exactly_once",
+    scenario: "reconnect-storm",
+    parts: {
+      createReplayStore: replayStoreWith((entries) =>
+        entries.length >= 2 ? [entries[1] as ReplayEntry, entries[0] as ReplayEntry, ...entries.slice(2)] : entries,
+      ),
+    },
+  },
+  {
+    name: "cross-user-leak",
+    description: "A frame cache keyed by (seq, type) without the user serves one user's serialized event to another (a tenant missing from a cache key).",
+    expectedInvariant: "isolation",
+    scenario: "multi-user-isolation",
+    parts: {
+      encodeEvent: (() => {
+        const cache = new Map<string, string>();
+        return (event: AgentEvent) => {
+          const key = `${event.seq}:${event.type}`;
+          const cached = cache.get(key);
+          if (cached !== undefined) return cached;
+          const text = JSON.stringify(event);
+          cache.set(key, text);
+          return text;
+        };
+      })(),
+    },
+  },
+  {
+    name: "lost-tool-completed-on-drop",
+    description: "The replay path skips tool_completed frames, so a client that dropped mid-tool never sees the tool finish.",
+    expectedInvariant: "order_exactly_once",
+    scenario: "reconnect-storm",
+    parts: { createReplayStore: replayStoreWith((entries) => entries.filter((entry) => !entry.text.includes('"type":"tool_completed"'))) },
+  },
+  {
+    name: "silent-gap-on-overflow",
+    description: "Resume ignores the buffer's lower bound: after an overflow the client gets what is left with no resync_required (a silent gap).",
+    expectedInvariant: "order_exactly_once",
+    scenario: "slow-consumers",
+    parts: {
+      planResume: (stream, resume) =>
+        resume.epoch === stream.epoch && resume.lastSeq <= stream.lastSeq ? { resync: false, fromSeq: resume.lastSeq } : planResume(stream, resume),
+    },
+  },
+  {
+    name: "resume-before-first-event",
+    description: "A resume with last_seq=0 is treated as a fresh connection, losing every event emitted before it (socket.io #5538).",
+    expectedInvariant: "order_exactly_once",
+    scenario: "reconnect-storm",
+    parts: {
+      planResume: (stream, resume) => (resume.lastSeq === 0 ? { resync: false, fromSeq: stream.lastSeq } : planResume(stream, resume)),
+    },
+  },
+  {
+    name: "epoch-mismatch-wrong-stream",
+    description: "Resume ignores the epoch, so after a restart a client is served the new stream from its old seq (centrifuge-go #160).",
+    expectedInvariant: "order_exactly_once",
+    scenario: "reconnect-storm",
+    parts: {
+      planResume: (stream, resume) =>
+        resume.lastSeq <= stream.lastSeq && resume.lastSeq >= stream.oldestSeq - 1
+          ? { resync: false, fromSeq: resume.lastSeq }
+          : planResume(stream, { ...resume, epoch: stream.epoch }),
+    },
+  },
+  {
+    name: "event-after-completed",
+    description: "A partial_result flushed late by a background task arrives after agent_completed.",
+    expectedInvariant: "run_completed_last",
+    scenario: "golden-path",
+    wrapPublish: (publish, { scheduler }) => (userId, draft) => {
+      publish(userId, draft);
+      if (draft.type === "agent_completed") {
+        scheduler.after(1, () => publish(userId, { type: "partial_result", run_id: draft.run_id, data: { agent_id: draft.data.agent_id, content: "late flush" } }));
+      }
+    },
+  },
+  {
+    name: "late-agent-started",
+    description: "agent_started is sent after the run's first thinking step (an async start hook that resolves late).",
+    expectedInvariant: "run_started_first",
+    scenario: "golden-path",
+    wrapPublish: (publish) => {
+      const held = new Map<string, Parameters<typeof publish>>();
+      return (userId, draft) => {
+        if (draft.type === "agent_started") {
+          held.set(draft.run_id, [userId, draft]);
+          return;
+        }
+        publish(userId, draft);
+        const start = held.get(draft.run_id);
+        if (start !== undefined) {
+          held.delete(draft.run_id);
+          publish(...start);
+        }
+      };
+    },
+  },
+  {
+    name: "tool-before-thinking",
+    description: "The planner's first thought is dropped, so the first tool_executing of a run comes before any agent_thinking.",
+    expectedInvariant: "thinking_before_tool",
+    scenario: "golden-path",
+    wrapPublish: (publish) => {
+      const toolSeen = new Set<string>();
+      return (userId, draft) => {
+        if (draft.type === "tool_executing") toolSeen.add(draft.run_id);
+        if (draft.type === "agent_thinking" && !toolSeen.has(draft.run_id)) return;
+        publish(userId, draft);
+      };
+    },
+  },
+];
+
+/** Finds a planted bug by name, or undefined. */
+export function findPlantedBug(name: string): PlantedBug | undefined {
+  return BUG_ZOO.find((bug) => bug.name === name);
+}

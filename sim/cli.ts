@@ -1,0 +1,276 @@
+/**
+ * `npm run sim -- …`: run one seed, sweep many, check determinism, replay a recorded
+ * trace, or run a planted bug from the zoo. See README.md ("Simulator") for every flag.
+ *
+ * Exit codes: 0 pass · 1 safety violation · 2 bad usage (flag or scenario file) ·
+ * 3 liveness failure · 4 crash · 5 nondeterminism (same seed, different trace).
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { basename, join, relative } from "node:path";
+import { parseArgs } from "node:util";
+import { checkTrace } from "../protocol/checker/checkTrace.ts";
+import { BUG_ZOO, findPlantedBug } from "./bugZoo/bugZoo.ts";
+import type { PlantedBug } from "./bugZoo/PlantedBug.ts";
+import { formatSimReport } from "./report/formatSimReport.ts";
+import { runSimulation, type SimOutcome, type SimulationResult } from "./runSimulation.ts";
+import { loadScenario, ScenarioError } from "./scenario/loadScenario.ts";
+import type { Scenario } from "./scenario/scenarioSchema.ts";
+import { parseSeedRange, UsageError } from "./cliArguments.ts";
+import { createProgress } from "./report/createProgress.ts";
+
+/** Exit code per outcome. */
+export const EXIT_CODES = { pass: 0, safety: 1, usage: 2, liveness: 3, crash: 4, nondeterminism: 5 } as const;
+
+const USAGE = `Usage: npm run sim -- [options]
+
+  --seed N             run one seed (default 1)
+  --seeds A..B         sweep seeds A to B inclusive
+  --count N            sweep N seeds starting at --seed
+  --scenario FILE|all  scenario file (default scenarios/golden-path.json); "all" = every file in scenarios/
+  --faults off|on|heavy  override the scenario's fault mix (on/heavy: the seed draws it)
+  --users N            override the number of users
+  --runs N             override runs per user
+  --plant NAME|list    plant a bug from the zoo ("list" prints them)
+  --check-determinism  run each seed twice and compare trace hashes
+  --replay FILE        re-check a recorded trace (JSONL) from this simulator or any client
+  --out DIR            where results go (default results)
+  --json               print the summary as JSON instead of the report
+  --help               this text
+
+Exit codes: 0 pass, 1 safety violation, 2 bad usage, 3 liveness failure, 4 crash, 5 nondeterminism.`;
+
+interface CliOptions {
+  seeds: number[];
+  sweep: boolean;
+  scenarioPaths: string[];
+  faults: "off" | "on" | "heavy" | undefined;
+  users: number | undefined;
+  runs: number | undefined;
+  plant: PlantedBug | undefined;
+  checkDeterminism: boolean;
+  outDir: string;
+  json: boolean;
+}
+
+function parseCli(argv: string[]): CliOptions | { replay: string } | { list: true } | { help: true } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        seed: { type: "string" },
+        seeds: { type: "string" },
+        count: { type: "string" },
+        scenario: { type: "string" },
+        faults: { type: "string" },
+        users: { type: "string" },
+        runs: { type: "string" },
+        plant: { type: "string" },
+        "check-determinism": { type: "boolean" },
+        replay: { type: "string" },
+        out: { type: "string" },
+        json: { type: "boolean" },
+        help: { type: "boolean" },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const values = parsed.values;
+  if (values.help === true) return { help: true };
+  if (values.replay !== undefined) return { replay: values.replay };
+  if (values.plant === "list") return { list: true };
+  const integer = (name: string, text: string | undefined, min: number, max: number): number | undefined => {
+    if (text === undefined) return undefined;
+    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${text}"`);
+    return Number(text);
+  };
+  const seed = integer("seed", values.seed, 0, 2 ** 32 - 1) ?? 1;
+  const count = integer("count", values.count, 1, 10_000_000);
+  if (values.seeds !== undefined && count !== undefined) throw new UsageError("--seeds and --count cannot be used together");
+  const seeds = values.seeds !== undefined ? parseSeedRange(values.seeds) : Array.from({ length: count ?? 1 }, (_, index) => seed + index);
+  const faults = values.faults;
+  if (faults !== undefined && faults !== "off" && faults !== "on" && faults !== "heavy") {
+    throw new UsageError(`--faults must be off, on or heavy, got "${faults}"`);
+  }
+  let plant: PlantedBug | undefined;
+  if (values.plant !== undefined) {
+    plant = findPlantedBug(values.plant);
+    if (plant === undefined) throw new UsageError(`--plant: unknown bug "${values.plant}"; known: ${BUG_ZOO.map((bug) => bug.name).join(", ")}`);
+  }
+  const scenarioArgument = values.scenario ?? (plant === undefined ? "scenarios/golden-path.json" : `scenarios/${plant.scenario}.json`);
+  const scenarioPaths =
+    scenarioArgument === "all"
+      ? readdirSync("scenarios").filter((name) => name.endsWith(".json")).sort().map((name) => join("scenarios", name))
+      : [scenarioArgument];
+  return {
+    seeds,
+    sweep: values.seeds !== undefined || count !== undefined || scenarioPaths.length > 1,
+    scenarioPaths,
+    faults,
+    users: integer("users", values.users, 1, 1_000),
+    runs: integer("runs", values.runs, 0, 1_000),
+    plant,
+    checkDeterminism: values["check-determinism"] === true,
+    outDir: values.out ?? "results",
+    json: values.json === true,
+  };
+}
+
+function applyOverrides(scenario: Scenario, options: CliOptions): Scenario {
+  return {
+    ...scenario,
+    ...(options.faults === undefined ? {} : { faults: options.faults }),
+    ...(options.users === undefined ? {} : { users: options.users, devicesPerUser: Array.isArray(scenario.devicesPerUser) ? 1 : scenario.devicesPerUser }),
+    ...(options.runs === undefined ? {} : { runsPerUser: options.runs }),
+  };
+}
+
+/** The one line that reproduces a run. */
+export function reproLine(seed: number, scenarioPath: string, options: Pick<CliOptions, "faults" | "users" | "runs" | "plant">): string {
+  const parts = ["npm run sim --", `--seed ${seed}`, `--scenario ${scenarioPath}`];
+  if (options.faults !== undefined) parts.push(`--faults ${options.faults}`);
+  if (options.users !== undefined) parts.push(`--users ${options.users}`);
+  if (options.runs !== undefined) parts.push(`--runs ${options.runs}`);
+  if (options.plant !== undefined) parts.push(`--plant ${options.plant.name}`);
+  return parts.join(" ");
+}
+
+function runOnce(scenario: Scenario, seed: number, plant: PlantedBug | undefined, keepLines: boolean) {
+  const hash = createHash("sha256");
+  const lines: string[] = [];
+  const startedAt = process.hrtime.bigint();
+  const result = runSimulation(scenario, {
+    seed,
+    ...(plant === undefined ? {} : { plant }),
+    onTraceLine: (line) => {
+      hash.update(line);
+      hash.update("\n");
+      if (keepLines) lines.push(line);
+    },
+  });
+  const realMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
+  return { result, lines, traceSha256: hash.digest("hex"), realMs };
+}
+
+function writeResults(outDir: string, result: SimulationResult, run: { lines: string[]; traceSha256: string; realMs: number }, repro: string) {
+  const dir = join(outDir, `sim-${result.scenario}-seed${result.seed}${result.plant === null ? "" : `-${result.plant}`}`);
+  mkdirSync(dir, { recursive: true });
+  const trace = join(dir, "trace.jsonl");
+  const summary = join(dir, "summary.json");
+  writeFileSync(trace, run.lines.length === 0 ? "" : `${run.lines.join("\n")}\n`);
+  writeFileSync(summary, `${JSON.stringify({ kind: "sim", ...result, repro, traceSha256: run.traceSha256, realMs: Math.round(run.realMs) }, null, 2)}\n`);
+  return { trace, summary };
+}
+
+function exitCodeOf(outcome: SimOutcome): number {
+  return EXIT_CODES[outcome];
+}
+
+function single(scenario: Scenario, scenarioPath: string, options: CliOptions): number {
+  const seed = options.seeds[0] as number;
+  const run = runOnce(scenario, seed, options.plant, true);
+  const repro = reproLine(seed, scenarioPath, options);
+  const files = writeResults(options.outDir, run.result, run, repro);
+  let code = exitCodeOf(run.result.outcome);
+  if (options.checkDeterminism) {
+    const again = runOnce(scenario, seed, options.plant, false);
+    const same = again.traceSha256 === run.traceSha256;
+    process.stderr.write(`determinism: seed ${seed} trace sha256 ${run.traceSha256.slice(0, 16)}… ${same ? "identical on a second run" : `DIFFERS on a second run (${again.traceSha256.slice(0, 16)}…)`}\n`);
+    if (!same) code = EXIT_CODES.nondeterminism;
+  }
+  if (options.json) process.stdout.write(`${readFileSync(files.summary, "utf8")}`);
+  else process.stdout.write(`${formatSimReport(run.result, { repro, files, realMs: run.realMs })}\n`);
+  return code;
+}
+
+function sweep(scenarios: Array<{ scenario: Scenario; path: string }>, options: CliOptions): number {
+  const total = scenarios.length * options.seeds.length;
+  const progress = createProgress({ total, label: "seeds" });
+  const failures: Array<{ seed: number; path: string; outcome: SimOutcome | "nondeterminism"; first: string; repro: string }> = [];
+  let simMs = 0;
+  const startedAt = process.hrtime.bigint();
+  for (const { scenario, path } of scenarios) {
+    for (const seed of options.seeds) {
+      const run = runOnce(scenario, seed, options.plant, false);
+      simMs += run.result.simTimeMs;
+      let outcome: SimOutcome | "nondeterminism" = run.result.outcome;
+      if (options.checkDeterminism && runOnce(scenario, seed, options.plant, false).traceSha256 !== run.traceSha256) outcome = "nondeterminism";
+      if (outcome !== "pass") {
+        const repro = reproLine(seed, path, options);
+        const violation = run.result.verdict?.safety[0] ?? run.result.verdict?.liveness[0];
+        const first = run.result.crash?.split("\n")[0] ?? (violation === undefined ? (run.result.livenessReason ?? outcome) : `${violation.invariant} (${violation.kind}): ${violation.message}`);
+        failures.push({ seed, path, outcome, first, repro });
+        progress.note(`✗ ${basename(path)} seed ${seed}: ${outcome} — ${first}\n    ${repro}`);
+      }
+      progress.tick({ failures: failures.length });
+    }
+  }
+  progress.done();
+  const realMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
+  const seedsPerSecond = total / (realMs / 1000);
+  const lines = [
+    `Sweep: ${total} seed run(s) over ${scenarios.length} scenario(s)${options.plant === undefined ? "" : `, planted bug ${options.plant.name}`}${options.checkDeterminism ? ", each run twice for determinism" : ""}`,
+    `Throughput: ${seedsPerSecond.toFixed(1)} seeds/s, ${(simMs / 1000).toFixed(1)} s simulated in ${(realMs / 1000).toFixed(2)} s (${Math.round(simMs / realMs)}× real time)`,
+    failures.length === 0 ? "Result: every seed passed" : `Result: ${failures.length} failing seed(s):`,
+    ...failures.slice(0, 50).map((failure) => `  ${failure.outcome.padEnd(14)} ${failure.repro}\n      ${failure.first}`),
+  ];
+  if (failures.length > 50) lines.push(`  … and ${failures.length - 50} more`);
+  mkdirSync(options.outDir, { recursive: true });
+  const summaryPath = join(options.outDir, "sim-sweep-summary.json");
+  writeFileSync(
+    summaryPath,
+    `${JSON.stringify({ kind: "sim-sweep", scenarios: scenarios.map((entry) => entry.path), seeds: total, plant: options.plant?.name ?? null, failures, seedsPerSecond, simMs, realMs: Math.round(realMs) }, null, 2)}\n`,
+  );
+  lines.push(`Summary: ${summaryPath}`);
+  process.stdout.write(`${lines.join("\n")}\n`);
+  if (failures.length === 0) return EXIT_CODES.pass;
+  const worst = failures.map((failure) => (failure.outcome === "nondeterminism" ? EXIT_CODES.nondeterminism : exitCodeOf(failure.outcome)));
+  return Math.min(...worst.filter((code) => code !== 0));
+}
+
+function replay(path: string): number {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new UsageError(`--replay: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  const verdict = checkTrace(text);
+  const violations = [...verdict.safety, ...verdict.liveness];
+  process.stdout.write(`Replay of ${path}: ${verdict.ok ? "PASSED" : "FAILED"} — ${verdict.counts.events} events on ${verdict.counts.connections} connection(s) of ${verdict.counts.users} user(s)\n`);
+  for (const violation of violations.slice(0, 20)) process.stdout.write(`  [${violation.category}] ${violation.invariant} (${violation.kind}): ${violation.message}\n`);
+  if (violations.length > 20) process.stdout.write(`  … and ${violations.length - 20} more\n`);
+  if (verdict.ok) return EXIT_CODES.pass;
+  return verdict.safety.length > 0 ? EXIT_CODES.safety : EXIT_CODES.liveness;
+}
+
+function main(argv: string[]): number {
+  const options = parseCli(argv);
+  if ("help" in options) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if ("list" in options) {
+    for (const bug of BUG_ZOO) process.stdout.write(`${bug.name.padEnd(28)} ${bug.description}\n${"".padEnd(28)} caught as: ${bug.expectedInvariant}; try: npm run sim -- --plant ${bug.name} --count 20\n`);
+    return 0;
+  }
+  if ("replay" in options) return replay(options.replay);
+  const scenarios = options.scenarioPaths.map((path) => ({ scenario: applyOverrides(loadScenario(path), options), path: relative(process.cwd(), path) || path }));
+  if (!options.sweep) return single((scenarios[0] as { scenario: Scenario }).scenario, (scenarios[0] as { path: string }).path, options);
+  return sweep(scenarios, options);
+}
+
+try {
+  process.exitCode = main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof UsageError || error instanceof ScenarioError) {
+    process.stderr.write(`sim: ${error.message}\n${error instanceof UsageError ? "Run with --help for usage.\n" : ""}`);
+    process.exitCode = EXIT_CODES.usage;
+  } else {
+    throw error;
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * The validation report of one simulation, for people: status, totals, per-event-type
+ * coverage, invariants, timing verdicts, a per-user timeline and every failure
+ * explained with the line that reproduces it. Pure formatting of a SimulationResult.
+ */
+import { AGENT_EVENT_TYPES } from "../../protocol/eventTypes.ts";
+import { INVARIANTS } from "../../protocol/checker/invariants.ts";
+import type { Violation } from "../../protocol/checker/Violation.ts";
+import { PER_MILLE_FIELDS } from "../faults/FaultPlan.ts";
+import type { SimulationResult } from "../runSimulation.ts";
+
+/** Options of {@link formatSimReport}. */
+export interface SimReportOptions {
+  /** The command line that reproduces this run. */
+  repro: string;
+  /** Where the trace and summary were written, if they were. */
+  files?: { trace: string; summary: string };
+  /** Wall time the simulation took, ms. */
+  realMs: number;
+  /** Timeline lines shown per user before eliding. */
+  timelineLinesMax?: number;
+  /** Violations shown in full before eliding. */
+  violationsShownMax?: number;
+}
+
+const STATUS_WORDS = { pass: "PASSED", safety: "FAILED (safety violation)", liveness: "FAILED (liveness)", crash: "CRASHED" } as const;
+
+/** Formats the report as plain text (no colours: it must read the same in CI logs). */
+export function formatSimReport(result: SimulationResult, options: SimReportOptions): string {
+  const lines: string[] = [];
+  const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const verdict = result.verdict;
+  lines.push(`Simulation · scenario ${result.scenario} · seed ${result.seed}${result.plant === null ? "" : ` · planted bug: ${result.plant}`}`);
+  lines.push(`Status: ${STATUS_WORDS[result.outcome]}`);
+  lines.push("");
+  const plan = result.faultPlan;
+  const active = PER_MILLE_FIELDS.filter((field) => plan[field] > 0).map((field) => `${field.replace("PerMille", "")} ${plan[field]}‰`);
+  lines.push(`Fault mix: ${active.length === 0 ? "none" : active.join(", ")} (per ${plan.tickMs} ms tick; slow sockets ${plan.slowBandwidthBytesPerMs} B/ms for ${plan.slowSocketMs} ms; reconnect after ${plan.reconnectDelayMsMin}–${plan.reconnectDelayMsMax} ms)`);
+  const injected = Object.entries(result.totals.faults).map(([kind, count]) => `${kind} ×${count}`);
+  lines.push(`Faults injected: ${injected.length === 0 ? "none" : injected.join(", ")}`);
+  const t = result.totals;
+  const speedup = options.realMs > 0 ? `${Math.round(result.simTimeMs / options.realMs)}×` : "—";
+  lines.push(
+    `Totals: ${t.users} user(s), ${t.devices} device(s), ${t.runsRequested} run(s) requested, ${t.runsStarted} started, ${t.runsCompleted} completed; ` +
+      `${t.eventsEmitted} events emitted, ${t.framesDelivered} frames delivered; ${seconds(result.simTimeMs)} simulated in ${options.realMs.toFixed(0)} ms (${speedup} real time)`,
+  );
+  if (verdict !== null) {
+    lines.push("");
+    lines.push("Event coverage (frames received by clients, replays included):");
+    for (const type of AGENT_EVENT_TYPES) {
+      const count = verdict.counts.eventsByType[type] ?? 0;
+      lines.push(`  ${type.padEnd(16)} ${String(count).padStart(6)}  ${count > 0 ? "✓" : "– not exercised by this seed"}`);
+    }
+    lines.push("");
+    lines.push("Invariants:");
+    const failing = new Map<string, number>();
+    for (const violation of [...verdict.safety, ...verdict.liveness]) failing.set(violation.invariant, (failing.get(violation.invariant) ?? 0) + 1);
+    for (const invariant of INVARIANTS) {
+      if (invariant.category === "timing") continue;
+      const count = failing.get(invariant.name) ?? 0;
+      lines.push(`  ${String(invariant.protocolNumber).padStart(2)} ${invariant.name.padEnd(22)} ${count === 0 ? "✓" : `✗ ${count} violation(s)`}  ${invariant.description}`);
+    }
+    lines.push("");
+    lines.push("Timing (separate verdicts; they never fail a simulation with faults):");
+    for (const timing of verdict.timing) {
+      const observed = timing.observed === null ? "no samples" : `worst ${timing.observed} ${timing.unit}`;
+      lines.push(`  ${timing.ok ? "✓" : "✗"} ${timing.name.padEnd(26)} budget ${timing.budget} ${timing.unit}, ${observed}, ${timing.overBudget}/${timing.samples} over`);
+    }
+    const latency = verdict.latencyMs;
+    lines.push(`  delivery latency: p50 ${latency.p50} ms, p95 ${latency.p95} ms, p99 ${latency.p99} ms, max ${latency.max} ms over ${latency.count} live events`);
+  }
+  lines.push("");
+  lines.push("Timeline (virtual time since start):");
+  const timelineLinesMax = options.timelineLinesMax ?? 12;
+  for (const [userId, moments] of Object.entries(result.timeline).sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true }))) {
+    const shown = moments.slice(0, timelineLinesMax).map((moment) => `${seconds(moment.t)} ${moment.what}`);
+    const more = moments.length > timelineLinesMax ? ` … and ${moments.length - timelineLinesMax} more` : "";
+    lines.push(`  ${userId}: ${shown.join(" · ")}${more}`);
+  }
+  const problems = describeProblems(result, options.violationsShownMax ?? 10);
+  if (problems.length > 0) {
+    lines.push("");
+    lines.push("Failures:");
+    lines.push(...problems);
+  }
+  lines.push("");
+  if (options.files !== undefined) lines.push(`Trace: ${options.files.trace}\nSummary: ${options.files.summary}`);
+  lines.push(`Reproduce: ${options.repro}`);
+  return lines.join("\n");
+}
+
+function describeProblems(result: SimulationResult, shownMax: number): string[] {
+  const lines: string[] = [];
+  if (result.crash !== null) lines.push(`  crash: ${result.crash.split("\n").slice(0, 6).join("\n    ")}`);
+  if (result.livenessReason !== null) lines.push(`  liveness: ${result.livenessReason}`);
+  const violations: Violation[] = result.verdict === null ? [] : [...result.verdict.safety, ...result.verdict.liveness];
+  for (const violation of violations.slice(0, shownMax)) {
+    lines.push(`  [${violation.category}] invariant ${violation.protocolNumber} ${violation.invariant} (${violation.kind}): ${violation.message}`);
+  }
+  if (violations.length > shownMax) lines.push(`  … and ${violations.length - shownMax} more (all in summary.json)`);
+  return lines;
+}

@@ -1,0 +1,83 @@
+/**
+ * The scenario file format (STYLE rule 4): who connects, what they run, which faults
+ * hit them and which budgets apply. Validated once, at the edge, by loadScenario.ts,
+ * with errors that name the file, the field and the rule.
+ */
+import { z } from "zod";
+import { agentScriptSchema } from "../../server/runtime/agentScript.ts";
+import { NO_FAULTS, PER_MILLE_FIELDS } from "../faults/FaultPlan.ts";
+
+const count = (min: number, max: number) =>
+  z.number().int("must be an integer").min(min, `must be >= ${min}`).max(max, `must be <= ${max}`);
+const ms = (max: number) => count(0, max);
+
+const perMille = count(0, 1000);
+const explicitFaultPlanSchema = z.strictObject({
+  tickMs: count(10, 60_000).default(NO_FAULTS.tickMs),
+  ...Object.fromEntries(PER_MILLE_FIELDS.map((field) => [field, perMille.default(0)])),
+  slowBandwidthBytesPerMs: count(1, 1_000_000).default(NO_FAULTS.slowBandwidthBytesPerMs),
+  slowSocketMs: ms(600_000).default(NO_FAULTS.slowSocketMs),
+  stormWindowMs: ms(600_000).default(NO_FAULTS.stormWindowMs),
+  restartDowntimeMs: ms(600_000).default(NO_FAULTS.restartDowntimeMs),
+  reconnectDelayMsMin: ms(600_000).default(NO_FAULTS.reconnectDelayMsMin),
+  reconnectDelayMsMax: ms(600_000).default(NO_FAULTS.reconnectDelayMsMax),
+});
+
+/** Network shape for every connection. */
+export const networkSchema = z.strictObject({
+  oneWayDelayMsMin: ms(10_000).default(1),
+  oneWayDelayMsMax: ms(10_000).default(8),
+  bandwidthBytesPerMs: count(1, 100_000_000).default(100_000),
+});
+
+/** Budgets the checker and the liveness phase use (PROTOCOL.md invariant 9 defaults). */
+export const budgetsSchema = z.strictObject({
+  startLatencyMs: ms(600_000).default(100),
+  thinkingIntervalMs: ms(600_000).default(2_000),
+  toolSlackMs: ms(600_000).default(100),
+  runDurationMs: ms(3_600_000).default(30_000),
+  deliveryLatencyMsP99: ms(600_000).default(50),
+  /** After faults heal, how long every run and every device may take to finish and catch up. */
+  settleMs: ms(3_600_000).default(120_000),
+});
+
+/** A whole scenario. */
+export const scenarioSchema = z
+  .strictObject({
+    name: z.string().min(1, "must be a non-empty string"),
+    description: z.string().min(1, "must be a non-empty string"),
+    users: count(1, 1_000),
+    /** Devices (simultaneous connections) per user: one number for all, or one per user. */
+    devicesPerUser: z.union([count(1, 16), z.array(count(1, 16)).min(1, "must not be empty")]).default(1),
+    runsPerUser: count(0, 1_000),
+    /** Script names to draw from per run (built-in or from `agentScripts`). */
+    scripts: z.array(z.string().min(1, "must be a non-empty string")).min(1, "must name at least one script"),
+    agentScripts: z.array(agentScriptSchema).default([]),
+    /** Runs are requested at times drawn from [0, startWindowMs). */
+    startWindowMs: ms(3_600_000).default(5_000),
+    /** Faults are injected during [0, faultPhaseMs); then they heal and liveness is checked. */
+    faultPhaseMs: ms(3_600_000).default(20_000),
+    faults: z.union([z.enum(["off", "on", "heavy"], "must be off, on, heavy or a fault plan object"), explicitFaultPlanSchema]).default("on"),
+    network: networkSchema.default(networkSchema.parse({})),
+    managerLimits: z.record(z.string(), z.number()).default({}),
+    budgets: budgetsSchema.default(budgetsSchema.parse({})),
+    /** A device acks after every N events it receives (0: never acks). */
+    ackEveryEvents: count(0, 1_000_000).default(8),
+  })
+  .superRefine((scenario, context) => {
+    if (Array.isArray(scenario.devicesPerUser) && scenario.devicesPerUser.length !== scenario.users) {
+      context.addIssue({ code: "custom", path: ["devicesPerUser"], message: `must list one count per user (${scenario.users})` });
+    }
+    if (scenario.network.oneWayDelayMsMin > scenario.network.oneWayDelayMsMax) {
+      context.addIssue({ code: "custom", path: ["network", "oneWayDelayMsMin"], message: "must be <= oneWayDelayMsMax" });
+    }
+    const faults = scenario.faults;
+    if (typeof faults === "object" && faults.reconnectDelayMsMin > faults.reconnectDelayMsMax) {
+      context.addIssue({ code: "custom", path: ["faults", "reconnectDelayMsMin"], message: "must be <= reconnectDelayMsMax" });
+    }
+  });
+
+/** A validated scenario. */
+export type Scenario = z.output<typeof scenarioSchema>;
+/** A scenario as written in a file. */
+export type ScenarioInput = z.input<typeof scenarioSchema>;
