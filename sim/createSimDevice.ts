@@ -7,7 +7,7 @@
  * harness shortcut that tells it which of its requests started a run, so it can
  * retry a `start_agent` lost in flight with the same `request_id` (idempotent).
  */
-import type { Checker } from "../protocol/checker/createChecker.ts";
+import type { Checker } from "../protocol/checker/Checker.ts";
 import type { ClientFrame } from "../protocol/frames.ts";
 import type { SimRandom } from "./core/createRandom.ts";
 

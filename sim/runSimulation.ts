@@ -8,7 +8,8 @@
  * a fault phase, then faults heal and a liveness phase requires every run to finish
  * and every device to catch up within `budgets.settleMs`.
  */
-import { createChecker, type Checker } from "../protocol/checker/createChecker.ts";
+import type { Checker } from "../protocol/checker/Checker.ts";
+import { createChecker } from "../protocol/checker/createChecker.ts";
 import type { CheckerVerdict } from "../protocol/checker/CheckerVerdict.ts";
 import type { AgentEventDraft } from "../protocol/frames.ts";
 import { createConnectionManager, type ConnectionManager } from "../server/manager/createConnectionManager.ts";

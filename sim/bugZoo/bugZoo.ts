@@ -93,7 +93,7 @@ export const BUG_ZOO: readonly PlantedBug[] = [
     name: "epoch-mismatch-wrong-stream",
     description: "Resume ignores the epoch, so after a restart a client is served the new stream from its old seq (centrifuge-go #160).",
     expectedInvariant: "order_exactly_once",
-    scenario: "reconnect-storm",
+    scenario: "server-restarts",
     parts: {
       planResume: (stream, resume) =>
         resume.lastSeq <= stream.lastSeq && resume.lastSeq >= stream.oldestSeq - 1
