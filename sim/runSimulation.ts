@@ -25,7 +25,7 @@ import { createVirtualTime } from "./core/createVirtualTime.ts";
 import { createSimDevice, type SimDevice, type SimDeviceHost } from "./createSimDevice.ts";
 import { drawFaultPlan } from "./faults/drawFaultPlan.ts";
 import type { FaultPlan } from "./faults/FaultPlan.ts";
-import type { Scenario } from "./scenario/scenarioSchema.ts";
+import type { Scenario, ScheduledFault } from "./scenario/scenarioSchema.ts";
 
 /** Virtual start time: 2024-11-22T00:00:00Z, so event `ts` values read like real ones. */
 export const SIM_START_MS = 1_732_233_600_000;
@@ -284,7 +284,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     }
   }
 
-  // Faults.
+  // Faults: drawn per tick by the seed, or replayed from an explicit schedule.
   const injectFaults = () => {
     if (elapsedMs() >= scenario.faultPhaseMs) return;
     if (faultRandom.chance(faultPlan.restartPerMille, 1000)) restart();
@@ -295,6 +295,38 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
       injectConnectionFaults(device, connectionId);
     }
     time.after(faultPlan.tickMs, injectFaults);
+  };
+  const applyScheduledFault = (entry: ScheduledFault) => {
+    if (entry.fault === "restart") return restart();
+    if (entry.fault === "storm") return storm();
+    const [userIndex, deviceIndex] = (entry.device ?? "0.0").split(".").map(Number) as [number, number];
+    const device = devicesById.get(`u${userIndex + 1}-d${deviceIndex + 1}`);
+    const connectionId = device?.connectionId;
+    if (device === undefined || connectionId === null || connectionId === undefined) {
+      trace({ kind: "fault_skipped", fault: entry.fault, device: entry.device ?? "0.0", why: "no open connection" });
+      return;
+    }
+    switch (entry.fault) {
+      case "drop":
+        fault("drop", device);
+        network.drop(connectionId);
+        return;
+      case "half_open":
+        fault("half_open", device);
+        network.halfOpen(connectionId);
+        return;
+      case "reconnect":
+        fault("reconnect", device);
+        device.reconnect(faultRandom.integer(faultPlan.reconnectDelayMsMin, faultPlan.reconnectDelayMsMax));
+        return;
+      case "send_failure":
+        fault("send_failure", device);
+        network.failSends(connectionId, 1);
+        return;
+      case "slow_socket":
+        slowDown(device, connectionId);
+        return;
+    }
   };
   const fault = (kind: string, device: SimDevice, extra: Record<string, unknown> = {}) => {
     countFault(kind);
@@ -321,11 +353,12 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
       fault("send_failure", device);
       network.failSends(connectionId, 1);
     }
-    if (faultRandom.chance(faultPlan.slowSocketPerMille, 1000)) {
-      fault("slow_socket", device, { bytesPerMs: faultPlan.slowBandwidthBytesPerMs, ms: faultPlan.slowSocketMs });
-      network.setBandwidth(connectionId, faultPlan.slowBandwidthBytesPerMs);
-      time.after(faultPlan.slowSocketMs, () => network.setBandwidth(connectionId, scenario.network.bandwidthBytesPerMs));
-    }
+    if (faultRandom.chance(faultPlan.slowSocketPerMille, 1000)) slowDown(device, connectionId);
+  };
+  const slowDown = (device: SimDevice, connectionId: string) => {
+    fault("slow_socket", device, { bytesPerMs: faultPlan.slowBandwidthBytesPerMs, ms: faultPlan.slowSocketMs });
+    network.setBandwidth(connectionId, faultPlan.slowBandwidthBytesPerMs);
+    time.after(faultPlan.slowSocketMs, () => network.setBandwidth(connectionId, scenario.network.bandwidthBytesPerMs));
   };
   const storm = () => {
     countFault("storm");
@@ -346,7 +379,11 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     for (let userIndex = 0; userIndex < scenario.users; userIndex += 1) mark(`u${userIndex + 1}`, "server restart (new epoch)");
     old.shutdown("restart");
   };
-  if (scenario.faultPhaseMs > 0) time.after(faultPlan.tickMs, injectFaults);
+  if (scenario.faultSchedule !== undefined) {
+    for (const entry of scenario.faultSchedule) time.after(entry.atMs, () => applyScheduledFault(entry));
+  } else if (scenario.faultPhaseMs > 0) {
+    time.after(faultPlan.tickMs, injectFaults);
+  }
 
   // Run: fault phase, then liveness until settled or out of budget.
   const deadlineMs = SIM_START_MS + Math.max(scenario.faultPhaseMs, scenario.startWindowMs + 50) + scenario.budgets.settleMs;

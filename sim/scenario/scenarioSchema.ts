@@ -23,6 +23,22 @@ const explicitFaultPlanSchema = z.strictObject({
   reconnectDelayMsMax: ms(600_000).default(NO_FAULTS.reconnectDelayMsMax),
 });
 
+/** Faults a scheduled entry can inject (the same kinds the seeded injector draws). */
+export const SCHEDULED_FAULT_KINDS = ["drop", "half_open", "reconnect", "send_failure", "slow_socket", "storm", "restart"] as const;
+
+/**
+ * One fault at a fixed time: what fast-check shrinks, and what a shrunk counterexample
+ * file replays. `device` is `userIndex.deviceIndex` (0-based) for per-connection faults.
+ */
+export const scheduledFaultSchema = z.strictObject({
+  atMs: ms(3_600_000),
+  fault: z.enum(SCHEDULED_FAULT_KINDS, `must be one of ${SCHEDULED_FAULT_KINDS.join(", ")}`),
+  device: z.string().regex(/^\d+\.\d+$/, "must look like 0.1 (user index . device index)").optional(),
+});
+
+/** A scheduled fault. */
+export type ScheduledFault = z.output<typeof scheduledFaultSchema>;
+
 /** Network shape for every connection. */
 export const networkSchema = z.strictObject({
   oneWayDelayMsMin: ms(10_000).default(1),
@@ -58,6 +74,8 @@ export const scenarioSchema = z
     /** Faults are injected during [0, faultPhaseMs); then they heal and liveness is checked. */
     faultPhaseMs: ms(3_600_000).default(20_000),
     faults: z.union([z.enum(["off", "on", "heavy"], "must be off, on, heavy or a fault plan object"), explicitFaultPlanSchema]).default("on"),
+    /** Explicit faults at fixed times. When present, the seeded per-tick injector is off (tool faults still apply). */
+    faultSchedule: z.array(scheduledFaultSchema).max(10_000, "must have at most 10000 entries").optional(),
     network: networkSchema.default(networkSchema.parse({})),
     managerLimits: z.record(z.string(), z.number()).default({}),
     budgets: budgetsSchema.default(budgetsSchema.parse({})),
