@@ -1,0 +1,270 @@
+/**
+ * `npm run bench`: speed and memory, each compared with a baseline measured in the
+ * same process (STYLE: speed goes in benchmarks, not timed tests). Prints the figures
+ * and writes results/bench.json.
+ *
+ * Sections (all by default; `--section NAME` to pick one, repeatable):
+ *   sim         golden-path seeds with faults: seeds/s and simulated-to-real time ratio
+ *   throughput  manager end-to-end delivery vs raw `ws` sending the same frames, 100 users
+ *   heap        heap used by 10,000 buffered events of one user
+ *   rate        latency p50/p99 at fixed offered rates (1k and 10k events/s, 100 users), manager vs raw ws
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { parseArgs } from "node:util";
+import { WebSocketServer, type WebSocket } from "ws";
+import type { AgentEventDraft } from "../protocol/frames.ts";
+import { jwtSecretKey } from "../server/auth/jwtSecretKey.ts";
+import { signAccessToken } from "../server/auth/signAccessToken.ts";
+import { createServer } from "../server/createServer.ts";
+import { createConnectionManager } from "../server/manager/createConnectionManager.ts";
+import type { SocketPort } from "../server/ports/socketPort.ts";
+import { runSimulation } from "../sim/runSimulation.ts";
+import { loadScenario } from "../sim/scenario/loadScenario.ts";
+import { createClientPool, type ClientPool } from "./createClientPool.ts";
+
+const SECTIONS = ["sim", "throughput", "heap", "rate"] as const;
+type Section = (typeof SECTIONS)[number];
+
+const USERS = 100;
+const SECRET = "bench-secret-bench-secret-bench-secret";
+
+function draftFor(index: number): AgentEventDraft {
+  return {
+    type: "partial_result",
+    run_id: "r-bench",
+    data: { agent_id: "a-bench", content: `chunk ${index}: latency p99 is driven by slow orders-db queries; index on created_at recommended.` },
+  };
+}
+
+/** The same envelope the manager writes, so raw ws sends identical bytes. */
+function rawFrame(userId: string, seq: number, index: number): string {
+  const draft = draftFor(index);
+  return JSON.stringify({ type: draft.type, seq, epoch: "e-raw", run_id: draft.run_id, user_id: userId, ts: Date.now(), data: draft.data });
+}
+
+interface Target {
+  name: string;
+  urls: string[];
+  /** Emits one event for user index `userIndex`. */
+  emit(userIndex: number, index: number): void;
+  close(): Promise<void>;
+}
+
+async function managerTarget(): Promise<Target> {
+  const server = createServer({ jwtSecret: SECRET, processMetrics: false, limits: { bufferedBytesMax: 256 * 1024 * 1024, connectionsPerUserMax: 4 } });
+  const address = await server.listen({ port: 0 });
+  const secretKey = jwtSecretKey(SECRET);
+  const urls = await Promise.all(
+    Array.from({ length: USERS }, async (_, index) => `${address.webSocketUrl}?token=${await signAccessToken(`u${index + 1}`, { secretKey, nowMs: Date.now(), ttlSeconds: 3600 })}`),
+  );
+  return {
+    name: "manager",
+    urls,
+    emit: (userIndex, index) => {
+      server.manager.publish(`u${userIndex + 1}`, draftFor(index));
+    },
+    close: () => server.close(),
+  };
+}
+
+async function rawTarget(): Promise<Target> {
+  const sockets = new Map<string, WebSocket>();
+  const seqs = new Map<string, number>();
+  const server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+  await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+  server.on("connection", (socket, request) => {
+    const userId = new URL(request.url ?? "/", "http://x").searchParams.get("user") ?? "?";
+    sockets.set(userId, socket);
+    socket.send(JSON.stringify({ type: "connected", user_id: userId, connection_id: "c", epoch: "e-raw", last_seq: 0 }));
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    name: "raw ws",
+    urls: Array.from({ length: USERS }, (_, index) => `ws://127.0.0.1:${port}/?user=u${index + 1}`),
+    emit: (userIndex, index) => {
+      const userId = `u${userIndex + 1}`;
+      const seq = (seqs.get(userId) ?? 0) + 1;
+      seqs.set(userId, seq);
+      sockets.get(userId)?.send(rawFrame(userId, seq, index));
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets.values()) socket.terminate();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+async function measureThroughput(target: Target, pool: ClientPool, eventsPerUser: number) {
+  await pool.connect(target.urls);
+  const total = USERS * eventsPerUser;
+  const { done } = await pool.expect(total, 120_000);
+  const startedAt = Date.now();
+  for (let round = 0; round < eventsPerUser; round += 1) {
+    for (let userIndex = 0; userIndex < USERS; userIndex += 1) target.emit(userIndex, round);
+    if (round % 4 === 3) await yieldToIo();
+  }
+  const result = await done;
+  const elapsedMs = Math.max(1, result.atMs - startedAt);
+  return { events: total, elapsedMs, eventsPerSecond: Math.round((total / elapsedMs) * 1000), latencyMs: result.latencyMs };
+}
+
+async function sectionThroughput(quick: boolean) {
+  const eventsPerUser = quick ? 300 : 500;
+  const rows: Record<string, Awaited<ReturnType<typeof measureThroughput>>> = {};
+  // Raw first, then the manager, then raw again: the better raw figure is the baseline (warm JIT for both).
+  for (const make of [rawTarget, managerTarget, rawTarget]) {
+    const target = await make();
+    const pool = createClientPool();
+    const row = await measureThroughput(target, pool, eventsPerUser);
+    await pool.close();
+    await target.close();
+    const previous = rows[target.name];
+    if (previous === undefined || row.eventsPerSecond > previous.eventsPerSecond) rows[target.name] = row;
+  }
+  const manager = rows.manager as { eventsPerSecond: number };
+  const raw = rows["raw ws"] as { eventsPerSecond: number };
+  const ratio = manager.eventsPerSecond / raw.eventsPerSecond;
+  console.log(`throughput (${USERS} users × ${eventsPerUser} events, clients in a worker thread):`);
+  for (const [name, row] of Object.entries(rows)) {
+    console.log(`  ${name.padEnd(8)} ${String(row.eventsPerSecond).padStart(8)} events/s  (${row.events} events in ${row.elapsedMs} ms; latency p50 ${row.latencyMs.p50} ms, p99 ${row.latencyMs.p99} ms)`);
+  }
+  console.log(`  ratio manager / raw ws: ${ratio.toFixed(2)}× (goal >= 0.70×) ${ratio >= 0.7 ? "✓" : "✗"}`);
+  return { usersCount: USERS, eventsPerUser, rows, ratio, goal: 0.7, met: ratio >= 0.7 };
+}
+
+async function sectionHeap() {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined) throw new Error("heap section needs --expose-gc (npm run bench sets it)");
+  const events = 10_000;
+  const sockets: SocketPort[] = [];
+  let timeMs = Date.now();
+  const manager = createConnectionManager({
+    clock: { nowMs: () => timeMs },
+    scheduler: { after: () => ({ cancel: () => undefined }) },
+    ids: { next: (prefix) => `${prefix}${sockets.length}` },
+    limits: { replayEventsMax: events },
+  });
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  for (let index = 0; index < events; index += 1) {
+    timeMs += 1;
+    manager.publish("u1", draftFor(index));
+  }
+  gc();
+  const after = process.memoryUsage().heapUsed;
+  const stats = manager.stats();
+  const heapBytes = after - before;
+  const mb = heapBytes / (1024 * 1024);
+  console.log(`heap: ${events} buffered events of one user use ${mb.toFixed(2)} MB of heap (${Math.round(heapBytes / events)} B/event; ${(stats.replayBytes / (1024 * 1024)).toFixed(2)} MB serialized); goal <= 10 MB ${mb <= 10 ? "✓" : "✗"}`);
+  return { events, heapBytes, bytesPerEvent: Math.round(heapBytes / events), replayBytes: stats.replayBytes, goalMb: 10, met: mb <= 10 };
+}
+
+async function measureRate(target: Target, pool: ClientPool, eventsPerSecond: number, durationMs: number) {
+  const total = Math.round((eventsPerSecond * durationMs) / 1000);
+  const { done } = await pool.expect(total, durationMs + 60_000);
+  const startedAt = Date.now();
+  let sent = 0;
+  let worstLagMs = 0;
+  const tickMs = 2;
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const elapsedMs = Date.now() - startedAt;
+      const due = Math.min(total, Math.floor((eventsPerSecond * elapsedMs) / 1000));
+      // How far behind the schedule the generator is, in ms of offered load.
+      worstLagMs = Math.max(worstLagMs, ((due - sent) / eventsPerSecond) * 1000);
+      while (sent < due) {
+        target.emit(sent % USERS, sent);
+        sent += 1;
+      }
+      if (sent >= total) resolve();
+      else setTimeout(tick, tickMs);
+    };
+    tick();
+  });
+  const sendMs = Date.now() - startedAt;
+  const result = await done;
+  const achieved = Math.round((total / Math.max(1, result.atMs - startedAt)) * 1000);
+  // The generator saturated when it fell behind its schedule by more than 20 ms of load: latency would be under-reported.
+  const valid = worstLagMs <= 20 && sendMs <= durationMs * 1.1;
+  return { offered: eventsPerSecond, achieved, latencyMs: result.latencyMs, worstGeneratorLagMs: Math.round(worstLagMs), valid };
+}
+
+async function sectionRate(quick: boolean) {
+  const durationMs = quick ? 1_500 : 4_000;
+  const rows = [];
+  for (const eventsPerSecond of [1_000, 10_000]) {
+    for (const make of [rawTarget, managerTarget]) {
+      const target = await make();
+      const pool = createClientPool();
+      await pool.connect(target.urls);
+      // A discarded warm-up at the same rate, so the JIT and socket buffers are in steady state.
+      await measureRate(target, pool, eventsPerSecond, 500);
+      const row = await measureRate(target, pool, eventsPerSecond, durationMs);
+      await pool.close();
+      await target.close();
+      rows.push({ target: target.name, ...row });
+      console.log(
+        `rate ${String(eventsPerSecond).padStart(5)}/s ${target.name.padEnd(8)} achieved ${row.achieved}/s, latency p50 ${row.latencyMs.p50} ms, p99 ${row.latencyMs.p99} ms, max ${row.latencyMs.max} ms${row.valid ? "" : `  INVALID: generator fell ${row.worstGeneratorLagMs} ms behind`}`,
+      );
+    }
+  }
+  const manager10k = rows.find((row) => row.target === "manager" && row.offered === 10_000);
+  const met = manager10k !== undefined && manager10k.valid && manager10k.latencyMs.p99 <= 5;
+  console.log(`  goal: manager p99 <= 5 ms at 10k events/s ${manager10k === undefined ? "—" : manager10k.valid ? (met ? "✓" : "✗") : "(run invalid: not judged)"}`);
+  return { durationMs, rows, goalP99Ms: 5, met };
+}
+
+function sectionSim(quick: boolean) {
+  const scenario = loadScenario("scenarios/golden-path.json");
+  const seeds = quick ? 200 : 1_000;
+  // Warm up the JIT so the figure is the steady state a long sweep sees.
+  for (let seed = 1; seed <= 50; seed += 1) runSimulation(scenario, { seed });
+  let simMs = 0;
+  let failures = 0;
+  const startedAt = process.hrtime.bigint();
+  for (let seed = 1; seed <= seeds; seed += 1) {
+    const result = runSimulation(scenario, { seed, onTraceLine: () => undefined });
+    simMs += result.simTimeMs;
+    if (result.outcome !== "pass") failures += 1;
+  }
+  const realMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
+  const seedsPerSecond = seeds / (realMs / 1000);
+  const speedup = simMs / realMs;
+  console.log(`sim: golden-path with faults, ${seeds} seeds in ${(realMs / 1000).toFixed(2)} s on one core: ${seedsPerSecond.toFixed(0)} seeds/s (goal >= 100 ${seedsPerSecond >= 100 ? "✓" : "✗"}), ${Math.round(speedup)}× real time (goal >= 1000× ${speedup >= 1000 ? "✓" : "✗"}); ${failures} failing seed(s)`);
+  return { seeds, realMs: Math.round(realMs), simMs, seedsPerSecond: Math.round(seedsPerSecond), speedup: Math.round(speedup), failures, met: seedsPerSecond >= 100 && speedup >= 1000 };
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({ options: { section: { type: "string", multiple: true }, quick: { type: "boolean" }, out: { type: "string" } }, strict: true }));
+  } catch (error) {
+    console.error(`bench: ${(error as Error).message}\nUsage: npm run bench -- [--section ${SECTIONS.join("|")}]... [--quick] [--out results/bench.json]`);
+    process.exitCode = 2;
+    return;
+  }
+  const chosen = (values.section ?? [...SECTIONS]) as string[];
+  const unknown = chosen.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    console.error(`bench: unknown --section ${unknown.join(", ")}; known: ${SECTIONS.join(", ")}`);
+    process.exitCode = 2;
+    return;
+  }
+  const quick = values.quick === true;
+  const results: Partial<Record<Section, unknown>> = {};
+  console.log(`bench on node ${process.version}, ${chosen.join(", ")}${quick ? " (quick)" : ""}`);
+  if (chosen.includes("sim")) results.sim = sectionSim(quick);
+  if (chosen.includes("heap")) results.heap = await sectionHeap();
+  if (chosen.includes("throughput")) results.throughput = await sectionThroughput(quick);
+  if (chosen.includes("rate")) results.rate = await sectionRate(quick);
+  const out = values.out ?? "results/bench.json";
+  mkdirSync(out.split("/").slice(0, -1).join("/") || ".", { recursive: true });
+  writeFileSync(out, `${JSON.stringify({ kind: "bench", node: process.version, quick, ...results }, null, 2)}\n`);
+  console.log(`written: ${out}`);
+}
+
+await main();
