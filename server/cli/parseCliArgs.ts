@@ -1,0 +1,37 @@
+/**
+ * Shared helpers of the server CLIs: strict `util.parseArgs` with a clear error and the
+ * usage text on any unknown or malformed flag (exit code {@link EXIT_USAGE}).
+ */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+/** Exit code for a usage or configuration error. */
+export const EXIT_USAGE = 2;
+
+/** A usage error: the CLI prints the message and its usage, then exits with {@link EXIT_USAGE}. */
+export class UsageError extends Error {
+  /** Print the usage text after the message (flag errors); configuration errors say enough alone. */
+  readonly showUsage: boolean;
+  constructor(message: string, options: { showUsage?: boolean } = {}) {
+    super(message);
+    this.name = "UsageError";
+    this.showUsage = options.showUsage ?? true;
+  }
+}
+
+/** Runs strict parseArgs; any parse failure becomes a {@link UsageError}. */
+export function parseCliArgs<T extends NonNullable<ParseArgsConfig["options"]>>(argv: readonly string[], options: T) {
+  try {
+    return parseArgs({ args: [...argv], options, strict: true, allowPositionals: false });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Parses a whole number in [min, max] for flag `--name`, or throws a UsageError naming the flag. */
+export function parseIntegerFlag(name: string, text: string, bounds: { min: number; max: number }): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value) || value < bounds.min || value > bounds.max) {
+    throw new UsageError(`--${name} must be a whole number from ${bounds.min} to ${bounds.max}, got "${text}"`);
+  }
+  return value;
+}

@@ -1,0 +1,195 @@
+/**
+ * The composition root: binds the real clock, scheduler and ids to the connection
+ * manager and the agent runtime, and puts the HTTP/WebSocket server in front.
+ * Everything a test needs to start a real server on 127.0.0.1 port 0, and what
+ * `npm run serve` runs.
+ */
+import type { AddressInfo } from "node:net";
+import { createCryptoIdSource } from "./adapters/cryptoIdSource.ts";
+import { createRealClock } from "./adapters/realClock.ts";
+import { createRealScheduler } from "./adapters/realScheduler.ts";
+import { jwtSecretKey } from "./auth/jwtSecretKey.ts";
+import { createHealthTracker, type HealthReport } from "./http/createHealthTracker.ts";
+import { createHttpServer } from "./http/createHttpServer.ts";
+import { createServerMetrics, type ServerMetrics } from "./http/createServerMetrics.ts";
+import {
+  createConnectionManager,
+  type ConnectionManager,
+  type ManagerObserver,
+} from "./manager/createConnectionManager.ts";
+import type { ManagerLimits } from "./manager/managerLimits.ts";
+import type { Clock } from "./ports/clock.ts";
+import type { AgentScript } from "./runtime/agentScript.ts";
+import { createAgentRuntime, type AgentRuntime, type AgentRuntimeLimits } from "./runtime/createAgentRuntime.ts";
+
+/** Options of {@link createServer}. Only `jwtSecret` is required. */
+export interface ServerOptions {
+  /** HS256 secret (the `JWT_SECRET` environment variable in production). */
+  jwtSecret: string;
+  /** WebSocket path (default `/ws`). */
+  path?: string;
+  /** Manager limits (replay bounds, buffered bytes, heartbeat, connection caps, rate limit). */
+  limits?: Partial<ManagerLimits>;
+  /** Runtime limits (thinking interval, run duration cap, runs per user). */
+  runtimeLimits?: Partial<AgentRuntimeLimits>;
+  /** Agent scripts by name (default: the built-in `golden-path` and `quick`). */
+  scripts?: ReadonlyMap<string, AgentScript>;
+  /** Script for `start_agent` without `scenario`. */
+  defaultScriptName?: string;
+  /** Origin allow-list for browser upgrades (see createHttpServer). Unset: any origin. */
+  allowedOrigins?: readonly string[];
+  /** Time a raw socket has to complete its upgrade, ms (default 10 000). */
+  upgradeTimeoutMs?: number;
+  /** Time a server-initiated close waits for the peer before destroying the socket, ms (default 1 000). */
+  closeTimeoutMs?: number;
+  /** Look-back of /health's DEGRADED status, ms (default 60 000). */
+  degradedWindowMs?: number;
+  /** Cap on distinct `user` labels in /metrics (default 1 000). */
+  metricsUserLabelsMax?: number;
+  /** Collect prom-client's default process metrics (default true). */
+  processMetrics?: boolean;
+  /** The clock (default: the real one). Tests may shift it; timers stay real. */
+  clock?: Clock;
+  /** Extra observer of the manager's decisions and deliveries (logs, tests). */
+  observer?: ManagerObserver;
+}
+
+/** Where a server listens. */
+export interface ListenOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 8080; 0 picks a free port. */
+  port?: number;
+}
+
+/** The address a server is bound to. */
+export interface BoundAddress {
+  host: string;
+  port: number;
+  /** `ws://host:port/path`, ready for a client. */
+  webSocketUrl: string;
+  /** `http://host:port`. */
+  httpUrl: string;
+}
+
+/** A running (or ready to run) server. */
+export interface AgentEventServer {
+  /** Starts listening; resolves with the bound port (useful with port 0). */
+  listen(options?: ListenOptions): Promise<BoundAddress>;
+  /**
+   * Graceful shutdown: refuses new upgrades, stops the runtime, closes every client
+   * with 1001, waits for the sockets (each bounded by closeTimeoutMs), closes HTTP and
+   * cancels every timer. Idempotent; resolves when done.
+   */
+  close(): Promise<void>;
+  health(): HealthReport;
+  readonly manager: ConnectionManager;
+  readonly runtime: AgentRuntime;
+  readonly metrics: ServerMetrics;
+}
+
+/** Builds the server from its parts; call `listen()` to start it. */
+export function createServer(options: ServerOptions): AgentEventServer {
+  const secretKey = jwtSecretKey(options.jwtSecret);
+  const clock = options.clock ?? createRealClock();
+  const scheduler = createRealScheduler();
+  const ids = createCryptoIdSource();
+  const path = options.path ?? "/ws";
+
+  // The metrics and health read the manager and runtime at request time, after both exist.
+  const snapshot = () => ({ manager: manager.stats(), runtime: runtime.stats() });
+  const metrics = createServerMetrics({
+    snapshot,
+    ...(options.metricsUserLabelsMax === undefined ? {} : { userLabelsMax: options.metricsUserLabelsMax }),
+    ...(options.processMetrics === undefined ? {} : { processMetrics: options.processMetrics }),
+  });
+  const healthTracker = createHealthTracker({
+    clock,
+    snapshot,
+    ...(options.degradedWindowMs === undefined ? {} : { degradedWindowMs: options.degradedWindowMs }),
+  });
+  const extra = options.observer ?? {};
+
+  const manager: ConnectionManager = createConnectionManager({
+    clock,
+    scheduler,
+    ids,
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+    onCommand: (command) => runtime.handleCommand(command),
+    observer: {
+      decision(decision) {
+        metrics.observeDecision(decision);
+        healthTracker.observeDecision(decision);
+        extra.decision?.(decision);
+      },
+      delivered(userId, seq, lagMs) {
+        metrics.observeDelivered(userId, seq, lagMs);
+        extra.delivered?.(userId, seq, lagMs);
+      },
+    },
+  });
+  const runtime: AgentRuntime = createAgentRuntime({
+    clock,
+    scheduler,
+    ids,
+    publish: (userId, draft) => {
+      manager.publish(userId, draft);
+    },
+    ...(options.scripts === undefined ? {} : { scripts: options.scripts }),
+    ...(options.defaultScriptName === undefined ? {} : { defaultScriptName: options.defaultScriptName }),
+    ...(options.runtimeLimits === undefined ? {} : { limits: options.runtimeLimits }),
+  });
+  const http = createHttpServer({
+    manager,
+    clock,
+    scheduler,
+    secretKey,
+    metrics,
+    health: () => healthTracker.report(),
+    path,
+    ...(options.allowedOrigins === undefined ? {} : { allowedOrigins: options.allowedOrigins }),
+    ...(options.upgradeTimeoutMs === undefined ? {} : { upgradeTimeoutMs: options.upgradeTimeoutMs }),
+    ...(options.closeTimeoutMs === undefined ? {} : { closeTimeoutMs: options.closeTimeoutMs }),
+    onAsyncSendFailure: () => healthTracker.sendFailedAsync(),
+  });
+
+  let closing: Promise<void> | null = null;
+
+  async function shutDown(): Promise<void> {
+    healthTracker.markShuttingDown();
+    http.stopAccepting();
+    runtime.stop();
+    manager.shutdown();
+    await http.webSocketsClosed();
+    await http.close();
+    scheduler.cancelAll();
+  }
+
+  return {
+    async listen(listenOptions = {}) {
+      const host = listenOptions.host ?? "127.0.0.1";
+      const port = listenOptions.port ?? 8080;
+      await new Promise<void>((resolve, reject) => {
+        const onError = (error: Error) => reject(error);
+        http.server.once("error", onError);
+        http.server.listen(port, host, () => {
+          http.server.off("error", onError);
+          resolve();
+        });
+      });
+      const address = http.server.address() as AddressInfo;
+      const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+      return {
+        host: address.address,
+        port: address.port,
+        webSocketUrl: `ws://${urlHost}:${address.port}${path}`,
+        httpUrl: `http://${urlHost}:${address.port}`,
+      };
+    },
+    close: () => (closing ??= shutDown()),
+    health: () => healthTracker.report(),
+    manager,
+    runtime,
+    metrics,
+  };
+}

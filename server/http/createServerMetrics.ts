@@ -1,0 +1,166 @@
+/**
+ * The server's Prometheus metrics (prom-client, on its own Registry so several servers
+ * in one process, as in tests, never share series).
+ *
+ * Cardinality: `agent_ws_connections{user}` has one series per connected user. Only the
+ * first {@link USER_LABELS_MAX_DEFAULT} connected users (in the order their streams were
+ * created) get their own label; the rest are summed under `user="_other"`. Raise the cap
+ * knowing each label is a series your Prometheus stores.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { ManagerDecision } from "../manager/ManagerDecision.ts";
+import type { ManagerStats } from "../manager/createConnectionManager.ts";
+import type { AgentRuntimeStats } from "../runtime/createAgentRuntime.ts";
+import { TOKEN_REFUSAL_REASONS, type TokenRefusalReason } from "../auth/verifyAccessToken.ts";
+import { PROTOCOL_ERROR_CODES } from "../../protocol/limits.ts";
+
+/** Default cap on distinct `user` label values of the per-user connection gauge. */
+export const USER_LABELS_MAX_DEFAULT = 1_000;
+
+/** The label that collects users beyond the cap. */
+export const OTHER_USERS_LABEL = "_other";
+
+/** Delivery latency buckets, ms: fine below the 50 ms p99 budget, coarse up to 5 s. */
+export const DELIVERY_LATENCY_BUCKETS_MS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000];
+
+/** Options of {@link createServerMetrics}. */
+export interface ServerMetricsOptions {
+  /** Read at every scrape: the manager's and the runtime's current stats. */
+  snapshot: () => { manager: ManagerStats; runtime: AgentRuntimeStats };
+  /** Cap on distinct user labels (default {@link USER_LABELS_MAX_DEFAULT}). */
+  userLabelsMax?: number;
+  /** Also collect prom-client's default process metrics (default true). */
+  processMetrics?: boolean;
+}
+
+/** The server's metrics: a registry and the hooks that feed it. */
+export interface ServerMetrics {
+  readonly registry: Registry;
+  /** The manager observer's `decision` hook. */
+  observeDecision(decision: ManagerDecision): void;
+  /** The manager observer's `delivered` hook; `lagMs` = delivery time - event ts. */
+  observeDelivered(userId: string, seq: number, lagMs: number): void;
+  /** A token was refused at the upgrade. */
+  authFailed(reason: TokenRefusalReason): void;
+  /** An upgrade was refused with an HTTP status other than 401 (404, 403, 400, 429, 503). */
+  upgradeRefused(status: number): void;
+  /** A send `ws` had accepted failed later (its callback reported an error). */
+  sendFailedAsync(): void;
+  /** `ws` closed a socket on its own for a protocol violation (e.g. an oversized frame, 1009). */
+  wsError(code: string): void;
+  /** The Prometheus text exposition. */
+  render(): Promise<string>;
+}
+
+/** Creates the metrics registry with every series registered. */
+export function createServerMetrics(options: ServerMetricsOptions): ServerMetrics {
+  const registry = new Registry();
+  const registers = [registry];
+  const userLabelsMax = options.userLabelsMax ?? USER_LABELS_MAX_DEFAULT;
+  if (options.processMetrics !== false) collectDefaultMetrics({ register: registry });
+
+  // Values the manager already counts are copied at scrape time rather than kept twice (no drift).
+  let snapshot: ReturnType<ServerMetricsOptions["snapshot"]> | null = null;
+  const current = () => (snapshot ??= options.snapshot());
+  const fromSnapshot = (name: string, help: string, read: (stats: NonNullable<typeof snapshot>) => number) =>
+    new Gauge({ name, help, registers, collect() { this.set(read(current())); } });
+  const counterFromSnapshot = (name: string, help: string, read: (stats: NonNullable<typeof snapshot>) => number) =>
+    new Counter({
+      name,
+      help,
+      registers,
+      collect() {
+        // A counter mirrored from a monotonic source: reset, then set to the source's total.
+        this.reset();
+        this.inc(read(current()));
+      },
+    });
+
+  new Gauge({
+    name: "agent_ws_connections",
+    help: `Open WebSocket connections per user (first ${userLabelsMax} users labelled, the rest as ${OTHER_USERS_LABEL})`,
+    labelNames: ["user"],
+    registers,
+    collect() {
+      this.reset();
+      let labelled = 0;
+      let other = 0;
+      for (const [userId, count] of current().manager.connectionsByUser) {
+        if (labelled < userLabelsMax) {
+          this.set({ user: userId }, count);
+          labelled += 1;
+        } else other += count;
+      }
+      if (other > 0) this.set({ user: OTHER_USERS_LABEL }, other);
+    },
+  });
+  fromSnapshot("agent_ws_connections_open", "Open WebSocket connections, all users", (stats) => stats.manager.connections);
+  fromSnapshot("agent_ws_users", "Users with a stream (seq, epoch, replay buffer) held by the server", (stats) => stats.manager.users);
+  fromSnapshot("agent_ws_replay_buffer_events", "Events held in replay buffers, all users", (stats) => stats.manager.replayEvents);
+  fromSnapshot("agent_ws_replay_buffer_bytes", "Serialized bytes held in replay buffers, all users", (stats) => stats.manager.replayBytes);
+  fromSnapshot("agent_ws_active_runs", "Agent runs in progress", (stats) => stats.runtime.activeRuns);
+  counterFromSnapshot("agent_ws_events_published_total", "Agent events published (stamped with a seq)", (stats) => stats.manager.eventsPublished);
+  counterFromSnapshot("agent_ws_frames_sent_total", "Frames written to sockets (events, replays and control frames)", (stats) => stats.manager.framesSent);
+  counterFromSnapshot("agent_ws_runs_started_total", "Agent runs started", (stats) => stats.runtime.runsStarted);
+  counterFromSnapshot("agent_ws_runs_completed_total", "Agent runs completed (any status)", (stats) => stats.runtime.runsCompleted);
+
+  const sendFailures = new Counter({ name: "agent_ws_send_failures_total", help: "Sends that failed (the socket is closed with 1011; events stay for resume)", labelNames: ["stage"], registers });
+  const slowConsumerCloses = new Counter({ name: "agent_ws_slow_consumer_closes_total", help: "Connections closed with 4409 (unsent bytes over bufferedBytesMax)", registers });
+  const heartbeatCloses = new Counter({ name: "agent_ws_heartbeat_closes_total", help: "Connections closed with 4408 (missed pongs)", registers });
+  const tokenExpiredCloses = new Counter({ name: "agent_ws_token_expired_closes_total", help: "Connections closed with 4401 (token expired while open)", registers });
+  const authFailures = new Counter({ name: "agent_ws_auth_failures_total", help: "Upgrades refused with 401, by reason", labelNames: ["reason"], registers });
+  const upgradeRefusals = new Counter({ name: "agent_ws_upgrade_refusals_total", help: "Upgrades refused other than for auth, by HTTP status", labelNames: ["status"], registers });
+  const protocolErrors = new Counter({ name: "agent_ws_protocol_errors_total", help: "protocol_error frames sent, by code", labelNames: ["code"], registers });
+  const rateLimitedCloses = new Counter({ name: "agent_ws_rate_limited_closes_total", help: "Connections closed with 1008 (client frame rate limit)", registers });
+  const oversizedFrames = new Counter({ name: "agent_ws_frames_too_big_total", help: "Client frames over 64 KiB (closed with 1009)", registers });
+  const wsErrors = new Counter({ name: "agent_ws_socket_errors_total", help: "Sockets ws closed for a protocol violation, by ws error code", labelNames: ["code"], registers });
+  const resyncs = new Counter({ name: "agent_ws_resync_required_total", help: "Resumes answered with resync_required (announced loss)", registers });
+  const replayEvicted = new Counter({ name: "agent_ws_replay_evicted_events_total", help: "Events evicted from replay buffers by the count or byte bound", registers });
+  const connectionsOpened = new Counter({ name: "agent_ws_connections_opened_total", help: "Connections accepted", registers });
+  const latency = new Histogram({
+    name: "agent_ws_delivery_latency_ms",
+    help: "Event emission (ts) to socket write, ms; replays count their age",
+    buckets: DELIVERY_LATENCY_BUCKETS_MS,
+    registers,
+  });
+
+  // Known label values start at 0, so rate() and alerts work before the first occurrence.
+  for (const stage of ["sync", "async"]) sendFailures.inc({ stage }, 0);
+  for (const reason of TOKEN_REFUSAL_REASONS) authFailures.inc({ reason }, 0);
+  for (const code of PROTOCOL_ERROR_CODES) protocolErrors.inc({ code }, 0);
+
+  return {
+    registry,
+    observeDecision(decision) {
+      switch (decision.kind) {
+        case "connection_opened": connectionsOpened.inc(); return;
+        case "slow_consumer": slowConsumerCloses.inc(); return;
+        case "heartbeat_timeout": heartbeatCloses.inc(); return;
+        case "token_expired": tokenExpiredCloses.inc(); return;
+        case "send_failed": sendFailures.inc({ stage: "sync" }); return;
+        case "protocol_error": protocolErrors.inc({ code: decision.code }); return;
+        case "rate_limited": rateLimitedCloses.inc(); return;
+        case "frame_too_big": oversizedFrames.inc(); return;
+        case "resync_required": resyncs.inc(); return;
+        case "replay_evicted": replayEvicted.inc(decision.count); return;
+        default: return;
+      }
+    },
+    observeDelivered: (_userId, _seq, lagMs) => latency.observe(Math.max(0, lagMs)),
+    authFailed: (reason) => authFailures.inc({ reason }),
+    upgradeRefused: (status) => upgradeRefusals.inc({ status: String(status) }),
+    sendFailedAsync: () => sendFailures.inc({ stage: "async" }),
+    wsError(code) {
+      wsErrors.inc({ code });
+      if (code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH") oversizedFrames.inc();
+    },
+    async render() {
+      snapshot = null;
+      try {
+        return await registry.metrics();
+      } finally {
+        snapshot = null;
+      }
+    },
+  };
+}
