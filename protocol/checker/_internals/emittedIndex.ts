@@ -1,0 +1,43 @@
+/** What finish needs from the simulator's ground truth, indexed once. */
+import type { EmittedLog } from "../Checker.ts";
+
+/** Newest emitted seq per (user, epoch), and the runs that started without completing. */
+export interface EmittedIndex {
+  /** Key `${userId}\u0000${epoch}`. */
+  newestSeq: Map<string, number>;
+  /**
+   * Runs of each user's newest epoch (the last in log order) with an emitted agent_started
+   * and no emitted agent_completed, in log order. Runs of older epochs are exempt: the
+   * change of epoch (a restart) ended them, and resync_required announces that loss.
+   */
+  runsNotCompleted: { userId: string; epoch: string; runId: string; startedSeq: number }[];
+  /** Keys `${userId}\u0000${epoch}\u0000${runId}` of runs whose agent_completed was emitted. */
+  completedRuns: Set<string>;
+}
+
+/** The key of (user, epoch). */
+export function userEpochKey(userId: string, epoch: string): string {
+  return `${userId}\u0000${epoch}`;
+}
+
+/** Indexes `emitted` (one pass; the log is already in the caller's memory). */
+export function indexEmitted(emitted: EmittedLog): EmittedIndex {
+  const newestSeq = new Map<string, number>();
+  const started = new Map<string, { userId: string; epoch: string; runId: string; startedSeq: number }>();
+  const completedRuns = new Set<string>();
+  const newestEpoch = new Map<string, string>();
+  for (const entry of emitted) {
+    newestEpoch.set(entry.userId, entry.epoch);
+    const key = userEpochKey(entry.userId, entry.epoch);
+    newestSeq.set(key, Math.max(newestSeq.get(key) ?? 0, entry.seq));
+    const run = `${key}\u0000${entry.runId}`;
+    if (entry.type === "agent_started" && !started.has(run)) {
+      started.set(run, { userId: entry.userId, epoch: entry.epoch, runId: entry.runId, startedSeq: entry.seq });
+    }
+    if (entry.type === "agent_completed") completedRuns.add(run);
+  }
+  const runsNotCompleted = [...started.entries()]
+    .filter(([run, value]) => !completedRuns.has(run) && newestEpoch.get(value.userId) === value.epoch)
+    .map(([, value]) => value);
+  return { newestSeq, runsNotCompleted, completedRuns };
+}

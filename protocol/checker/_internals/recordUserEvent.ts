@@ -1,0 +1,167 @@
+/**
+ * The user level: remembers the first copy of each (epoch, seq) any connection of the
+ * user received, checks later copies against it (seq_conflict), follows each run across
+ * devices and feeds the timing budgets from first copies only (so two devices never
+ * count one event twice).
+ */
+import type { AgentEvent } from "../../frames.ts";
+import type { ResolvedCheckerOptions } from "../CheckerOptions.ts";
+import type { BoundsLog } from "./BoundsLog.ts";
+import type { PendingStart, UserRun, UserState } from "./checkerState.ts";
+import { checkSeqConflict, eventKey, eventMemoryOf } from "./checkSeqConflict.ts";
+import { rememberBounded } from "./rememberBounded.ts";
+import type { TimingTracker } from "./TimingTracker.ts";
+import type { Finding } from "./ViolationSink.ts";
+
+/** A new, empty user. */
+export function createUserState(userId: string): UserState {
+  return {
+    userId,
+    events: new Map(),
+    runs: new Map(),
+    runEpochs: new Map(),
+    newestSeqByEpoch: new Map(),
+    pendingStarts: [],
+    requestIds: new Map(),
+  };
+}
+
+/** The map key of (epoch, run). */
+export function runKey(epoch: string, runId: string): string {
+  return `${epoch}\u0000${runId}`;
+}
+
+/** Everything recordUserEvent needs besides the user and the event. */
+export interface UserEventContext {
+  connectionId: string;
+  /** "user u1 connection d1#2" */
+  connectionSubject: string;
+  options: ResolvedCheckerOptions;
+  timing: TimingTracker;
+  bounds: BoundsLog;
+  /** Counts runs started and completed. */
+  onRunStarted: () => void;
+  onRunCompleted: () => void;
+}
+
+/** Result of {@link recordUserEvent}. */
+export interface UserEventRecord {
+  findings: Finding[];
+  /** No connection of the user had seen this run (in any epoch) before this event. */
+  runNewToUser: boolean;
+}
+
+/** Records one accepted event of `user`; returns seq_conflict and timing findings. */
+export function recordUserEvent(user: UserState, event: AgentEvent, context: UserEventContext): UserEventRecord {
+  const key = eventKey(event.epoch, event.seq);
+  const copy = eventMemoryOf(event, context.connectionId);
+  const remembered = user.events.get(key);
+  const runNewToUser = !user.runs.has(runKey(event.epoch, event.run_id)) && !user.runEpochs.has(event.run_id);
+  noteNewestSeq(user, event.epoch, event.seq, context);
+  if (remembered !== undefined) {
+    return { findings: checkSeqConflict(remembered, copy, { event, subject: context.connectionSubject }), runNewToUser };
+  }
+  if (rememberBounded(user.events, key, copy, { entriesMax: context.options.eventsRememberedPerUserMax })) {
+    context.bounds.hit(
+      "eventsRememberedPerUserMax",
+      context.options.eventsRememberedPerUserMax,
+      "the oldest remembered event copies were forgotten; conflicting copies of them are not detected",
+    );
+  }
+  return { findings: followRun(user, event, context), runNewToUser };
+}
+
+/** Raises the newest seq known for the user in `epoch` (from events, connected and resync frames). */
+export function noteNewestSeq(user: UserState, epoch: string, seq: number, context: { options: ResolvedCheckerOptions; bounds: BoundsLog }): void {
+  const known = user.newestSeqByEpoch.get(epoch);
+  if (known !== undefined) {
+    if (seq > known) user.newestSeqByEpoch.set(epoch, seq);
+    return;
+  }
+  if (rememberBounded(user.newestSeqByEpoch, epoch, seq, { entriesMax: context.options.epochsRememberedPerUserMax })) {
+    context.bounds.hit("epochsRememberedPerUserMax", context.options.epochsRememberedPerUserMax, "the oldest epoch's newest seq was forgotten");
+  }
+}
+
+function followRun(user: UserState, event: AgentEvent, context: UserEventContext): Finding[] {
+  const { options, timing, bounds } = context;
+  const subject = `user ${user.userId} run ${event.run_id}`;
+  const findings: Finding[] = [];
+  const key = runKey(event.epoch, event.run_id);
+  let run = user.runs.get(key);
+  if (run === undefined) {
+    run = { epoch: event.epoch, runId: event.run_id, firstSeq: event.seq, lastSeq: event.seq, lastTs: event.ts, startedTs: undefined, completed: false, executingTs: new Map() };
+    if (rememberBounded(user.runs, key, run, { entriesMax: options.runsRememberedPerUserMax, preferEvict: (candidate) => candidate.completed })) {
+      bounds.hit("runsRememberedPerUserMax", options.runsRememberedPerUserMax, "the oldest runs were forgotten at the user level (timing and cross-epoch identity)");
+    }
+    if (!user.runEpochs.has(event.run_id)) rememberBounded(user.runEpochs, event.run_id, event.epoch, { entriesMax: options.runsRememberedPerUserMax });
+  } else if (event.seq > run.lastSeq) {
+    if (!run.completed && observedEverySeqBetween(user, event.epoch, [run.lastSeq, event.seq], options.eventsRememberedPerUserMax)) {
+      findings.push(...timing.thinkingInterval(event.ts - run.lastTs, { subject, runId: event.run_id, fromSeq: run.lastSeq, toSeq: event.seq }));
+    }
+    run.lastSeq = event.seq;
+    run.lastTs = event.ts;
+  }
+  findings.push(...timeRunEvent(user, run, event, { ...context, subject }));
+  return findings;
+}
+
+/**
+ * True when some connection of the user received every seq strictly between the two:
+ * only then are the two events provably consecutive in the run (none of its events
+ * between them went unseen), so the silence between them is a fact, not an artefact
+ * of a loss. The scan is bounded by `seqsScannedMax`; a longer stretch is not judged.
+ */
+function observedEverySeqBetween(user: UserState, epoch: string, [from, to]: readonly [number, number], seqsScannedMax: number): boolean {
+  if (to - from - 1 > seqsScannedMax) return false;
+  for (let seq = from + 1; seq < to; seq += 1) if (!user.events.has(eventKey(epoch, seq))) return false;
+  return true;
+}
+
+function timeRunEvent(user: UserState, run: UserRun, event: AgentEvent, context: UserEventContext & { subject: string }): Finding[] {
+  const { options, timing, bounds, subject } = context;
+  switch (event.type) {
+    case "agent_started": {
+      if (run.startedTs !== undefined) return [];
+      run.startedTs = event.ts;
+      context.onRunStarted();
+      const pending = takePendingStart(user, (candidate) => candidate.agentType === event.data.agent_type);
+      if (pending === undefined) return [];
+      return timing.startLatency(event.ts - pending.atMs, { subject, requestId: pending.requestId, runId: event.run_id, seq: event.seq });
+    }
+    case "tool_executing":
+      if (rememberBounded(run.executingTs, event.data.execution_id, event.ts, { entriesMax: options.executionsRememberedPerRunMax })) {
+        bounds.hit("executionsRememberedPerRunMax", options.executionsRememberedPerRunMax, "the oldest tool executions of a run were forgotten");
+      }
+      return [];
+    case "tool_completed": {
+      const startedTs = run.executingTs.get(event.data.execution_id);
+      const declaredMs = options.toolDurationMs?.(event.data.tool_name, event.run_id);
+      if (startedTs === undefined || declaredMs === undefined) return [];
+      return timing.toolDuration(event.ts - startedTs, {
+        subject,
+        runId: event.run_id,
+        toolName: event.data.tool_name,
+        declaredMs,
+        executionId: event.data.execution_id,
+        seq: event.seq,
+      });
+    }
+    case "agent_completed": {
+      if (run.completed) return [];
+      run.completed = true;
+      context.onRunCompleted();
+      if (run.startedTs === undefined) return [];
+      return timing.runDuration(event.ts - run.startedTs, { subject, runId: event.run_id, seq: event.seq });
+    }
+    default:
+      return [];
+  }
+}
+
+/** Removes and returns the oldest pending start_agent that `accepts`, if any. */
+export function takePendingStart(user: UserState, accepts: (pending: PendingStart) => boolean): PendingStart | undefined {
+  const index = user.pendingStarts.findIndex(accepts);
+  if (index < 0) return undefined;
+  return user.pendingStarts.splice(index, 1)[0];
+}

@@ -1,0 +1,19 @@
+/** Invariant 3: at least one agent_thinking before the run's first tool_executing (judged on strict views only). */
+import type { Finding } from "../ViolationSink.ts";
+import { isStrict, type RunCheckInput } from "./RunCheckInput.ts";
+
+/** See the module comment. Read-only. */
+export function checkThinkingBeforeTool(input: RunCheckInput): Finding[] {
+  const { run, event, subject } = input;
+  if (event.type !== "tool_executing" || run?.completed !== undefined) return [];
+  if (run?.thinkingSeen === true || run?.toolExecutingSeen === true || !isStrict(input)) return [];
+  return [
+    {
+      invariant: "thinking_before_tool",
+      kind: "tool_before_thinking",
+      runId: event.run_id,
+      seqs: [event.seq],
+      message: `${subject}: the first tool_executing (${event.data.tool_name}, execution ${event.data.execution_id}) came at seq ${event.seq} (epoch ${event.epoch}) with no agent_thinking before it.`,
+    },
+  ];
+}
