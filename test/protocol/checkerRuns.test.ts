@@ -296,3 +296,27 @@ describe("createChecker, run invariants on a device view", () => {
     expect(kindsOf(script.check({ requireRunsComplete: true }).violations)).toEqual([]);
   });
 });
+
+describe("createChecker, runs that span a server restart", () => {
+  it("does not blame a run continuing into a new epoch, and still blames one in a user's only epoch", () => {
+    for (const restarted of [true, false]) {
+      const old = new Stream("u1", "e-old");
+      const next = restarted ? new Stream("u1", "e-new") : old;
+      const script = new Script().connect("d1#1", { device: "d1", user: "u1", epoch: "e-old", lastSeq: 0 });
+      script.recvAll("d1#1", old.goldenRun("r-1"));
+      if (restarted) {
+        // The gateway restarted mid-run (runs survive it): seq 1 of the new epoch is the middle of r-2.
+        script.close("d1#1", 1001).connect("d1#2", { device: "d1", user: "u1", epoch: "e-new", lastSeq: 2, resume: { epoch: "e-old", last_seq: 6 } });
+        script.recv("d1#2", { type: "resync_required", epoch: "e-new", oldest_seq: 1, last_seq: 2 });
+        script.recv("d1#2", next.emit("tool_executing", "r-2", { data: { execution_id: "x-2", tool_name: "query_metrics" } }));
+        script.recv("d1#2", next.emit("tool_completed", "r-2", { data: { execution_id: "x-2", tool_name: "query_metrics" } }));
+      } else {
+        // Same epoch, every seq from 1 held: a run whose first event is a tool really lost its start.
+        script.recv("d1#1", next.emit("tool_executing", "r-2", { data: { execution_id: "x-2", tool_name: "query_metrics" } }));
+      }
+      const kinds = kindsOf(script.check().violations);
+      if (restarted) expect(kinds).toEqual([]);
+      else expect(kinds).toContain("run_started_first/missing_start");
+    }
+  });
+});

@@ -3,8 +3,9 @@
  *
  * A run new to the view whose first event is not agent_started is judged only when the
  * view provably covers the run's start:
- * - the view holds every seq from 1 of the epoch up to this one (and no connection of
- *   the user saw this run id in another epoch), or
+ * - the view holds every seq from 1 of the epoch up to this one, and the user has been
+ *   seen in no other epoch (a run may continue across a server restart, so seq 1 of a
+ *   later epoch can be the middle of a run whose start went with the old epoch), or
  * - the device sent a start_agent on this connection that nothing has answered yet,
  *   has held every seq since it sent it, and no connection of the user ever saw this
  *   run before (attributeRunsToOwnStarts). Residual risk: a run the checker never
@@ -81,7 +82,8 @@ export function checkDeviceRunEvent(view: DeviceView, event: AgentEvent, context
 function startCoverage(view: DeviceView, event: AgentEvent, context: DeviceRunContext): string | undefined {
   const seenInEpoch = context.user.runEpochs.get(event.run_id);
   if (seenInEpoch !== undefined && seenInEpoch !== event.epoch) return undefined;
-  if (view.startSeq === 1 && view.received.covers(1, event.seq - 1)) {
+  const onlyEpochSeen = [...context.user.newestSeqByEpoch.keys()].every((epoch) => epoch === event.epoch);
+  if (onlyEpochSeen && view.startSeq === 1 && view.received.covers(1, event.seq - 1)) {
     return `the device held every seq from 1 of epoch ${event.epoch}`;
   }
   if (!context.options.attributeRunsToOwnStarts || !context.runNewToUser) return undefined;
