@@ -1,0 +1,60 @@
+/**
+ * The big PASS/FAIL of a results column and why, in words: a sim run fails on a
+ * safety or liveness violation or a crash; a sweep on any failing seed; a load run
+ * on any failed k6 threshold; a bug zoo on any planted bug the checkers missed.
+ * Timing budgets never fail a verdict by themselves (PROTOCOL.md invariant 9 is
+ * reported beside, as the checker does).
+ */
+import type { OverallVerdict, ResultColumn, SimRunRow } from "./ReportData.ts";
+
+const OUTCOME_WORDS: Record<string, string> = {
+  safety: "safety violation",
+  liveness: "liveness failure (did not settle)",
+  crash: "crashed",
+  nondeterminism: "nondeterministic (same seed, different trace)",
+};
+
+/** Judges every result in `column`. */
+export function judgeColumn(column: Omit<ResultColumn, "verdict">): OverallVerdict {
+  const reasons: string[] = [];
+  for (const sim of column.sims) {
+    if (sim.outcome === "pass") continue;
+    const byInvariant = new Map<string, number>();
+    for (const violation of sim.verdict?.violations ?? []) byInvariant.set(violation.invariant, (byInvariant.get(violation.invariant) ?? 0) + 1);
+    const detail = [...byInvariant.entries()].map(([name, count]) => `${name} ×${count}`).join(", ");
+    const extra = sim.crash !== null ? (sim.crash.split("\n")[0] ?? "") : detail !== "" ? detail : (sim.livenessReason ?? "");
+    reasons.push(`${runName(sim)}: ${OUTCOME_WORDS[sim.outcome] ?? sim.outcome}${extra === "" ? "" : ` — ${extra}`}`);
+  }
+  for (const sim of column.simsListedOnly) if (sim.outcome !== "pass") reasons.push(`${runName(sim)}: ${OUTCOME_WORDS[sim.outcome] ?? sim.outcome}`);
+  for (const sweep of column.sweeps) {
+    if (sweep.failures.length === 0) continue;
+    const byOutcome = Object.entries(sweep.failuresByOutcome).map(([outcome, count]) => `${count} ${outcome}`).join(", ");
+    reasons.push(`sweep ${sweep.path}: ${sweep.failures.length} of ${sweep.seeds} seed runs failed (${byOutcome})`);
+  }
+  for (const load of column.loads) {
+    const failed = load.thresholds.filter((threshold) => !threshold.ok);
+    if (failed.length > 0) reasons.push(`load run ${load.name}: ${failed.length} threshold(s) failed — ${failed.map((threshold) => `${threshold.metric} ${threshold.expression}`).join(", ")}`);
+  }
+  for (const zoo of column.bugZoos) {
+    const missed = zoo.rows.filter((row) => row.status === "missed");
+    if (missed.length > 0) reasons.push(`bug zoo ${zoo.path}: ${missed.length} planted bug(s) not caught — ${missed.map((row) => row.bug).join(", ")}`);
+  }
+  const simCount = column.sims.length + column.simsListedOnly.length;
+  const judged = [
+    plural(simCount, "simulator run"),
+    plural(column.sweeps.length, "sweep"),
+    plural(column.loads.length, "load run"),
+    plural(column.bugZoos.length, "bug zoo result"),
+  ].filter((part) => part !== "");
+  return { ok: reasons.length === 0, reasons, judged: judged.join(", ") };
+}
+
+/** "seed 3 · multi-user-isolation · planted cross-user-leak". */
+export function runName(run: Pick<SimRunRow, "seed" | "scenario" | "plant">): string {
+  return `seed ${run.seed} · ${run.scenario}${run.plant === null ? "" : ` · planted ${run.plant}`}`;
+}
+
+function plural(count: number, noun: string): string {
+  if (count === 0) return "";
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
+}

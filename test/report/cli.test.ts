@@ -1,0 +1,54 @@
+/** `npm run report` from the outside: clear errors with exit 2 for bad usage, a page otherwise. */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+
+const work = mkdtempSync(join(tmpdir(), "report-cli-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function report(...args: string[]) {
+  const result = spawnSync("npx", ["tsx", "report/cli.ts", ...args], { encoding: "utf8", timeout: 60_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("report CLI", () => {
+  it.each([
+    [[], "give a results directory"],
+    [["--bogus", "results"], "Unknown option '--bogus'"],
+    [["a", "b"], "give one results directory (or --compare A B), got 2"],
+    [["--compare", "only-one"], "--compare takes exactly two result directories, got 1"],
+    [[join(work, "missing")], `no such directory: ${join(work, "missing")}`],
+    [["package.json"], "not a directory: package.json"],
+    [[work], `no results in ${work}`],
+  ])("exits 2 with a clear message for %j", (args, message) => {
+    const result = report(...args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`report: ${message}`);
+    expect(result.stderr).toContain("Run with --help for usage.");
+  });
+
+  it("prints usage with --help", () => {
+    const result = report("--help");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("--compare");
+  });
+
+  it("writes the page where --out says, creating folders, and names the verdict", () => {
+    const out = join(work, "nested", "page.html");
+    const result = report("test/report/fixtures/mixed", "--out", out);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`Report (FAIL): ${out}\n`);
+    expect(result.stderr).toContain("broken/summary.json"); // unreadable files are named, not fatal
+    expect(existsSync(out)).toBe(true);
+    expect(readFileSync(out, "utf8")).toContain('id="report-data"');
+  });
+
+  it("writes a comparison of two directories", () => {
+    const out = join(work, "compare.html");
+    const result = report("--compare", "test/report/fixtures/hand-made", "test/report/fixtures/hand-made", "--out", out);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`Report (A: FAIL, B: FAIL): ${out}\n`);
+  });
+});
