@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { checkTrace } from "../protocol/checker/checkTrace.ts";
 import { BUG_ZOO, findPlantedBug } from "./bugZoo/bugZoo.ts";
@@ -183,7 +183,7 @@ function single(scenario: Scenario, scenarioPath: string, options: CliOptions): 
     if (!same) code = EXIT_CODES.nondeterminism;
   }
   if (options.json) process.stdout.write(`${readFileSync(files.summary, "utf8")}`);
-  else process.stdout.write(`${formatSimReport(run.result, { repro, files, realMs: run.realMs })}\n`);
+  else process.stdout.write(`${formatSimReport(run.result, { repro, files, realMs: run.realMs })}\nHTML report: npm run report -- ${dirname(files.summary)} --open\n`);
   return code;
 }
 
@@ -226,6 +226,7 @@ function sweep(scenarios: Array<{ scenario: Scenario; path: string }>, options: 
     `${JSON.stringify({ kind: "sim-sweep", scenarios: scenarios.map((entry) => entry.path), seeds: total, plant: options.plant?.name ?? null, failures, seedsPerSecond, simMs, realMs: Math.round(realMs) }, null, 2)}\n`,
   );
   lines.push(`Summary: ${summaryPath}`);
+  lines.push(`HTML report: npm run report -- ${options.outDir}`);
   process.stdout.write(`${lines.join("\n")}\n`);
   if (failures.length === 0) return EXIT_CODES.pass;
   const worst = failures.map((failure) => (failure.outcome === "nondeterminism" ? EXIT_CODES.nondeterminism : exitCodeOf(failure.outcome)));

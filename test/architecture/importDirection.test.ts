@@ -29,6 +29,7 @@ const ALLOWED: Record<string, (target: string) => boolean> = {
   server: (target) => target === "protocol" || target === "server" || target.startsWith("package:"),
   sim: (target) => ["protocol", "server", "sim"].includes(target) || target.startsWith("package:"),
   property: (target) => ["protocol", "server", "sim", "property"].includes(target) || target.startsWith("package:"),
+  report: (target) => ["protocol", "report"].includes(target) || target.startsWith("package:"),
 };
 
 describe("import direction (STYLE rule 13)", () => {
