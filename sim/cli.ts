@@ -265,6 +265,12 @@ function main(argv: string[]): number {
   return sweep(scenarios, options);
 }
 
+// `npm run sim | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 try {
   process.exitCode = main(process.argv.slice(2));
 } catch (error) {

@@ -9,7 +9,6 @@
  */
 import type { Checker } from "../protocol/checker/Checker.ts";
 import type { ClientFrame } from "../protocol/frames.ts";
-import type { SimRandom } from "./core/createRandom.ts";
 
 /** What the device needs from the simulation around it. */
 export interface SimDeviceHost {
@@ -31,7 +30,6 @@ export interface SimDeviceHost {
 export interface SimDeviceOptions {
   userId: string;
   deviceId: string;
-  random: SimRandom;
   ackEveryEvents: number;
   reconnectDelayMs: () => number;
 }

@@ -247,7 +247,6 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
       const device = createSimDevice(host, {
         userId,
         deviceId,
-        random,
         ackEveryEvents: scenario.ackEveryEvents,
         reconnectDelayMs: () => random.integer(faultPlan.reconnectDelayMsMin, faultPlan.reconnectDelayMsMax),
       });
