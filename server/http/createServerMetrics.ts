@@ -8,7 +8,7 @@
  * knowing each label is a series your Prometheus stores.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { ManagerDecision } from "../manager/ManagerDecision.ts";
+import type { ManagerDecision, StreamEvictionReason } from "../manager/ManagerDecision.ts";
 import type { ManagerStats } from "../manager/createConnectionManager.ts";
 import type { AgentRuntimeStats } from "../runtime/createAgentRuntime.ts";
 import { TOKEN_REFUSAL_REASONS, type TokenRefusalReason } from "../auth/verifyAccessToken.ts";
@@ -117,6 +117,12 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
   const resyncs = new Counter({ name: "agent_ws_resync_required_total", help: "Resumes answered with resync_required (announced loss)", registers });
   const replayEvicted = new Counter({ name: "agent_ws_replay_evicted_events_total", help: "Events evicted from replay buffers by the count or byte bound", registers });
   const connectionsOpened = new Counter({ name: "agent_ws_connections_opened_total", help: "Connections accepted", registers });
+  const streamsEvicted = new Counter({
+    name: "agent_ws_streams_evicted_total",
+    help: "Streams of users with no open connection evicted (idle_timeout: idle past streamIdleMs; users_retained_max: too many idle streams); their next resume gets resync_required",
+    labelNames: ["reason"],
+    registers,
+  });
   const latency = new Histogram({
     name: "agent_ws_delivery_latency_ms",
     help: "Event emission (ts) to socket write, ms; replays count their age",
@@ -128,6 +134,7 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
   for (const stage of ["sync", "async"]) sendFailures.inc({ stage }, 0);
   for (const reason of TOKEN_REFUSAL_REASONS) authFailures.inc({ reason }, 0);
   for (const code of PROTOCOL_ERROR_CODES) protocolErrors.inc({ code }, 0);
+  for (const reason of ["idle_timeout", "users_retained_max"] satisfies StreamEvictionReason[]) streamsEvicted.inc({ reason }, 0);
 
   return {
     registry,
@@ -143,6 +150,7 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
         case "frame_too_big": oversizedFrames.inc(); return;
         case "resync_required": resyncs.inc(); return;
         case "replay_evicted": replayEvicted.inc(decision.count); return;
+        case "stream_evicted": streamsEvicted.inc({ reason: decision.reason }); return;
         default: return;
       }
     },

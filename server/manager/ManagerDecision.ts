@@ -16,7 +16,16 @@ export type ManagerDecision =
   | { kind: "protocol_error"; connectionId: string; userId: string; code: string; message: string }
   | { kind: "rate_limited"; connectionId: string; userId: string; messages: number; windowMs: number }
   | { kind: "frame_too_big"; connectionId: string; userId: string; bytes: number; limitBytes: number }
-  | { kind: "token_expired"; connectionId: string; userId: string };
+  | { kind: "token_expired"; connectionId: string; userId: string }
+  /**
+   * A user with no open connection lost its stream (epoch, seq, replay buffer): idle for
+   * `streamIdleMs`, or the oldest idle one when more than `usersRetainedMax` were kept.
+   * `idleMs` is how long it had been idle; `events` how many buffered events went with it.
+   */
+  | { kind: "stream_evicted"; userId: string; epoch: string; lastSeq: number; events: number; idleMs: number; reason: StreamEvictionReason };
+
+/** Why a stream was evicted (the `reason` of a `stream_evicted` decision and of its metric). */
+export type StreamEvictionReason = "idle_timeout" | "users_retained_max";
 
 /** The kinds of {@link ManagerDecision}. */
 export type ManagerDecisionKind = ManagerDecision["kind"];

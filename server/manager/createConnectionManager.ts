@@ -1,7 +1,8 @@
 /**
  * The connection manager: the production heart of the server. It owns every open
  * connection, each user's `(epoch, seq)` stream and replay buffer, resume, heartbeats,
- * the slow-consumer bound and client frame handling.
+ * the slow-consumer bound, client frame handling, and the eviction of streams whose
+ * user is gone (idle past `streamIdleMs`, or past `usersRetainedMax` idle streams).
  *
  * It sees the world only through ports (STYLE rules 1 and 3): a Clock, a Scheduler,
  * an IdSource and one SocketPort per connection. `ws` and the real clock satisfy them
@@ -15,10 +16,10 @@ import type { Clock } from "../ports/clock.ts";
 import type { IdSource } from "../ports/idSource.ts";
 import type { Scheduler, TimerHandle } from "../ports/scheduler.ts";
 import { SocketSendError, type SocketPort } from "../ports/socketPort.ts";
-import type { ManagerDecision } from "./ManagerDecision.ts";
+import type { ManagerDecision, StreamEvictionReason } from "./ManagerDecision.ts";
 import { resolveManagerLimits, type ManagerLimits } from "./managerLimits.ts";
 import { planResume as planResumeCorrectly, type ResumePlan, type StreamPosition } from "./planResume.ts";
-import { ReplayBuffer, type ReplayStore } from "./ReplayBuffer.ts";
+import { ReplayBuffer, type ReplayEntry, type ReplayStore } from "./ReplayBuffer.ts";
 import { utf8ByteLength } from "./utf8ByteLength.ts";
 
 /** A `start_agent` or `cancel` frame from an authenticated connection, for the agent runtime. */
@@ -126,6 +127,8 @@ interface UserStream {
   lastSeq: number;
   readonly buffer: ReplayStore;
   readonly connections: Set<Connection>;
+  /** When the stream last became idle (no open connection) or last got an event while idle; null while a connection is open. */
+  idleSinceMs: number | null;
 }
 
 interface Connection {
@@ -150,6 +153,13 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
   const encodeEvent = options.parts?.encodeEvent ?? ((event: AgentEvent) => JSON.stringify(event));
   const planResume = options.parts?.planResume ?? planResumeCorrectly;
   const streams = new Map<string, UserStream>();
+  /**
+   * Streams with no open connection, ordered by idleSinceMs, oldest first: a stream that
+   * becomes idle or is touched while idle is (re)inserted at the end, and time only grows.
+   * So the first entry is always the next to evict, and one timer serves them all.
+   */
+  const idleStreams = new Map<string, UserStream>();
+  let idleTimer: TimerHandle | null = null;
   const decisions: Record<string, number> = {};
   let connectionCount = 0;
   let eventsPublished = 0;
@@ -173,10 +183,54 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
         lastSeq: 0,
         buffer: createReplayStore({ eventsMax: limits.replayEventsMax, bytesMax: limits.replayBytesMax }),
         connections: new Set(),
+        idleSinceMs: null,
       };
       streams.set(userId, stream);
     }
     return stream;
+  }
+
+  /** The stream has no open connection (again), or got an event while it had none: it is idle from now. */
+  function touchIdle(stream: UserStream): void {
+    idleStreams.delete(stream.userId);
+    stream.idleSinceMs = clock.nowMs();
+    idleStreams.set(stream.userId, stream);
+    while (idleStreams.size > limits.usersRetainedMax) {
+      const oldest = idleStreams.values().next().value as UserStream;
+      evict(oldest, "users_retained_max");
+    }
+    scheduleIdleSweep();
+  }
+
+  function markBusy(stream: UserStream): void {
+    idleStreams.delete(stream.userId);
+    stream.idleSinceMs = null;
+  }
+
+  function evict(stream: UserStream, reason: StreamEvictionReason): void {
+    idleStreams.delete(stream.userId);
+    streams.delete(stream.userId);
+    const idleMs = clock.nowMs() - (stream.idleSinceMs ?? clock.nowMs());
+    decide({ kind: "stream_evicted", userId: stream.userId, epoch: stream.epoch, lastSeq: stream.lastSeq, events: stream.buffer.size, idleMs, reason });
+  }
+
+  /** One timer, due when the oldest idle stream expires. It may fire early (that stream was touched): it then just re-arms. */
+  function scheduleIdleSweep(): void {
+    if (idleTimer !== null || shuttingDown) return;
+    const oldest = idleStreams.values().next().value;
+    if (oldest === undefined) return;
+    const dueMs = (oldest.idleSinceMs as number) + limits.streamIdleMs;
+    idleTimer = scheduler.after(Math.max(0, dueMs - clock.nowMs()), idleSweepOnTick);
+  }
+
+  function idleSweepOnTick(): void {
+    idleTimer = null;
+    const nowMs = clock.nowMs();
+    for (const stream of idleStreams.values()) {
+      if (nowMs - (stream.idleSinceMs as number) < limits.streamIdleMs) break;
+      evict(stream, "idle_timeout");
+    }
+    scheduleIdleSweep();
   }
 
   function closeConnection(connection: Connection, code: number, reason: string): void {
@@ -192,14 +246,21 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
     connection.stream.connections.delete(connection);
     connectionCount -= 1;
     if (connectionCount === 0) stopHeartbeat();
+    if (connection.stream.connections.size === 0) touchIdle(connection.stream);
     decide({ kind: "connection_closed", connectionId: connection.id, userId: connection.stream.userId, code, reason, byServer });
   }
 
-  /** Writes one frame; false when the connection is (now) closed and the frame was not written. */
-  function write(connection: Connection, text: string, seq: number | null): boolean {
+  /**
+   * Writes one frame of `bytes` UTF-8 bytes; false when the connection is (now) closed and
+   * the frame was not written. The bound compares bytes with bytes: `bufferedBytes()` counts
+   * bytes, so the frame must too (its UTF-16 length undercounts any non-ASCII text).
+   * A frame that fits exactly (buffered + bytes = bufferedBytesMax) is sent; one byte more is not.
+   */
+  function write(connection: Connection, text: string, options: { seq: number | null; bytes: number }): boolean {
     if (!connection.open) return false;
+    const { seq, bytes } = options;
     const bufferedBytes = connection.socket.bufferedBytes();
-    if (bufferedBytes + text.length > limits.bufferedBytesMax && bufferedBytes > 0) {
+    if (bufferedBytes + bytes > limits.bufferedBytesMax && bufferedBytes > 0) {
       const userId = connection.stream.userId;
       decide({ kind: "slow_consumer", connectionId: connection.id, userId, bufferedBytes, limitBytes: limits.bufferedBytesMax });
       closeConnection(connection, CLOSE_CODES.slowConsumer, "slow consumer");
@@ -220,12 +281,13 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
   }
 
   function writeControl(connection: Connection, frame: object): boolean {
-    return write(connection, JSON.stringify(frame), null);
+    const text = JSON.stringify(frame);
+    return write(connection, text, { seq: null, bytes: utf8ByteLength(text) });
   }
 
-  function writeEvent(connection: Connection, seq: number, text: string, tsMs: number): boolean {
-    if (!write(connection, text, seq)) return false;
-    observer.delivered?.(connection.stream.userId, seq, clock.nowMs() - tsMs);
+  function writeEvent(connection: Connection, entry: ReplayEntry): boolean {
+    if (!write(connection, entry.text, { seq: entry.seq, bytes: entry.bytes })) return false;
+    observer.delivered?.(connection.stream.userId, entry.seq, clock.nowMs() - entry.tsMs);
     return true;
   }
 
@@ -279,7 +341,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
     connection.ackedSeq = fromSeq;
     const entries = stream.buffer.after(fromSeq);
     for (const entry of entries) {
-      if (!writeEvent(connection, entry.seq, entry.text, entry.tsMs)) return;
+      if (!writeEvent(connection, entry)) return;
     }
     if (entries.length > 0) {
       const last = entries[entries.length - 1] as { seq: number };
@@ -373,6 +435,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
       expiryTimer: null,
     };
     stream.connections.add(connection);
+    markBusy(stream);
     connectionCount += 1;
     startHeartbeat();
     decide({ kind: "connection_opened", connectionId: connection.id, userId: stream.userId, resumeFromSeq: resume?.lastSeq ?? null });
@@ -409,9 +472,12 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
     } as AgentEvent;
     const text = encodeEvent(event);
     eventsPublished += 1;
-    const evicted = stream.buffer.append({ seq: event.seq, text, bytes: utf8ByteLength(text), tsMs: event.ts });
+    const entry: ReplayEntry = { seq: event.seq, text, bytes: utf8ByteLength(text), tsMs: event.ts };
+    const evicted = stream.buffer.append(entry);
     if (evicted > 0) decide({ kind: "replay_evicted", userId, count: evicted, oldestSeq: stream.buffer.oldestSeq ?? null });
-    for (const connection of [...stream.connections]) writeEvent(connection, event.seq, text, event.ts);
+    for (const connection of [...stream.connections]) writeEvent(connection, entry);
+    // An event for a user with no connection keeps its stream (the events wait for a resume).
+    if (stream.connections.size === 0) touchIdle(stream);
     return event;
   }
 
@@ -421,6 +487,8 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
       for (const connection of [...stream.connections]) closeConnection(connection, CLOSE_CODES.goingAway, reason);
     }
     stopHeartbeat();
+    idleTimer?.cancel();
+    idleTimer = null;
   }
 
   function stats(): ManagerStats {

@@ -23,9 +23,26 @@ export interface ManagerLimits {
   messageWindowMs: number;
   /** Largest client frame, bytes; bigger closes with 1009 (PROTOCOL.md fixes 64 KiB). */
   clientFrameBytesMax: number;
+  /**
+   * Streams (epoch, seq, replay buffer) kept for users with no open connection. One more
+   * evicts the stream idle the longest (decision `stream_evicted`, reason
+   * `users_retained_max`). With {@link connectionsMax} this bounds the streams held:
+   * at most connectionsMax + usersRetainedMax.
+   */
+  usersRetainedMax: number;
+  /**
+   * A stream whose user has no open connection and that received no event for this
+   * long is evicted, ms (decision `stream_evicted`, reason `idle_timeout`). A later
+   * resume gets `resync_required` with the new stream's epoch: loss is announced, never silent.
+   */
+  streamIdleMs: number;
 }
 
-/** Defaults, sized for an agent chat: 10k events or 16 MiB of replay per user, 15 s heartbeat. */
+/**
+ * Defaults, sized for an agent chat: 10k events or 16 MiB of replay per user, 15 s
+ * heartbeat; a disconnected user's stream is kept 30 min (a closed laptop lid, a
+ * commute) and at most 10k of them at once.
+ */
 export const DEFAULT_MANAGER_LIMITS: Readonly<ManagerLimits> = Object.freeze({
   replayEventsMax: 10_000,
   replayBytesMax: 16 * 1024 * 1024,
@@ -37,6 +54,8 @@ export const DEFAULT_MANAGER_LIMITS: Readonly<ManagerLimits> = Object.freeze({
   messagesPerWindowMax: 200,
   messageWindowMs: 1_000,
   clientFrameBytesMax: 64 * 1024,
+  usersRetainedMax: 10_000,
+  streamIdleMs: 30 * 60_000,
 });
 
 /** Merges `overrides` onto the defaults and asserts every limit is a positive integer. */
