@@ -1,0 +1,42 @@
+/**
+ * Bug zoo detection: every BUG_ZOO class must be caught by the whole-protocol safety
+ * property within its default budget, named as its expectedInvariant (or at least as a
+ * safety violation). Prints the runs-to-detection table and writes results/bug-zoo.json
+ * (the HTML report reads it).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BUG_ZOO } from "../sim/bugZoo/bugZoo.ts";
+import { formatBugZooTable, measureBugZoo, writeBugZooReport, type BugZooReport } from "./bugZoo/measureBugZoo.ts";
+import { unreliableReproIssue } from "./knownIssues/knownIssues.ts";
+
+describe("bug zoo: every planted bug is caught within the default budget", () => {
+  let report: BugZooReport | undefined;
+
+  beforeAll(async () => {
+    report = await measureBugZoo();
+    writeBugZooReport(report);
+  }, 240_000);
+
+  afterAll(() => {
+    if (report !== undefined) process.stdout.write(`\n${formatBugZooTable(report)}\n`);
+  });
+
+  it.each(BUG_ZOO.map((bug) => bug.name))("%s is caught", (name) => {
+    const row = report?.rows.find((candidate) => candidate.bug === name);
+    expect(row, `no row for ${name}`).toBeDefined();
+    if (row === undefined || report === undefined) return;
+    expect(row.runsToDetection, `${name} survived ${report.budget} runs of property ${report.property}`).not.toBeNull();
+    expect(row.runsToDetection).toBeLessThanOrEqual(report.budget);
+    // The safety property fails only on safety violations: caughtAs names one, ideally the expected invariant.
+    expect(row.caughtAs).not.toBeNull();
+    expect(row.repro).toMatch(new RegExp(`^npm run sim -- --seed \\d+ --scenario \\S+ --plant ${name}$`));
+    // The repro was run in a fresh process and failed with a safety violation there too.
+    const excuse = unreliableReproIssue(name);
+    if (excuse === undefined) expect(row.reproVerified, `${row.repro} did not replay in a fresh process`).toBe(true);
+  });
+
+  it("names the expected invariant for most bugs (the rest still fail safety)", () => {
+    const named = report?.rows.filter((row) => row.caughtAs === row.expectedInvariant).length ?? 0;
+    expect(named).toBeGreaterThanOrEqual(Math.ceil(BUG_ZOO.length / 2));
+  });
+});

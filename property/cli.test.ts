@@ -1,0 +1,51 @@
+/**
+ * The one-line repros are real: a shrunk counterexample file replays with the exact
+ * `npm run sim -- --seed N --scenario FILE` command the failure message prints (and the
+ * property's own `npm run prop` re-check), and `npm run prop` rejects bad flags clearly.
+ */
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { expectPropertyCatches } from "./harness/expectProperty.ts";
+import { runReproCommand } from "./harness/runReproCommand.ts";
+import { exactlyOnceProperty } from "./properties/exactlyOnceProperty.ts";
+import { managerModelProperty } from "./properties/managerModelProperty.ts";
+
+describe("counterexample repro lines", () => {
+  it("the printed npm run sim command replays a shrunk counterexample to the same violation", async () => {
+    const report = await expectPropertyCatches(exactlyOnceProperty, "duplicate-on-resume");
+    const simLine = report.replay[0] as string;
+    expect(simLine).toMatch(/^npm run sim -- --seed \d+ --scenario results\/property-counterexamples\/exactly-once\.duplicate-on-resume-\d+\.json --plant duplicate-on-resume$/);
+    const sim = await runReproCommand(simLine);
+    expect(sim.exitCode, sim.stderr).toBe(1);
+    expect(sim.stdout).toMatch(/order_exactly_once \(duplicate\)/);
+    const prop = await runReproCommand(report.replay[1] as string);
+    expect(prop.exitCode, prop.stderr).toBe(1);
+    expect(prop.stdout).toMatch(/FAILS/);
+  });
+
+  it("the printed npm run prop command replays a model-based counterexample (seed, path and fc.commands replayPath)", async () => {
+    const report = await expectPropertyCatches(managerModelProperty, "reorder-on-replay");
+    const line = report.replay[0] as string;
+    expect(line).toMatch(/^npm run prop -- --property manager-model --seed=-?\d+ --path [\d:]+ --replay-path \S+ --plant reorder-on-replay$/);
+    const replay = await runReproCommand(line);
+    expect(replay.exitCode, replay.stderr).toBe(1);
+    expect(replay.stdout).toContain(report.failure?.split("\n")[0] ?? "?");
+  });
+});
+
+describe("npm run prop", () => {
+  it("rejects unknown flags and properties with exit code 2", () => {
+    const unknownFlag = spawnSync("npx", ["tsx", "property/cli.ts", "--bogus"], { encoding: "utf8" });
+    expect(unknownFlag.status).toBe(2);
+    expect(unknownFlag.stderr).toMatch(/Unknown option '--bogus'/);
+    const unknownProperty = spawnSync("npx", ["tsx", "property/cli.ts", "--property", "nope"], { encoding: "utf8" });
+    expect(unknownProperty.status).toBe(2);
+    expect(unknownProperty.stderr).toMatch(/unknown property "nope"; known: run-order/);
+  });
+
+  it("runs one property at a given budget and seed", () => {
+    const run = spawnSync("npx", ["tsx", "property/cli.ts", "--property", "isolation", "--runs", "5", "--seed", "3"], { encoding: "utf8", env: { ...process.env, CI: "true" } });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/Property isolation held for 5 run\(s\)/);
+  });
+});
