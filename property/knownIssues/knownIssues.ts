@@ -5,15 +5,8 @@
  * property's CI run is skipped (visibly) while its issue is open; `npm run prop` still
  * runs it in full, so the issue stays in plain sight.
  */
-import { readFileSync } from "node:fs";
-import { findPlantedBug } from "../../sim/bugZoo/bugZoo.ts";
-import { runSimulation } from "../../sim/runSimulation.ts";
-import { loadScenario } from "../../sim/scenario/loadScenario.ts";
-import type { ScenarioInput } from "../../sim/scenario/scenarioSchema.ts";
 import { checkProperty } from "../harness/checkProperty.ts";
-import { runReproCommand } from "../harness/runReproCommand.ts";
 import { concurrentStartsProperty } from "../properties/interleavingProperties.ts";
-import { slowConsumerProperty } from "../properties/slowConsumerProperty.ts";
 
 /** One open issue. */
 export interface KnownIssue {
@@ -31,8 +24,6 @@ export interface KnownIssue {
   reproduces(): Promise<boolean>;
 }
 
-const SLOW_CONSUMER_FIXTURE = "property/knownIssues/slowConsumerOtherDeviceAcks.json";
-
 /** See the module comment. */
 export const KNOWN_ISSUES: readonly KnownIssue[] = [
   {
@@ -45,36 +36,6 @@ export const KNOWN_ISSUES: readonly KnownIssue[] = [
     async reproduces() {
       const { report } = await checkProperty(concurrentStartsProperty, { seed: 1_683_663_799, path: "6:0", directory: "results/property-counterexamples/known-issues" });
       return !report.ok && /missing_start/.test(report.failure ?? "");
-    },
-  },
-  {
-    id: "manager-slow-consumer-events-trimmed-by-other-device",
-    owner: "server/manager (or PROTOCOL.md, if acks are meant to be per user)",
-    summary:
-      "PROTOCOL.md says a slow consumer's events stay in the replay buffer for resume, but the manager trims the buffer to the lowest ack of the OPEN connections only: once a user's other device acks, the cut device's resume gets resync_required (announced loss, so the checker passes). The slow-consumer property therefore runs with one device per user.",
-    replay: `npm run prop -- --property slow-consumer --scenario ${SLOW_CONSUMER_FIXTURE} --seed 0`,
-    blocks: [],
-    async reproduces() {
-      const scenario = JSON.parse(readFileSync(SLOW_CONSUMER_FIXTURE, "utf8")) as ScenarioInput;
-      const verdict = await slowConsumerProperty.check({ seed: 0, scenario }, { plant: undefined });
-      return /resync_required/.test(verdict.failure ?? "");
-    },
-  },
-  {
-    id: "bugzoo-cross-user-leak-cache-shared-across-simulations",
-    owner: "sim/bugZoo",
-    summary:
-      "The cross-user-leak plant builds its frame cache once, at module load, and every simulation in the process shares it: a later simulation is served stale frames of an earlier one (another epoch), so the same seed and scenario pass or fail depending on what ran before in the process (sweeps with --plant cross-user-leak are order-dependent), and a counterexample shrunk in-process may not replay in a fresh one. Fix: build the cache per manager (a part factory).",
-    replay: "npm run sim -- --seed 3 --scenario scenarios/golden-path.json --faults off --plant cross-user-leak passes; the same run fails in-process after multi-user-isolation seed 1 ran",
-    blocks: [],
-    unreliableReprosOf: ["cross-user-leak"],
-    async reproduces() {
-      const plant = findPlantedBug("cross-user-leak");
-      if (plant === undefined) return false;
-      const fresh = await runReproCommand("npm run sim -- --seed 3 --scenario scenarios/golden-path.json --faults off --plant cross-user-leak --out results/property-counterexamples/known-issues");
-      runSimulation(loadScenario("scenarios/multi-user-isolation.json"), { seed: 1, plant });
-      const polluted = runSimulation({ ...loadScenario("scenarios/golden-path.json"), faults: "off" }, { seed: 3, plant });
-      return fresh.exitCode === 0 && polluted.outcome === "safety";
     },
   },
 ];

@@ -47,8 +47,11 @@ export interface ManagerObserver {
 export interface ManagerParts {
   /** Makes one user's replay buffer. Default: {@link ReplayBuffer}. */
   createReplayStore?: (bounds: { eventsMax: number; bytesMax: number }) => ReplayStore;
-  /** Serializes a stamped event to its wire text. Default: JSON.stringify. */
-  encodeEvent?: (event: AgentEvent) => string;
+  /**
+   * Makes the serializer of stamped events (called once per manager, so an encoder with
+   * state, such as a cache, never outlives its manager). Default: JSON.stringify.
+   */
+  createEventEncoder?: () => (event: AgentEvent) => string;
   /** Decides how a resume is served. Default: the protocol's rule, {@link planResumeCorrectly}. */
   planResume?: (stream: StreamPosition, resume: ResumeRequest) => ResumePlan;
 }
@@ -129,6 +132,8 @@ interface UserStream {
   readonly connections: Set<Connection>;
   /** When the stream last became idle (no open connection) or last got an event while idle; null while a connection is open. */
   idleSinceMs: number | null;
+  /** Ack floors of recently closed connections, oldest first (see ManagerLimits.departedHoldMs). */
+  readonly departed: Array<{ ackedSeq: number; untilMs: number }>;
 }
 
 interface Connection {
@@ -150,7 +155,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
   const limits = resolveManagerLimits(options.limits);
   const observer = options.observer ?? {};
   const createReplayStore = options.parts?.createReplayStore ?? ((bounds) => new ReplayBuffer(bounds));
-  const encodeEvent = options.parts?.encodeEvent ?? ((event: AgentEvent) => JSON.stringify(event));
+  const encodeEvent = options.parts?.createEventEncoder?.() ?? ((event: AgentEvent) => JSON.stringify(event));
   const planResume = options.parts?.planResume ?? planResumeCorrectly;
   const streams = new Map<string, UserStream>();
   /**
@@ -184,6 +189,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
         buffer: createReplayStore({ eventsMax: limits.replayEventsMax, bytesMax: limits.replayBytesMax }),
         connections: new Set(),
         idleSinceMs: null,
+        departed: [],
       };
       streams.set(userId, stream);
     }
@@ -244,6 +250,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
     connection.open = false;
     connection.expiryTimer?.cancel();
     connection.stream.connections.delete(connection);
+    holdDeparted(connection.stream, connection.ackedSeq);
     connectionCount -= 1;
     if (connectionCount === 0) stopHeartbeat();
     if (connection.stream.connections.size === 0) touchIdle(connection.stream);
@@ -349,9 +356,18 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
     }
   }
 
+  function holdDeparted(stream: UserStream, ackedSeq: number): void {
+    stream.departed.push({ ackedSeq, untilMs: clock.nowMs() + limits.departedHoldMs });
+    if (stream.departed.length > limits.departedHeldPerUserMax) stream.departed.shift();
+  }
+
+  /** Trims what every open connection, and every recently departed one, has acknowledged. */
   function trimAcknowledged(stream: UserStream): void {
     let floor = Number.POSITIVE_INFINITY;
     for (const connection of stream.connections) floor = Math.min(floor, connection.ackedSeq);
+    const nowMs = clock.nowMs();
+    while (stream.departed.length > 0 && (stream.departed[0] as { untilMs: number }).untilMs <= nowMs) stream.departed.shift();
+    for (const departed of stream.departed) floor = Math.min(floor, departed.ackedSeq);
     if (!Number.isFinite(floor)) return;
     const count = stream.buffer.trimThrough(floor);
     if (count > 0) decide({ kind: "replay_trimmed", userId: stream.userId, count, throughSeq: floor });

@@ -36,6 +36,15 @@ export interface ManagerLimits {
    * resume gets `resync_required` with the new stream's epoch: loss is announced, never silent.
    */
   streamIdleMs: number;
+  /**
+   * How long a closed connection's ack floor keeps holding its user's replay buffer, ms.
+   * Acks from a user's other devices then cannot trim away what a device that was cut
+   * off (4409, a drop, a failed send) still needs to resume without loss. The event and
+   * byte bounds still apply; past them a resume gets `resync_required`.
+   */
+  departedHoldMs: number;
+  /** Closed connections whose ack floor is held per user; past it the oldest is released. */
+  departedHeldPerUserMax: number;
 }
 
 /**
@@ -56,6 +65,8 @@ export const DEFAULT_MANAGER_LIMITS: Readonly<ManagerLimits> = Object.freeze({
   clientFrameBytesMax: 64 * 1024,
   usersRetainedMax: 10_000,
   streamIdleMs: 30 * 60_000,
+  departedHoldMs: 10 * 60_000,
+  departedHeldPerUserMax: 64,
 });
 
 /** Merges `overrides` onto the defaults and asserts every limit is a positive integer. */

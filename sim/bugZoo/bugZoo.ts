@@ -50,7 +50,7 @@ export const BUG_ZOO: readonly PlantedBug[] = [
     expectedInvariant: "isolation",
     scenario: "multi-user-isolation",
     parts: {
-      encodeEvent: (() => {
+      createEventEncoder: () => {
         const cache = new Map<string, string>();
         return (event: AgentEvent) => {
           const key = `${event.seq}:${event.type}`;
@@ -60,7 +60,7 @@ export const BUG_ZOO: readonly PlantedBug[] = [
           cache.set(key, text);
           return text;
         };
-      })(),
+      },
     },
   },
   {
