@@ -5,6 +5,7 @@
  * `npm run serve` runs.
  */
 import type { AddressInfo } from "node:net";
+import type { AgentEventDraft } from "../protocol/frames.ts";
 import { createCryptoIdSource } from "./adapters/cryptoIdSource.ts";
 import { createRealClock } from "./adapters/realClock.ts";
 import { createRealScheduler } from "./adapters/realScheduler.ts";
@@ -16,9 +17,11 @@ import {
   createConnectionManager,
   type ConnectionManager,
   type ManagerObserver,
+  type ManagerParts,
 } from "./manager/createConnectionManager.ts";
 import type { ManagerLimits } from "./manager/managerLimits.ts";
 import type { Clock } from "./ports/clock.ts";
+import type { Scheduler } from "./ports/scheduler.ts";
 import type { AgentScript } from "./runtime/agentScript.ts";
 import { createAgentRuntime, type AgentRuntime, type AgentRuntimeLimits } from "./runtime/createAgentRuntime.ts";
 
@@ -52,7 +55,22 @@ export interface ServerOptions {
   clock?: Clock;
   /** Extra observer of the manager's decisions and deliveries (logs, tests). */
   observer?: ManagerObserver;
+  /**
+   * Replacement parts of the connection manager, for the bug zoo and tests only
+   * (a real server that misbehaves on purpose, e.g. for the k6 scripts' tests).
+   * Production leaves this unset.
+   */
+  managerParts?: ManagerParts;
+  /**
+   * Wraps the runtime's publish port, for the bug zoo and tests only (events
+   * dropped, held or reordered before the manager sees them). Production leaves
+   * this unset.
+   */
+  wrapPublish?: (publish: RuntimePublish, context: { scheduler: Scheduler }) => RuntimePublish;
 }
+
+/** The agent runtime's publish port: one event draft for one user. */
+export type RuntimePublish = (userId: string, draft: AgentEventDraft) => void;
 
 /** Where a server listens. */
 export interface ListenOptions {
@@ -115,6 +133,7 @@ export function createServer(options: ServerOptions): AgentEventServer {
     scheduler,
     ids,
     ...(options.limits === undefined ? {} : { limits: options.limits }),
+    ...(options.managerParts === undefined ? {} : { parts: options.managerParts }),
     onCommand: (command) => runtime.handleCommand(command),
     observer: {
       decision(decision) {
@@ -128,13 +147,14 @@ export function createServer(options: ServerOptions): AgentEventServer {
       },
     },
   });
+  const publishToManager: RuntimePublish = (userId, draft) => {
+    manager.publish(userId, draft);
+  };
   const runtime: AgentRuntime = createAgentRuntime({
     clock,
     scheduler,
     ids,
-    publish: (userId, draft) => {
-      manager.publish(userId, draft);
-    },
+    publish: options.wrapPublish === undefined ? publishToManager : options.wrapPublish(publishToManager, { scheduler }),
     ...(options.scripts === undefined ? {} : { scripts: options.scripts }),
     ...(options.defaultScriptName === undefined ? {} : { defaultScriptName: options.defaultScriptName }),
     ...(options.runtimeLimits === undefined ? {} : { limits: options.runtimeLimits }),

@@ -1,0 +1,344 @@
+/**
+ * `npm run load -- <script> [options]`: builds the k6 bundle of `load/<script>.ts`,
+ * starts our server on 127.0.0.1 (port 0, generated secret) unless `--target` names
+ * another, runs the bundle with real k6 when `k6` is on PATH (the engine for real
+ * load), otherwise with the Node runner (load/runner), stops the server and exits
+ * with the engine's code (0 pass, 99 thresholds crossed: see load/runner/README.md).
+ *
+ * The engine always runs as a child process, so the load generator and our server
+ * use separate cores, and both engines get the same flags and `-e` variables.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { accessSync, constants as fsConstants, existsSync, mkdirSync, renameSync } from "node:fs";
+import { delimiter, isAbsolute, join, relative, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+import { randomSecret } from "../server/adapters/randomSecret.ts";
+import { createServer, type AgentEventServer } from "../server/createServer.ts";
+import { bundleK6Script, findK6Scripts } from "./build.ts";
+import { EXIT_CODES } from "./runner/exitCodes.ts";
+import { parseDuration } from "./runner/options/parseDuration.ts";
+
+/** Exit codes of this command itself; every other code is the engine's (k6's numbers). */
+export const LOAD_CLI_EXIT_CODES = { usage: 2, setupFailed: 1 } as const;
+
+const REPOSITORY_ROOT = fileURLToPath(new URL("../", import.meta.url));
+const LOAD_DIRECTORY = join(REPOSITORY_ROOT, "load");
+const RUNNER_CLI = join(LOAD_DIRECTORY, "runner", "cli.ts");
+/** tsx's loader, by absolute URL so the engine may run in any working directory. */
+const TSX_LOADER = pathToFileURL(join(REPOSITORY_ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href;
+/** Where summaries go unless `--out` says otherwise (the scripts' own default, load/lib/summaryOutputs.ts). */
+const DEFAULT_OUT_DIRECTORY = "results/load";
+
+const USAGE = `Usage: npm run load -- <script> [options]
+
+Runs one k6 script of load/ (golden-path, throughput, reconnect-storm, soak) with
+real k6 when \`k6\` is on PATH, otherwise with the Node runner (load/runner).
+Real k6 is the engine for real load; the Node runner is for machines without it.
+
+Options:
+  --target URL        server to load, ws://host:port/path (default: start our server
+                      on 127.0.0.1, random port, generated secret, for this run only)
+  --secret S          JWT secret the script signs its tokens with (default: JWT_SECRET;
+                      generated when we start our own server). With --target and no
+                      secret, TOKEN / TOKENS must be in the environment.
+  --vus N             virtual users (overrides the script's)
+  --duration D        test duration, e.g. 10s, 5m (overrides the script's)
+  --iterations N      total iterations instead of a duration
+  -e, --env KEY=VALUE extra __ENV for the script (repeatable), e.g. -e DROP_RESUME=1
+  --out DIR           where <script>-summary.json goes (default ${DEFAULT_OUT_DIRECTORY})
+  --engine E          auto (default), k6 or node
+  -q, --quiet         no progress lines (also when CI=true)
+  -h, --help          this text
+
+Exit codes: the engine's (0 pass, 99 thresholds crossed, 104 bad options, 107 script
+error, 108 aborted: see load/runner/README.md); 2 bad usage; 1 build or server failure.`;
+
+/** A command line this CLI refuses, with the reason. */
+export class LoadUsageError extends Error {}
+
+/** The parsed command line. */
+export interface LoadCommand {
+  scriptName: string;
+  target: string | undefined;
+  secret: string | undefined;
+  vus: number | undefined;
+  duration: string | undefined;
+  iterations: number | undefined;
+  env: Record<string, string>;
+  outDirectory: string;
+  engine: "auto" | "k6" | "node";
+  quiet: boolean;
+}
+
+/** Where the command's output goes and what it reads (tests pass their own). */
+export interface LoadIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Working directory of the engine (relative --out paths resolve here). */
+  cwd: string;
+}
+
+/** Parses argv (after `--`). @throws LoadUsageError */
+export function parseLoadArguments(argv: readonly string[], scriptNames: readonly string[]): LoadCommand | "help" {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: true,
+      options: {
+        target: { type: "string" },
+        secret: { type: "string" },
+        vus: { type: "string" },
+        duration: { type: "string" },
+        iterations: { type: "string" },
+        env: { type: "string", short: "e", multiple: true },
+        out: { type: "string" },
+        engine: { type: "string" },
+        quiet: { type: "boolean", short: "q" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (error) {
+    throw new LoadUsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help === true) return "help";
+  if (positionals.length === 0) throw new LoadUsageError(`missing the script to run: one of ${scriptNames.join(", ")}`);
+  if (positionals.length > 1) throw new LoadUsageError(`one script at a time, got: ${positionals.join(" ")}`);
+  const scriptName = scriptNameOf(positionals[0] as string);
+  if (!scriptNames.includes(scriptName)) {
+    throw new LoadUsageError(`unknown script "${positionals[0]}": the k6 scripts in load/ are ${scriptNames.join(", ")}`);
+  }
+  if (values.target !== undefined && !/^wss?:\/\/[^/\s]+/.test(values.target)) {
+    throw new LoadUsageError(`--target must be a ws:// or wss:// URL such as ws://127.0.0.1:8080/ws, got "${values.target}"`);
+  }
+  if (values.secret === "") throw new LoadUsageError("--secret must not be empty");
+  if (values.duration !== undefined) {
+    try {
+      if (parseDuration(values.duration) <= 0) throw new Error("it must be positive");
+    } catch (error) {
+      throw new LoadUsageError(`--duration expects a duration such as 30s, 5m or 1h30m, got "${values.duration}" (${(error as Error).message})`);
+    }
+  }
+  if (values.duration !== undefined && values.iterations !== undefined) throw new LoadUsageError("--duration and --iterations exclude each other");
+  const engine = values.engine ?? "auto";
+  if (engine !== "auto" && engine !== "k6" && engine !== "node") throw new LoadUsageError(`--engine must be auto, k6 or node, got "${engine}"`);
+  return {
+    scriptName,
+    target: values.target,
+    secret: values.secret,
+    vus: values.vus === undefined ? undefined : positiveInteger("--vus", values.vus),
+    duration: values.duration,
+    iterations: values.iterations === undefined ? undefined : positiveInteger("--iterations", values.iterations),
+    env: parseEnvPairs(values.env ?? []),
+    outDirectory: values.out ?? DEFAULT_OUT_DIRECTORY,
+    engine,
+    quiet: values.quiet === true,
+  };
+}
+
+/** The k6 binary on PATH with its version line, or undefined. */
+export function findK6(env: Readonly<Record<string, string | undefined>>): { path: string; version: string } | undefined {
+  for (const directory of (env["PATH"] ?? "").split(delimiter)) {
+    if (directory === "") continue;
+    const candidate = join(directory, process.platform === "win32" ? "k6.exe" : "k6");
+    try {
+      accessSync(candidate, fsConstants.X_OK);
+    } catch {
+      continue;
+    }
+    let version = "version unknown";
+    try {
+      version = execFileSync(candidate, ["version"], { encoding: "utf8", timeout: 10_000 }).split("\n")[0]?.trim() || version;
+    } catch {
+      // A k6 that cannot print its version still runs scripts; say so in the engine line.
+    }
+    return { path: candidate, version };
+  }
+  return undefined;
+}
+
+/** Runs the command; resolves with the exit code. */
+export async function main(argv: readonly string[], io: LoadIo = processIo()): Promise<number> {
+  const { scripts } = await findK6Scripts(LOAD_DIRECTORY);
+  const scriptNames = scripts.map((path) => scriptNameOf(relative(LOAD_DIRECTORY, path)));
+  let command: LoadCommand | "help";
+  try {
+    command = parseLoadArguments(argv, scriptNames);
+    if (command !== "help") requireCredentials(command, io.env);
+  } catch (error) {
+    if (!(error instanceof LoadUsageError)) throw error;
+    io.stderr(`load: ${error.message}\n\n${USAGE}\n`);
+    return LOAD_CLI_EXIT_CODES.usage;
+  }
+  if (command === "help") {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+
+  const bundlePath = join(LOAD_DIRECTORY, "dist", `${command.scriptName}.js`);
+  try {
+    // Always rebuilt (esbuild takes ~0.1 s), into a temporary file renamed over the
+    // bundle: a run already reading the old bundle is never handed a half-written one.
+    const temporaryPath = `${bundlePath}.${process.pid}.${Date.now()}.tmp`;
+    await bundleK6Script(join(LOAD_DIRECTORY, `${command.scriptName}.ts`), temporaryPath);
+    renameSync(temporaryPath, bundlePath);
+  } catch (error) {
+    io.stderr(`load: building load/${command.scriptName}.ts failed: ${(error as Error).message}\n`);
+    return LOAD_CLI_EXIT_CODES.setupFailed;
+  }
+
+  const k6 = command.engine === "node" ? undefined : findK6(io.env);
+  if (command.engine === "k6" && k6 === undefined) {
+    io.stderr("load: --engine k6 but no k6 on PATH (install it: https://grafana.com/docs/k6/latest/set-up/install-k6/)\n");
+    return LOAD_CLI_EXIT_CODES.usage;
+  }
+  io.stdout(k6 === undefined ? "engine: node runner (k6 not found on PATH; real k6 is the engine for real load)\n" : `engine: ${k6.version}\n`);
+
+  let server: AgentEventServer | undefined;
+  let target = command.target;
+  let secret = command.secret ?? (command.target === undefined ? undefined : io.env["JWT_SECRET"]);
+  if (target === undefined) {
+    secret ??= randomSecret();
+    server = createServer({ jwtSecret: secret });
+    try {
+      target = (await server.listen({ host: "127.0.0.1", port: 0 })).webSocketUrl;
+    } catch (error) {
+      io.stderr(`load: cannot start our server on 127.0.0.1: ${(error as Error).message}\n`);
+      return LOAD_CLI_EXIT_CODES.setupFailed;
+    }
+    io.stdout(`target: ${target} (our server, started for this run with a generated secret)\n`);
+  } else io.stdout(`target: ${target}\n`);
+
+  const outDirectory = isAbsolute(command.outDirectory) ? command.outDirectory : resolve(io.cwd, command.outDirectory);
+  mkdirSync(outDirectory, { recursive: true });
+  const scriptEnv: Record<string, string> = { ...command.env, TARGET: target, SUMMARY_DIR: outDirectory };
+  if (secret !== undefined) scriptEnv["JWT_SECRET"] = secret;
+  const quiet = command.quiet || io.env["CI"] === "true";
+  const engineArguments = [
+    "run",
+    ...(command.vus === undefined ? [] : ["--vus", String(command.vus)]),
+    ...(command.duration === undefined ? [] : ["--duration", command.duration]),
+    ...(command.iterations === undefined ? [] : ["--iterations", String(command.iterations)]),
+    ...(quiet ? ["--quiet"] : []),
+    ...Object.entries(scriptEnv).flatMap(([key, value]) => ["-e", `${key}=${value}`]),
+    bundlePath,
+  ];
+  const [executable, ...prefix] = k6 === undefined ? [process.execPath, "--import", TSX_LOADER, RUNNER_CLI] : [k6.path];
+  io.stdout(`run: ${[k6 === undefined ? "tsx load/runner/cli.ts" : "k6", ...engineArguments.map((argument) => maskSecret(argument, secret))].join(" ")}\n`);
+
+  let exitCode: number;
+  try {
+    exitCode = await runEngine(executable as string, [...prefix, ...engineArguments], io);
+  } finally {
+    await server?.close();
+  }
+  const summaryPath = join(outDirectory, `${command.scriptName}-summary.json`);
+  if (existsSync(summaryPath)) io.stdout(`summary: ${shownPath(summaryPath, io.cwd)}\n`);
+  io.stdout(`exit code ${exitCode}${describeExitCode(exitCode)}\n`);
+  return exitCode;
+}
+
+function requireCredentials(command: LoadCommand, env: Readonly<Record<string, string | undefined>>): void {
+  if (command.target === undefined || command.secret !== undefined) return;
+  const given = (name: string) => Boolean(env[name]) || Boolean(command.env[name]);
+  if (given("JWT_SECRET") || given("TOKEN") || given("TOKENS")) return;
+  throw new LoadUsageError("--target needs credentials: --secret S (the server's JWT secret), JWT_SECRET in the environment, or TOKEN / TOKENS (one token per VU)");
+}
+
+/** Spawns the engine, forwarding its output; resolves with its exit code (105 when a signal ended it). */
+function runEngine(executable: string, args: readonly string[], io: LoadIo): Promise<number> {
+  const inherit = io.stdout === processIo().stdout;
+  return new Promise((resolvePromise) => {
+    const child = spawn(executable, args, {
+      cwd: io.cwd,
+      env: { ...io.env } as NodeJS.ProcessEnv,
+      stdio: inherit ? "inherit" : ["ignore", "pipe", "pipe"],
+    });
+    child.stdout?.on("data", (chunk: Buffer) => io.stdout(chunk.toString("utf8")));
+    child.stderr?.on("data", (chunk: Buffer) => io.stderr(chunk.toString("utf8")));
+    // Ctrl+C reaches the engine too (same process group) and stops the test with a
+    // summary; a second one would kill it at once, so SIGINT is not forwarded. SIGTERM
+    // (a CI cancel, say) may reach only us: pass it on.
+    const ignoreSignal = (): void => undefined;
+    const forwardSignal = (): void => void child.kill("SIGTERM");
+    process.on("SIGINT", ignoreSignal);
+    process.on("SIGTERM", forwardSignal);
+    child.on("error", (error) => {
+      io.stderr(`load: cannot start ${executable}: ${error.message}\n`);
+    });
+    child.on("close", (code, signal) => {
+      process.off("SIGINT", ignoreSignal);
+      process.off("SIGTERM", forwardSignal);
+      resolvePromise(code ?? (signal === null ? LOAD_CLI_EXIT_CODES.setupFailed : EXIT_CODES.externalAbort));
+    });
+  });
+}
+
+function describeExitCode(code: number): string {
+  const names: Record<number, string> = {
+    [EXIT_CODES.ok]: " (pass: every threshold held)",
+    [EXIT_CODES.thresholdsFailed]: " (thresholds crossed)",
+    [EXIT_CODES.invalidConfig]: " (invalid options)",
+    [EXIT_CODES.externalAbort]: " (stopped by a signal)",
+    [EXIT_CODES.scriptException]: " (script error)",
+    [EXIT_CODES.scriptAborted]: " (the script aborted the test)",
+  };
+  return names[code] ?? "";
+}
+
+/** `path` relative to `cwd` when it lies inside it, else absolute. */
+function shownPath(path: string, cwd: string): string {
+  const shown = relative(cwd, path);
+  return shown === "" || shown.startsWith("..") || isAbsolute(shown) ? path : shown;
+}
+
+function scriptNameOf(argument: string): string {
+  return argument.replace(/\\/g, "/").replace(/^(\.\/)?load\//, "").replace(/^dist\//, "").replace(/\.(ts|js)$/, "");
+}
+
+function parseEnvPairs(pairs: readonly string[]): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const pair of pairs) {
+    const separator = pair.indexOf("=");
+    if (separator <= 0) throw new LoadUsageError(`--env expects KEY=VALUE, got "${pair}"`);
+    env[pair.slice(0, separator)] = pair.slice(separator + 1);
+  }
+  return env;
+}
+
+function positiveInteger(flag: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new LoadUsageError(`${flag} expects a positive whole number, got "${text}"`);
+  return value;
+}
+
+function maskSecret(argument: string, secret: string | undefined): string {
+  return secret !== undefined && argument === `JWT_SECRET=${secret}` ? "JWT_SECRET=***" : argument;
+}
+
+let defaultIo: LoadIo | undefined;
+function processIo(): LoadIo {
+  defaultIo ??= {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    env: process.env,
+    cwd: process.cwd(),
+  };
+  return defaultIo;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).then(
+    (exitCode) => {
+      process.exitCode = exitCode;
+    },
+    (error: unknown) => {
+      process.stderr.write(`load crashed: ${(error as Error).stack ?? String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
