@@ -5,8 +5,6 @@
  * property's CI run is skipped (visibly) while its issue is open; `npm run prop` still
  * runs it in full, so the issue stays in plain sight.
  */
-import { checkProperty } from "../harness/checkProperty.ts";
-import { concurrentStartsProperty } from "../properties/interleavingProperties.ts";
 
 /** One open issue. */
 export interface KnownIssue {
@@ -25,20 +23,7 @@ export interface KnownIssue {
 }
 
 /** See the module comment. */
-export const KNOWN_ISSUES: readonly KnownIssue[] = [
-  {
-    id: "checker-own-start-attribution-under-skew",
-    owner: "protocol/checker",
-    summary:
-      "False positive run_started_first (missing_start): device B connects just after run X started (its connected last_seq covers X's agent_started), sends its own start_agent, then receives X's next event before device A has received X's agent_started. attributeRunsToOwnStarts assumes some connection observed X first, so it blames the server. Cross-connection delivery skew is real (two phones on two networks).",
-    replay: "npm run prop -- --property race-concurrent-starts --seed=1683663799 --path 6:0",
-    blocks: ["race-concurrent-starts"],
-    async reproduces() {
-      const { report } = await checkProperty(concurrentStartsProperty, { seed: 1_683_663_799, path: "6:0", directory: "results/property-counterexamples/known-issues" });
-      return !report.ok && /missing_start/.test(report.failure ?? "");
-    },
-  },
-];
+export const KNOWN_ISSUES: readonly KnownIssue[] = [];
 
 /** The open issue that makes `plantName`'s repro unreliable, or undefined. */
 export function unreliableReproIssue(plantName: string): KnownIssue | undefined {

@@ -64,11 +64,21 @@ export interface CheckerOptions {
   /** Epochs remembered per user (newest known seq of each). Default 16. */
   epochsRememberedPerUserMax?: number;
   /**
-   * When a device's run appears without agent_started, blame the server if the device has a
-   * pending start_agent of its own and saw every seq since sending it, and no connection of
-   * the user ever saw the run before. Default true. See createChecker for the residual risk.
+   * When a device's run appears without agent_started, suspect the server if the device has
+   * a pending start_agent of its own and held every seq since sending it, and no connection
+   * of the user received an earlier event of the run. The suspicion becomes a missing_start
+   * violation at finish unless an earlier event of the run turns up (on any connection, or in
+   * the emitted log): delivery to the user's connections is skewed, so another device may
+   * get the run's agent_started after this one got its next event. Default true. See
+   * _internals/checkDeviceRunEvent.ts for the residual risk.
    */
   attributeRunsToOwnStarts?: boolean;
+  /**
+   * Missing-start suspicions (attributeRunsToOwnStarts) waiting for finish, per user. Past it
+   * the oldest is dropped unjudged: a server that omits agent_started may then go unreported
+   * for that run, never the reverse. Default 256.
+   */
+  missingStartSuspicionsPerUserMax?: number;
 }
 
 /** Options with every default filled in. */
@@ -97,6 +107,7 @@ export const CHECKER_DEFAULTS = {
   requestIdsRememberedPerUserMax: 1024,
   epochsRememberedPerUserMax: 16,
   attributeRunsToOwnStarts: true,
+  missingStartSuspicionsPerUserMax: 256,
 } as const satisfies Required<Omit<CheckerOptions, "toolDurationMs" | "runDurationBudgetMsForRun">>;
 
 /** Fills in the defaults; a bound below 1 is raised to 1 (a checker that remembers nothing cannot check). */

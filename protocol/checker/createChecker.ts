@@ -31,6 +31,10 @@
  *   counts as missing.
  * - The emitted log's run_not_completed covers only each user's newest epoch: a restart
  *   ends the runs of the old one, and resync_required announces it.
+ * - A missing agent_started that only a device's own start_agent can attribute is a
+ *   suspicion until finish (copies reach a user's devices with skew): see
+ *   _internals/checkDeviceRunEvent.ts. Such violations are returned by finish, not by
+ *   serverFrame.
  */
 import type { Checker, ConnectionOpen, FinishOptions } from "./Checker.ts";
 import type { CheckerVerdict } from "./CheckerVerdict.ts";
@@ -66,6 +70,7 @@ import { createUserState, noteNewestSeq, recordUserEvent } from "./_internals/re
 import { rememberBounded } from "./_internals/rememberBounded.ts";
 import { SeqRanges } from "./_internals/SeqRanges.ts";
 import { TimingTracker } from "./_internals/TimingTracker.ts";
+import { clearMissingStartSuspicion, judgeMissingStartSuspicions } from "./_internals/missingStartSuspicions.ts";
 import { ViolationSink, type Finding, type FindingContext } from "./_internals/ViolationSink.ts";
 
 /** Makes a checker (see the module comment for its semantics and CheckerOptions for its bounds). */
@@ -240,7 +245,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       arrivalTimesMax: resolved.arrivalTimesRememberedPerConnectionMax,
     });
     if (event.seq > connection.replayThroughSeq) timing.deliveryLatency.add(where.receivedAtMs - event.ts);
-    const record = recordUserEvent(user, event, {
+    const userFindings = recordUserEvent(user, event, {
       connectionId: connection.connectionId,
       connectionSubject: subject,
       options: resolved,
@@ -249,7 +254,8 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       onRunStarted: () => (counts.runsStarted += 1),
       onRunCompleted: () => (counts.runsCompleted += 1),
     });
-    violations.push(...sink.report(record.findings, context));
+    violations.push(...sink.report(userFindings, context));
+    clearMissingStartSuspicion(user, event);
     if (order.disposition === "unannounced_restart") {
       device.view = createDeviceView(event.epoch, event.seq, rangeBounds);
       device.view.toldNewestSeq = Math.max(connection.replayThroughSeq, event.seq - 1);
@@ -262,7 +268,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       user,
       deviceId: device.deviceId,
       connectionId: connection.connectionId,
-      runNewToUser: record.runNewToUser,
+      receivedAtMs: where.receivedAtMs,
       options: resolved,
       bounds,
     });
@@ -308,9 +314,16 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     if (finishOptions.requireRunsComplete && emitted !== undefined) {
       for (const run of emitted.runsNotCompleted) sink.report([serverRunNotCompleted(run)], { userId: run.userId, atMs: finishOptions.atMs });
     }
+    for (const user of users.values()) finishSuspicions(user, emitted);
     for (const device of devices.values()) finishDevice(device, { finishOptions, emitted });
     finalVerdict = buildVerdict();
     return finalVerdict;
+  }
+
+  function finishSuspicions(user: UserState, emitted: EmittedIndex | undefined): void {
+    const emittedLowestSeqOf =
+      emitted === undefined ? undefined : (epoch: string, runId: string) => emitted.runLowestSeq.get(`${userEpochKey(user.userId, epoch)}\u0000${runId}`);
+    for (const { finding, context } of judgeMissingStartSuspicions(user, { emittedLowestSeqOf })) sink.report([finding], context);
   }
 
   function finishDevice(device: DeviceState, options: { finishOptions: FinishOptions; emitted: EmittedIndex | undefined }): void {

@@ -5,6 +5,7 @@
  * (copies of one seq across connections, runs across devices, timing).
  */
 import type { SeqRanges } from "./SeqRanges.ts";
+import type { Finding, FindingContext } from "./ViolationSink.ts";
 
 /** Why a connection waits for resync_required before it may take any event. */
 export type ResyncWait = "none" | "other_epoch" | "ahead_of_server";
@@ -100,6 +101,7 @@ export interface EventMemory {
 export interface UserRun {
   epoch: string;
   runId: string;
+  /** The lowest seq of the run any connection of the user received (copies arrive skewed across connections). */
   firstSeq: number;
   lastSeq: number;
   lastTs: number;
@@ -121,6 +123,23 @@ export interface PendingStart {
   viewHighestSeq: number | undefined;
 }
 
+/**
+ * A run whose first event in a device's view was not agent_started, judged only through
+ * the device's own unanswered start_agent (attributeRunsToOwnStarts). It is a violation
+ * only if that event was the run's first; an event of the run at a lower seq (one the
+ * device's view did not hold, or held only as a late arrival) clears it.
+ */
+export interface MissingStartSuspicion {
+  epoch: string;
+  runId: string;
+  /** The seq of the run's first event in the device's view. */
+  seq: number;
+  /** The missing_start finding reported at finish if nothing clears it. */
+  finding: Finding;
+  /** Who and when the event was received. */
+  context: FindingContext;
+}
+
 /** One user. */
 export interface UserState {
   userId: string;
@@ -133,4 +152,6 @@ export interface UserState {
   newestSeqByEpoch: Map<string, number>;
   pendingStarts: PendingStart[];
   requestIds: Map<string, true>;
+  /** Key `${epoch}\u0000${runId}`; bounded by missingStartSuspicionsPerUserMax. */
+  missingStartSuspicions: Map<string, MissingStartSuspicion>;
 }

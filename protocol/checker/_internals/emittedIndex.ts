@@ -1,7 +1,7 @@
 /** What finish needs from the simulator's ground truth, indexed once. */
 import type { EmittedLog } from "../Checker.ts";
 
-/** Newest emitted seq per (user, epoch), and the runs that started without completing. */
+/** Newest emitted seq per (user, epoch), the runs that started without completing, and where each run began. */
 export interface EmittedIndex {
   /** Key `${userId}\u0000${epoch}`. */
   newestSeq: Map<string, number>;
@@ -13,6 +13,8 @@ export interface EmittedIndex {
   runsNotCompleted: { userId: string; epoch: string; runId: string; startedSeq: number }[];
   /** Keys `${userId}\u0000${epoch}\u0000${runId}` of runs whose agent_completed was emitted. */
   completedRuns: Set<string>;
+  /** The lowest emitted seq of each run, by key `${userId}\u0000${epoch}\u0000${runId}`. */
+  runLowestSeq: Map<string, number>;
 }
 
 /** The key of (user, epoch). */
@@ -25,12 +27,14 @@ export function indexEmitted(emitted: EmittedLog): EmittedIndex {
   const newestSeq = new Map<string, number>();
   const started = new Map<string, { userId: string; epoch: string; runId: string; startedSeq: number }>();
   const completedRuns = new Set<string>();
+  const runLowestSeq = new Map<string, number>();
   const newestEpoch = new Map<string, string>();
   for (const entry of emitted) {
     newestEpoch.set(entry.userId, entry.epoch);
     const key = userEpochKey(entry.userId, entry.epoch);
     newestSeq.set(key, Math.max(newestSeq.get(key) ?? 0, entry.seq));
     const run = `${key}\u0000${entry.runId}`;
+    runLowestSeq.set(run, Math.min(runLowestSeq.get(run) ?? entry.seq, entry.seq));
     if (entry.type === "agent_started" && !started.has(run)) {
       started.set(run, { userId: entry.userId, epoch: entry.epoch, runId: entry.runId, startedSeq: entry.seq });
     }
@@ -39,5 +43,5 @@ export function indexEmitted(emitted: EmittedLog): EmittedIndex {
   const runsNotCompleted = [...started.entries()]
     .filter(([run, value]) => !completedRuns.has(run) && newestEpoch.get(value.userId) === value.epoch)
     .map(([, value]) => value);
-  return { newestSeq, runsNotCompleted, completedRuns };
+  return { newestSeq, runsNotCompleted, completedRuns, runLowestSeq };
 }

@@ -23,6 +23,7 @@ export function createUserState(userId: string): UserState {
     newestSeqByEpoch: new Map(),
     pendingStarts: [],
     requestIds: new Map(),
+    missingStartSuspicions: new Map(),
   };
 }
 
@@ -44,23 +45,13 @@ export interface UserEventContext {
   onRunCompleted: () => void;
 }
 
-/** Result of {@link recordUserEvent}. */
-export interface UserEventRecord {
-  findings: Finding[];
-  /** No connection of the user had seen this run (in any epoch) before this event. */
-  runNewToUser: boolean;
-}
-
 /** Records one accepted event of `user`; returns seq_conflict and timing findings. */
-export function recordUserEvent(user: UserState, event: AgentEvent, context: UserEventContext): UserEventRecord {
+export function recordUserEvent(user: UserState, event: AgentEvent, context: UserEventContext): Finding[] {
   const key = eventKey(event.epoch, event.seq);
   const copy = eventMemoryOf(event, context.connectionId);
   const remembered = user.events.get(key);
-  const runNewToUser = !user.runs.has(runKey(event.epoch, event.run_id)) && !user.runEpochs.has(event.run_id);
   noteNewestSeq(user, event.epoch, event.seq, context);
-  if (remembered !== undefined) {
-    return { findings: checkSeqConflict(remembered, copy, { event, subject: context.connectionSubject }), runNewToUser };
-  }
+  if (remembered !== undefined) return checkSeqConflict(remembered, copy, { event, subject: context.connectionSubject });
   if (rememberBounded(user.events, key, copy, { entriesMax: context.options.eventsRememberedPerUserMax })) {
     context.bounds.hit(
       "eventsRememberedPerUserMax",
@@ -68,7 +59,7 @@ export function recordUserEvent(user: UserState, event: AgentEvent, context: Use
       "the oldest remembered event copies were forgotten; conflicting copies of them are not detected",
     );
   }
-  return { findings: followRun(user, event, context), runNewToUser };
+  return followRun(user, event, context);
 }
 
 /** Raises the newest seq known for the user in `epoch` (from events, connected and resync frames). */
@@ -95,6 +86,9 @@ function followRun(user: UserState, event: AgentEvent, context: UserEventContext
       bounds.hit("runsRememberedPerUserMax", options.runsRememberedPerUserMax, "the oldest runs were forgotten at the user level (timing and cross-epoch identity)");
     }
     if (!user.runEpochs.has(event.run_id)) rememberBounded(user.runEpochs, event.run_id, event.epoch, { entriesMax: options.runsRememberedPerUserMax });
+  } else if (event.seq < run.firstSeq) {
+    // A copy skewed across connections: an earlier event of the run reached this connection after a later one reached another.
+    run.firstSeq = event.seq;
   } else if (event.seq > run.lastSeq) {
     if (!run.completed && observedEverySeqBetween(user, event.epoch, [run.lastSeq, event.seq], options.eventsRememberedPerUserMax)) {
       findings.push(...timing.thinkingInterval(event.ts - run.lastTs, { subject, runId: event.run_id, fromSeq: run.lastSeq, toSeq: event.seq }));
@@ -157,6 +151,11 @@ function timeRunEvent(user: UserState, run: UserRun, event: AgentEvent, context:
     default:
       return [];
   }
+}
+
+/** The oldest pending start_agent that `accepts`, if any, left pending. */
+export function findPendingStart(user: UserState, accepts: (pending: PendingStart) => boolean): PendingStart | undefined {
+  return user.pendingStarts.find(accepts);
 }
 
 /** Removes and returns the oldest pending start_agent that `accepts`, if any. */
