@@ -25,7 +25,8 @@ export interface ReplayStore {
 export class ReplayBuffer implements ReplayStore {
   readonly #eventsMax: number;
   readonly #bytesMax: number;
-  #entries: ReplayEntry[] = [];
+  /** Slots before #head are dead and cleared (undefined), so what they held can be collected before the next compaction. */
+  #entries: Array<ReplayEntry | undefined> = [];
   #head = 0;
   #bytes = 0;
 
@@ -83,13 +84,16 @@ export class ReplayBuffer implements ReplayStore {
     const oldest = this.oldestSeq;
     if (oldest === undefined) return [];
     const start = this.#head + Math.max(0, seq + 1 - oldest);
-    return this.#entries.slice(start);
+    return this.#entries.slice(start) as ReplayEntry[];
   }
 
   #dropOldest(): void {
     const entry = this.#entries[this.#head];
     if (entry === undefined) return;
     this.#bytes -= entry.bytes;
+    // Without this the dead prefix (up to 1024 entries per user between compactions) keeps
+    // every dropped event's text alive: per user that is far more than the buffer's bounds.
+    this.#entries[this.#head] = undefined;
     this.#head += 1;
     // Compact once the dead prefix dominates, so memory stays proportional to what is held.
     if (this.#head > 1024 && this.#head * 2 > this.#entries.length) {

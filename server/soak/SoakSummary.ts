@@ -1,0 +1,107 @@
+/**
+ * The soak's result as data (STYLE rule 15): what `results/soak-summary.json` holds.
+ * Formatting for people is formatSoakReport's job.
+ */
+
+/** What the client worker counted over the whole soak. */
+export interface SoakClientCounts {
+  /** Logical clients (each holds one connection at a time, resuming after every drop). */
+  devices: number;
+  /** Events every device should hold at the end, summed: each device's user's newest seq minus where it started. */
+  eventsExpected: number;
+  /** Distinct events the devices received in that range, summed. */
+  eventsReceived: number;
+  /** Events received a second time by the same device (seq not above what it already held). */
+  duplicates: number;
+  /** Seqs skipped without announcement (a gap in one connection's stream), summed. */
+  gaps: number;
+  /** resync_required frames received (announced loss; none is expected in a soak). */
+  resyncs: number;
+  /** Events of another user (invariant 6), or an event whose data names another user. */
+  isolationBreaches: number;
+  /** Connections closed on purpose by the soak (abruptly, no close frame). */
+  forcedDrops: number;
+  /** Reconnections with last_seq/epoch. */
+  resumes: number;
+  /** Upgrades the server refused (HTTP status → count); each is retried. */
+  upgradeRefusals: Record<string, number>;
+  /** Closes the server initiated (close code → count), e.g. 4409 slow consumer, 4408 heartbeat. */
+  serverCloses: Record<string, number>;
+  /** Devices that did not hold their user's newest seq, connected, when the soak ended. */
+  devicesBehindAtEnd: number;
+  /** Longest time a device was without a connection (drop or server close to the next `connected`), ms. */
+  awayMsMax: number;
+  /** The first few resync_required, as sentences (which device, from where, what the server held). */
+  resyncExamples: string[];
+  /** Emit-to-receive latency of live events (replays excluded), ms. */
+  latencyMs: { count: number; p50: number; p95: number; p99: number; max: number };
+  /** The shared invariant checker's verdict over every frame every device received. */
+  checker: { ok: boolean; safety: number; liveness: number; firstViolations: string[] };
+}
+
+/** One heap sample of the server process (main thread) after a full GC. */
+export interface HeapSample {
+  /** ms since the soak started. */
+  atMs: number;
+  heapUsedBytes: number;
+  rssBytes: number;
+  connections: number;
+  replayEvents: number;
+  replayBytes: number;
+}
+
+/** "Flat after warm-up": the mean of the last third of the samples against the middle third. */
+export interface HeapVerdict {
+  /** False when heap was not measured (a --target soak); the goal is then skipped, not failed. */
+  measured: boolean;
+  ok: boolean;
+  /** True when gc() was available, so each sample follows a full collection. */
+  afterGc: boolean;
+  middleMeanBytes: number;
+  lastMeanBytes: number;
+  /** lastMeanBytes may be at most this: middle mean × (1 + growthRatioMax) + slackBytes. */
+  limitBytes: number;
+  growthRatioMax: number;
+  slackBytes: number;
+}
+
+/** One goal: what was wanted, what was seen, whether it was met. */
+export interface SoakGoal {
+  goal: string;
+  observed: string;
+  ok: boolean;
+}
+
+/** Everything a soak produced. */
+export interface SoakSummary {
+  kind: "soak";
+  /** Start time, ISO 8601. */
+  startedAt: string;
+  config: {
+    durationMs: number;
+    users: number;
+    connections: number;
+    dropEveryMs: number;
+    ratePerSecond: number;
+    reconnectDelayMs: number;
+    ackDelayMs: number;
+    seed: number;
+    target: string | null;
+  };
+  /** Wall time of the whole soak, ms (load phase plus the final catch-up). */
+  elapsedMs: number;
+  ok: boolean;
+  goals: {
+    delivery: SoakGoal;
+    duplicates: SoakGoal;
+    isolation: SoakGoal;
+    checker: SoakGoal;
+    heapFlat: SoakGoal;
+  };
+  /** Delivered / expected, percent with two decimals (100.00 when nothing was expected). */
+  deliveryPercent: number;
+  events: { published: number; offeredPerSecond: number; achievedPerSecond: number };
+  clients: SoakClientCounts;
+  heap: { samples: HeapSample[]; verdict: HeapVerdict };
+  reproduce: string;
+}

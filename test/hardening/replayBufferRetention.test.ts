@@ -1,0 +1,34 @@
+/**
+ * A replay buffer must not keep what it dropped. Between compactions (every 1024 drops)
+ * its array keeps a dead prefix; the slots must be cleared, or each user's buffer holds
+ * up to 1024 dropped events' texts beyond its bounds (the soak found the heap growing
+ * by that much per user).
+ */
+import { describe, expect, test } from "vitest";
+import { ReplayBuffer, type ReplayEntry } from "../../server/manager/ReplayBuffer.ts";
+import { collectGarbage } from "./hardeningKit.ts";
+
+function entry(seq: number): ReplayEntry {
+  return { seq, text: `${seq}:${"x".repeat(1_000)}`, bytes: 1_005, tsMs: 0 };
+}
+
+describe("replay buffer retention", () => {
+  test("trimmed and evicted entries can be collected before the next compaction", async () => {
+    const buffer = new ReplayBuffer({ eventsMax: 10, bytesMax: 1_000_000 });
+    const refs: Array<WeakRef<ReplayEntry>> = [];
+    for (let seq = 1; seq <= 30; seq += 1) {
+      const appended = entry(seq);
+      refs.push(new WeakRef(appended));
+      buffer.append(appended);
+    }
+    // 20 evicted by the count bound, then 5 more trimmed by an ack: far from the 1024 compaction.
+    expect(buffer.trimThrough(25)).toBe(5);
+    expect(buffer.size).toBe(5);
+    // A WeakRef keeps its target alive until the current job ends: collect on a later turn.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    collectGarbage();
+    expect(refs.slice(0, 25).filter((ref) => ref.deref() !== undefined)).toEqual([]);
+    expect(refs.slice(25).every((ref) => ref.deref() !== undefined)).toBe(true);
+    expect(buffer.after(25).map((held) => held.seq)).toEqual([26, 27, 28, 29, 30]);
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * The soak's parts: its flags (strict, clear errors), the heap and delivery judgement,
+ * the users plan, the publisher on virtual time (steady rate, well-formed runs, runs
+ * finished at stop), and a few seconds of a real soak end to end (clients in their
+ * worker thread, drops and resumes, the checker's verdict).
+ */
+import { describe, expect, test } from "vitest";
+import { createChecker } from "../../protocol/checker/createChecker.ts";
+import { createRealClock } from "../../server/adapters/realClock.ts";
+import { createRealScheduler } from "../../server/adapters/realScheduler.ts";
+import { UsageError } from "../../server/cli/parseCliArgs.ts";
+import { createConnectionManager } from "../../server/manager/createConnectionManager.ts";
+import { createSoakPublisher, RUN_EVENT_COUNT } from "../../server/soak/createSoakPublisher.ts";
+import { deliveryPercent, HEAP_SLACK_BYTES, judgeHeap } from "../../server/soak/judgeSoak.ts";
+import { parseSoakArgs, soakReproduceLine } from "../../server/soak/parseSoakArgs.ts";
+import { planUsers, runSoak } from "../../server/soak/runSoak.ts";
+import type { HeapSample } from "../../server/soak/SoakSummary.ts";
+import { createVirtualTime } from "../../sim/core/createVirtualTime.ts";
+import { createScriptedSocket } from "./hardeningKit.ts";
+
+describe("soak flags", () => {
+  test("defaults: 10 minutes, 200 users, 1000 connections, a drop every 15 s, results/", () => {
+    expect(parseSoakArgs([], {})).toEqual({
+      help: false,
+      durationMs: 600_000,
+      users: 200,
+      connections: 1_000,
+      dropEveryMs: 15_000,
+      ratePerSecond: 500,
+      reconnectDelayMs: 250,
+      ackDelayMs: 15_000,
+      seed: 1,
+      outDir: "results",
+      target: undefined,
+      secret: undefined,
+    });
+  });
+
+  test("the CI command parses, and its repro line gives it back", () => {
+    const config = parseSoakArgs(["--seconds", "20", "--users", "40", "--connections", "200", "--drop-every-ms", "3000"], {});
+    expect(config).toMatchObject({ durationMs: 20_000, users: 40, connections: 200, dropEveryMs: 3_000 });
+    if (config.help) throw new Error("unexpected help");
+    expect(soakReproduceLine(config)).toBe("npm run soak -- --seconds 20 --users 40 --connections 200 --drop-every-ms 3000 --rate 500 --seed 1");
+  });
+
+  test.each([
+    [["--bogus"], /bogus/],
+    [["--minutes", "1", "--seconds", "5"], /not both/],
+    [["--minutes", "0"], /--minutes must be a whole number/],
+    [["--users", "10", "--connections", "5"], /at least --users/],
+    [["--rate", "fast"], /--rate must be a whole number/],
+    [["--target", "http://x"], /ws:\/\/ or wss:\/\//],
+    [["--target", "ws://127.0.0.1:8080/ws"], /needs the server's JWT secret/],
+    [["--secret", "s"], /only goes with --target/],
+  ])("%j is a usage error naming the flag", (argv, message) => {
+    expect(() => parseSoakArgs(argv, {})).toThrow(UsageError);
+    expect(() => parseSoakArgs(argv, {})).toThrow(message);
+  });
+
+  test("--target takes its secret from JWT_SECRET", () => {
+    expect(parseSoakArgs(["--target", "ws://127.0.0.1:8080/ws"], { JWT_SECRET: "s3cret" })).toMatchObject({ target: "ws://127.0.0.1:8080/ws", secret: "s3cret" });
+  });
+});
+
+describe("soak judgement", () => {
+  const samples = (heapsMiB: number[]): HeapSample[] =>
+    heapsMiB.map((mib, index) => ({ atMs: index * 1_000, heapUsedBytes: mib * 1024 * 1024, rssBytes: 0, connections: 0, replayEvents: 0, replayBytes: 0 }));
+
+  test("flat after warm-up: a warm-up ramp then a plateau passes", () => {
+    expect(judgeHeap(samples([10, 40, 80, 100, 101, 99, 100, 102, 101]), { measured: true, afterGc: true }).ok).toBe(true);
+  });
+
+  test("steady growth fails: the last third is more than 10% + slack over the middle third", () => {
+    const verdict = judgeHeap(samples([100, 120, 140, 160, 180, 200, 220, 240, 260]), { measured: true, afterGc: true });
+    expect(verdict.ok).toBe(false);
+    expect(verdict.middleMeanBytes).toBe(180 * 1024 * 1024);
+    expect(verdict.limitBytes).toBe(Math.round(180 * 1024 * 1024 * 1.1 + HEAP_SLACK_BYTES));
+  });
+
+  test("small absolute noise on a small heap passes thanks to the slack", () => {
+    expect(judgeHeap(samples([14, 15, 15, 15, 15.5, 16, 17, 17.5, 18]), { measured: true, afterGc: true }).ok).toBe(true);
+  });
+
+  test("too few samples cannot be judged flat; an unmeasured heap (remote target) is skipped, not failed", () => {
+    expect(judgeHeap(samples([10, 10, 10]), { measured: true, afterGc: true }).ok).toBe(false);
+    expect(judgeHeap([], { measured: false, afterGc: false }).ok).toBe(true);
+  });
+
+  test("delivery percent is truncated, never rounded up to 100.00", () => {
+    expect(deliveryPercent({ eventsExpected: 100_000, eventsReceived: 99_999 })).toBe(99.99);
+    expect(deliveryPercent({ eventsExpected: 200_000, eventsReceived: 199_999 })).toBe(99.99);
+    expect(deliveryPercent({ eventsExpected: 0, eventsReceived: 0 })).toBe(100);
+  });
+
+  test("connections are spread evenly over the users", () => {
+    expect(planUsers(200, 1_000).every((user) => user.devices === 5)).toBe(true);
+    expect(planUsers(3, 7).map((user) => user.devices)).toEqual([3, 2, 2]);
+  });
+});
+
+describe("soak publisher", () => {
+  test("publishes at the offered rate, round-robin, in well-formed runs; stop() finishes every run", () => {
+    const time = createVirtualTime({ startMs: 1_700_000_000_000 });
+    let nextId = 0;
+    const manager = createConnectionManager({ clock: time, scheduler: time, ids: { next: (prefix) => `${prefix}${(nextId += 1)}` } });
+    const users = ["a", "b", "c"];
+    const checker = createChecker();
+    for (const userId of users) {
+      const socket = createScriptedSocket();
+      const originalSend = socket.send.bind(socket);
+      socket.send = (text: string) => {
+        originalSend(text);
+        checker.serverFrame(userId, JSON.parse(text), { receivedAtMs: time.nowMs() });
+      };
+      checker.connectionOpened({ connectionId: userId, deviceId: userId, userId, atMs: time.nowMs() });
+      manager.accept(socket, { userId });
+    }
+    const publisher = createSoakPublisher({ clock: time, scheduler: time, users, ratePerSecond: 300, publish: (userId, draft) => manager.publish(userId, draft) });
+    publisher.start();
+    time.runUntil(time.nowMs() + 1_005);
+    expect(publisher.published()).toBe(300);
+    expect(users.map((userId) => manager.streamHead(userId)?.lastSeq)).toEqual([100, 100, 100]);
+    publisher.stop();
+    // 100 events per user = 12 runs and 4 events of the 13th; stop plays its last 4.
+    expect(users.map((userId) => manager.streamHead(userId)?.lastSeq)).toEqual([104, 104, 104]);
+    expect(104 % RUN_EVENT_COUNT).toBe(0);
+    const verdict = checker.finish({ atMs: time.nowMs(), requireRunsComplete: true });
+    expect([...verdict.safety, ...verdict.liveness]).toEqual([]);
+    expect(verdict.counts.runsCompleted).toBe(3 * 13);
+  });
+});
+
+describe("a short real soak", () => {
+  test("clients in a worker, dropped and resumed every ~400 ms: every event delivered once, checker clean", { timeout: 60_000 }, async () => {
+    const config = parseSoakArgs(["--seconds", "4", "--users", "6", "--connections", "18", "--drop-every-ms", "400", "--rate", "300", "--ack-delay-ms", "2000"], {});
+    if (config.help) throw new Error("unexpected help");
+    const summary = await runSoak(config, { clock: createRealClock(), scheduler: createRealScheduler() });
+    expect(summary.kind).toBe("soak");
+    expect(summary.clients.forcedDrops).toBeGreaterThan(18);
+    expect(summary.clients.resumes).toBe(summary.clients.forcedDrops);
+    expect(summary.goals.delivery).toMatchObject({ ok: true });
+    expect(summary.goals.duplicates).toMatchObject({ ok: true });
+    expect(summary.goals.isolation).toMatchObject({ ok: true });
+    expect(summary.goals.checker).toMatchObject({ ok: true });
+    expect(summary.deliveryPercent).toBe(100);
+    expect(summary.clients.eventsExpected).toBe(3 * summary.events.published);
+    expect(summary.clients.awayMsMax).toBeLessThan(2_000);
+    expect(summary.heap.samples.length).toBeGreaterThanOrEqual(2);
+    expect(summary.clients.latencyMs.count).toBeGreaterThan(0);
+  });
+});
