@@ -24,6 +24,9 @@ Options:
   --connections-per-user-max <n> open connections per user (default 16)
   --connections-max <n>          open connections in total (default 20000)
   --messages-per-window-max <n>  client frames per second per connection before 1008 (default 200)
+  --stream-idle-ms <n>           a disconnected user's stream is evicted after this idle time, ms (default 1800000)
+  --users-retained-max <n>       streams kept for users with no open connection (default 10000)
+  --departed-hold-ms <n>         a closed connection's ack floor holds its user's replay buffer this long, ms (default 600000)
   --scenario-dir <dir>           also serve the agentScripts of every scenarios/*.json there
                                  (clients pick one with start_agent's "scenario")
   --allowed-origin <origin>      allow browser upgrades only from this origin (repeatable)
@@ -62,6 +65,9 @@ const INTEGER_LIMIT_FLAGS = {
   "connections-per-user-max": "connectionsPerUserMax",
   "connections-max": "connectionsMax",
   "messages-per-window-max": "messagesPerWindowMax",
+  "stream-idle-ms": "streamIdleMs",
+  "users-retained-max": "usersRetainedMax",
+  "departed-hold-ms": "departedHoldMs",
 } as const satisfies Record<string, keyof ManagerLimits>;
 
 const ONE_DAY_MS = 86_400_000;
@@ -80,6 +86,9 @@ export function parseServeArgs(argv: readonly string[], env: Readonly<Record<str
     "connections-per-user-max": { type: "string" },
     "connections-max": { type: "string" },
     "messages-per-window-max": { type: "string" },
+    "stream-idle-ms": { type: "string" },
+    "users-retained-max": { type: "string" },
+    "departed-hold-ms": { type: "string" },
     "allowed-origin": { type: "string", multiple: true },
     "scenario-dir": { type: "string" },
     "upgrade-timeout-ms": { type: "string" },

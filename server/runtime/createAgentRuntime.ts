@@ -28,6 +28,8 @@ export interface AgentRuntimeLimits {
   activeRunsPerUserMax: number;
   /** `request_id`s remembered per user for idempotency; the oldest is forgotten past this. */
   requestIdsRememberedPerUserMax: number;
+  /** Users whose `request_id`s are remembered; past it the least recently active user's are forgotten. */
+  requestIdUsersMax: number;
 }
 
 /** Defaults: heartbeat after 1.5 s of silence (inside the 2 s budget), 5 min hard cap per run. */
@@ -36,6 +38,7 @@ export const DEFAULT_RUNTIME_LIMITS: Readonly<AgentRuntimeLimits> = Object.freez
   runDurationMsMax: 300_000,
   activeRunsPerUserMax: 32,
   requestIdsRememberedPerUserMax: 1_000,
+  requestIdUsersMax: 10_000,
 });
 
 /** Options of {@link createAgentRuntime}. */
@@ -201,15 +204,21 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
     run.heartbeatTimer?.cancel();
     run.deadlineTimer?.cancel();
     activeRuns.delete(run.runId);
-    activeRunsByUser.get(run.userId)?.delete(run.runId);
+    const userRuns = activeRunsByUser.get(run.userId);
+    userRuns?.delete(run.runId);
+    if (userRuns?.size === 0) activeRunsByUser.delete(run.userId);
   }
 
   function requestIdsOf(userId: string): Set<string> {
     let seen = requestIdsByUser.get(userId);
     if (seen === undefined) {
       seen = new Set();
-      requestIdsByUser.set(userId, seen);
+    } else {
+      // Re-insert so the map's order is least recently active first.
+      requestIdsByUser.delete(userId);
     }
+    requestIdsByUser.set(userId, seen);
+    if (requestIdsByUser.size > limits.requestIdUsersMax) requestIdsByUser.delete(requestIdsByUser.keys().next().value as string);
     return seen;
   }
 

@@ -1,0 +1,67 @@
+/**
+ * The fake agent runtime on virtual time (its ports are injected, so no server is
+ * needed here; the server tests drive it over real WebSockets). Checks the guarantees
+ * it makes by construction and its memory bounds.
+ */
+import { describe, expect, it } from "vitest";
+import type { AgentEventDraft } from "../../protocol/frames.ts";
+import { agentScriptSchema } from "../../server/runtime/agentScript.ts";
+import { createAgentRuntime } from "../../server/runtime/createAgentRuntime.ts";
+import { createRandom } from "../../sim/core/createRandom.ts";
+import { createSimIdSource } from "../../sim/core/createSimIdSource.ts";
+import { createVirtualTime } from "../../sim/core/createVirtualTime.ts";
+
+function world(limits: Parameters<typeof createAgentRuntime>[0]["limits"] = {}) {
+  const time = createVirtualTime();
+  const published: Array<{ userId: string; draft: AgentEventDraft; atMs: number }> = [];
+  const longTool = agentScriptSchema.parse({
+    name: "long",
+    agentType: "researcher",
+    steps: [{ kind: "tool", name: "crawl", args: { depth: 3 }, durationMs: 7_000, result: "done" }],
+    finalResponse: "ok",
+  });
+  const runtime = createAgentRuntime({
+    clock: time,
+    scheduler: time,
+    ids: createSimIdSource(createRandom(1)),
+    publish: (userId, draft) => published.push({ userId, draft, atMs: time.nowMs() }),
+    scripts: new Map([["long", longTool]]),
+    defaultScriptName: "long",
+    limits,
+  });
+  const start = (userId: string, requestId: string) => runtime.startRun(userId, { type: "start_agent", request_id: requestId, agent_type: "t", message: "m" });
+  return { time, published, runtime, start };
+}
+
+describe("agent runtime", () => {
+  it("thinks before a script's first tool and at least every thinkingIntervalMs while the tool runs", () => {
+    const { time, published, start } = world();
+    start("u1", "q1");
+    time.runUntilIdle({ maxSteps: 10_000, untilMs: time.nowMs() + 60_000 });
+    const types = published.map((entry) => entry.draft.type);
+    expect(types.slice(0, 3)).toEqual(["agent_started", "agent_thinking", "tool_executing"]);
+    expect(types.at(-1)).toBe("agent_completed");
+    const gaps = published.slice(1).map((entry, index) => entry.atMs - (published[index] as { atMs: number }).atMs);
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(1_500);
+    expect(types.filter((type) => type === "agent_thinking").length).toBeGreaterThanOrEqual(5);
+  });
+
+  it("starts one run per request_id, and forgets the request ids of the least recently active users past requestIdUsersMax", () => {
+    const { start } = world({ requestIdUsersMax: 2 });
+    expect(start("a", "q1")).toHaveProperty("runId");
+    expect(start("a", "q1")).toEqual({ duplicate: true });
+    start("b", "q1");
+    start("c", "q1");
+    // a was the least recently active of three users with a bound of two: its ids are forgotten.
+    expect(start("a", "q1")).toHaveProperty("runId");
+    expect(start("c", "q1")).toEqual({ duplicate: true });
+  });
+
+  it("refuses a run past activeRunsPerUserMax and accepts one again after a run ends", () => {
+    const { time, start } = world({ activeRunsPerUserMax: 1 });
+    expect(start("u1", "q1")).toHaveProperty("runId");
+    expect(start("u1", "q2")).toEqual({ error: "request_id: this user already has 1 active runs (limit 1)" });
+    time.runUntilIdle({ maxSteps: 10_000, untilMs: time.nowMs() + 60_000 });
+    expect(start("u1", "q3")).toHaveProperty("runId");
+  });
+});
