@@ -34,8 +34,12 @@ export function formatSimReport(result: SimulationResult, options: SimReportOpti
   lines.push(`Status: ${STATUS_WORDS[result.outcome]}`);
   lines.push("");
   const plan = result.faultPlan;
-  const active = PER_MILLE_FIELDS.filter((field) => plan[field] > 0).map((field) => `${field.replace("PerMille", "")} ${plan[field]}‰`);
-  lines.push(`Fault mix: ${active.length === 0 ? "none" : active.join(", ")} (per ${plan.tickMs} ms tick; slow sockets ${plan.slowBandwidthBytesPerMs} B/ms for ${plan.slowSocketMs} ms; reconnect after ${plan.reconnectDelayMsMin}–${plan.reconnectDelayMsMax} ms)`);
+  // Every parameter, zeros included: a seed-drawn mix must be readable from the report alone.
+  const mix = PER_MILLE_FIELDS.map((field) => `${field.replace("PerMille", "")} ${plan[field]}‰`);
+  lines.push(`Fault mix: ${mix.join(", ")}`);
+  lines.push(
+    `  per ${plan.tickMs} ms tick; slow sockets ${plan.slowBandwidthBytesPerMs} B/ms for ${plan.slowSocketMs} ms; storms spread over ${plan.stormWindowMs} ms; restarts down ${plan.restartDowntimeMs} ms; reconnect after ${plan.reconnectDelayMsMin}–${plan.reconnectDelayMsMax} ms`,
+  );
   const injected = Object.entries(result.totals.faults).map(([kind, count]) => `${kind} ×${count}`);
   lines.push(`Faults injected: ${injected.length === 0 ? "none" : injected.join(", ")}`);
   const t = result.totals;
