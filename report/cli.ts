@@ -15,7 +15,10 @@ import { openInBrowser } from "./openInBrowser.ts";
 import { renderReportHtml } from "./renderReportHtml.ts";
 import { ReportUsageError } from "./ReportUsageError.ts";
 
-const USAGE = `Usage: npm run report -- <results dir> [options]
+/** Where the other commands write by default, and so what the report reads when given no directory. */
+const DEFAULT_RESULTS_DIR = "results";
+
+const USAGE = `Usage: npm run report -- [results dir, default results] [options]
        npm run report -- --compare <dir A> <dir B> [options]
 
   <results dir>   read every result under it, recursively: simulator runs
@@ -56,9 +59,11 @@ function parseCli(argv: string[]): CliOptions | "help" {
   if (values.help === true) return "help";
   const compare = values.compare === true;
   if (compare && positionals.length !== 2) throw new ReportUsageError(`--compare takes exactly two result directories, got ${positionals.length}${positionals.length > 0 ? ` (${positionals.join(", ")})` : ""}`);
-  if (!compare && positionals.length !== 1) {
-    throw new ReportUsageError(positionals.length === 0 ? "give a results directory, e.g. npm run report -- results" : `give one results directory (or --compare A B), got ${positionals.length}: ${positionals.join(", ")}`);
+  if (!compare && positionals.length > 1) {
+    throw new ReportUsageError(`give one results directory (or --compare A B), got ${positionals.length}: ${positionals.join(", ")}`);
   }
+  // No directory: the default output folder of sim, load and prop, so `npm run sim -- --seed 1 && npm run report` just works.
+  if (!compare && positionals.length === 0) positionals.push(DEFAULT_RESULTS_DIR);
   if (values.out === "") throw new ReportUsageError("--out needs a file name");
   const first = positionals[0] as string;
   return {

@@ -15,7 +15,6 @@ function report(...args: string[]) {
 
 describe("report CLI", () => {
   it.each([
-    [[], "give a results directory"],
     [["--bogus", "results"], "Unknown option '--bogus'"],
     [["a", "b"], "give one results directory (or --compare A B), got 2"],
     [["--compare", "only-one"], "--compare takes exactly two result directories, got 1"],
@@ -27,6 +26,13 @@ describe("report CLI", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`report: ${message}`);
     expect(result.stderr).toContain("Run with --help for usage.");
+  });
+
+  it("reads ./results when given no directory (so `npm run sim -- --seed 1 && npm run report` just works)", () => {
+    const repo = process.cwd();
+    const result = spawnSync(process.execPath, [join(repo, "node_modules/tsx/dist/cli.mjs"), join(repo, "report/cli.ts")], { cwd: work, encoding: "utf8", timeout: 60_000 });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("report: no such directory: results");
   });
 
   it("prints usage with --help", () => {
