@@ -1,0 +1,73 @@
+import type { Checker } from "../protocol/checker/Checker.ts";
+import type { ConnectionManager } from "../server/manager/createConnectionManager.ts";
+import type { SimClientSocket, SimNetwork } from "./core/createSimNetwork.ts";
+import type { VirtualTime } from "./core/createVirtualTime.ts";
+import type { SimDevice, SimDeviceHost } from "./createSimDevice.ts";
+
+/** Options of {@link createSimHost}; the getters read state the simulation swaps (manager, downtime, end). */
+export interface SimHostOptions {
+  time: VirtualTime;
+  network: SimNetwork;
+  checker: Checker;
+  trace: (line: Record<string, unknown>) => void;
+  /** The manager now serving (a restart replaces it). */
+  manager: () => ConnectionManager;
+  /** Absolute virtual ms until which the server refuses connections (restart downtime). */
+  serverDownUntilMs: () => number;
+  stopped: () => boolean;
+}
+
+/**
+ * What devices see of the world: opening a socket tells the checker, connects a
+ * simulated link and hands its server end to the manager; the HTTP upgrade (JWT
+ * check) is the boundary the simulator skips: identity is given.
+ */
+export function createSimHost(options: SimHostOptions): SimDeviceHost {
+  const { time, trace, checker } = options;
+  const clientSockets = new Map<string, SimClientSocket>();
+  const openSocket: SimDeviceHost["openSocket"] = (device, connectionId, resume) => {
+    if (time.nowMs() < options.serverDownUntilMs()) return false;
+    checker.connectionOpened({
+      connectionId,
+      deviceId: device.deviceId,
+      userId: device.userId,
+      atMs: time.nowMs(),
+      ...(resume === undefined ? {} : { resume: { epoch: resume.epoch, lastSeq: resume.last_seq } }),
+    });
+    trace({ kind: "open", conn: connectionId, device: device.deviceId, user: device.userId, ...(resume === undefined ? {} : { resume }) });
+    const link = options.network.connect({ connectionId, client: clientHandlers(device, connectionId, clientSockets) });
+    clientSockets.set(connectionId, link.client);
+    const handlers = options.manager().accept(
+      link.serverSocket,
+      { userId: device.userId },
+      resume === undefined ? undefined : { epoch: resume.epoch, lastSeq: resume.last_seq },
+    );
+    if (handlers !== null) link.setServerHandlers(handlers);
+    return true;
+  };
+  return {
+    nowMs: () => time.nowMs(),
+    after: (delayMs, callback) => {
+      time.after(delayMs, callback);
+    },
+    openSocket,
+    sendText: (connectionId, text) => clientSockets.get(connectionId)?.send(text),
+    closeSocket: (connectionId, code) => {
+      clientSockets.get(connectionId)?.close(code);
+      clientSockets.delete(connectionId);
+    },
+    trace,
+    checker,
+    stopped: options.stopped,
+  };
+}
+
+function clientHandlers(device: SimDevice, connectionId: string, clientSockets: Map<string, SimClientSocket>) {
+  return {
+    socketOnMessage: (text: string) => device.socketOnMessage(connectionId, text),
+    socketOnClose: (code: number) => {
+      clientSockets.delete(connectionId);
+      device.socketOnClose(connectionId, code);
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import type { SimRandom } from "./core/createRandom.ts";
+import type { VirtualTime } from "./core/createVirtualTime.ts";
+import type { SimDevice } from "./createSimDevice.ts";
+import type { FaultPlan } from "./faults/FaultPlan.ts";
+import type { RunRequest } from "./RunRequest.ts";
+import type { Scenario } from "./scenario/scenarioSchema.ts";
+
+/** Options of {@link scheduleRunRequests}. */
+export interface ScheduleRunRequestsOptions {
+  time: VirtualTime;
+  /** The "agents" stream: device, script, start time and cancellation are drawn from it, in that order per run. */
+  agentRandom: SimRandom;
+  faultPlan: FaultPlan;
+  devices: readonly SimDevice[];
+  /** Chooses (and maybe varies) the script of one run; see buildRunScripts. */
+  perRunScript: (runRandom: SimRandom) => string;
+  /** Receives each request as it is scheduled, keyed by request id. */
+  requests: Map<string, RunRequest>;
+  trace: (line: Record<string, unknown>) => void;
+  countFault: (kind: string) => void;
+}
+
+/**
+ * Schedules `runsPerUser` runs per user, each requested by one of the user's devices
+ * at a drawn time within the start window, some cancelled 50..3000 ms later.
+ */
+export function scheduleRunRequests(scenario: Scenario, options: ScheduleRunRequestsOptions): void {
+  for (let userIndex = 0; userIndex < scenario.users; userIndex += 1) {
+    const userId = `u${userIndex + 1}`;
+    const userDevices = options.devices.filter((device) => device.userId === userId);
+    for (let runIndex = 0; runIndex < scenario.runsPerUser; runIndex += 1) scheduleRun(userId, runIndex, userDevices, scenario, options);
+  }
+}
+
+function scheduleRun(userId: string, runIndex: number, userDevices: readonly SimDevice[], scenario: Scenario, options: ScheduleRunRequestsOptions): void {
+  const { agentRandom, time, trace } = options;
+  const device = agentRandom.pick(userDevices);
+  const scriptName = options.perRunScript(agentRandom);
+  const requestId = `q-${userId}-${runIndex + 1}`;
+  const request: RunRequest = { userId, requestId, device, scriptName, runId: null, completed: false };
+  options.requests.set(requestId, request);
+  const atMs = 50 + agentRandom.integer(0, Math.max(0, scenario.startWindowMs - 1));
+  time.after(atMs, () => {
+    trace({ kind: "request", user: userId, device: device.deviceId, request: requestId, script: scriptName });
+    device.requestRun({ type: "start_agent", request_id: requestId, agent_type: "sim_agent", message: `Run ${runIndex + 1} for ${userId}`, scenario: scriptName });
+  });
+  if (!agentRandom.chance(options.faultPlan.cancelPerMille, 1000)) return;
+  time.after(atMs + agentRandom.integer(50, 3_000), () => {
+    if (request.runId === null || request.completed) return;
+    options.countFault("cancel");
+    trace({ kind: "fault", fault: "cancel", device: device.deviceId, run: request.runId });
+    device.cancel(request.runId);
+  });
+}
