@@ -92,7 +92,11 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
   const server = createServer({ headersTimeout: Math.min(upgradeTimeoutMs, 60_000), requestTimeout: 300_000 }, (request, response) => {
     cancelUpgradeTimer(request.socket);
-    void serveRequest(request, response);
+    // A rejected promise here would be unhandled and end the process: every failure answers 500 instead.
+    serveRequest(request, response).catch((error: unknown) => {
+      if (!response.headersSent) response.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" });
+      response.end(`internal error: ${error instanceof Error ? error.message : String(error)}\n`);
+    });
   });
 
   server.on("connection", (socket: Socket) => {
@@ -116,7 +120,13 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   }
 
   async function serveRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? "/", "http://localhost");
+    // Node's parser accepts request targets that URL rejects (`GET //[`): that is bad input, a 400.
+    const target = request.url ?? "/";
+    if (!URL.canParse(target, "http://localhost")) {
+      response.writeHead(400, { "Content-Type": "text/plain; charset=utf-8" }).end("bad request target\n");
+      return;
+    }
+    const url = new URL(target, "http://localhost");
     if (url.pathname === "/health" || url.pathname === "/metrics") {
       if (request.method !== "GET" && request.method !== "HEAD") {
         response.writeHead(405, { Allow: "GET, HEAD", "Content-Type": "text/plain; charset=utf-8" }).end("method not allowed\n");

@@ -147,6 +147,13 @@ interface Connection {
   windowMessages: number;
   open: boolean;
   expiryTimer: TimerHandle | null;
+  /**
+   * Bytes a resume's replay wrote in one burst. They may sit in the socket buffer on top of
+   * bufferedBytesMax, so a healthy client catching up on a large backlog is not mistaken for
+   * a slow consumer; the credit ends once the buffer drains below the bound. Bounded by
+   * replayBytesMax, like the backlog itself.
+   */
+  replayCreditBytes: number;
 }
 
 /** Creates a connection manager bound to the given ports. */
@@ -263,11 +270,13 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
    * bytes, so the frame must too (its UTF-16 length undercounts any non-ASCII text).
    * A frame that fits exactly (buffered + bytes = bufferedBytesMax) is sent; one byte more is not.
    */
-  function write(connection: Connection, text: string, options: { seq: number | null; bytes: number }): boolean {
+  function write(connection: Connection, text: string, options: { seq: number | null; bytes: number; replay?: true }): boolean {
     if (!connection.open) return false;
     const { seq, bytes } = options;
     const bufferedBytes = connection.socket.bufferedBytes();
-    if (bufferedBytes + bytes > limits.bufferedBytesMax && bufferedBytes > 0) {
+    if (options.replay === true) connection.replayCreditBytes += bytes;
+    else if (bufferedBytes <= limits.bufferedBytesMax) connection.replayCreditBytes = 0;
+    if (bufferedBytes + bytes > limits.bufferedBytesMax + connection.replayCreditBytes && bufferedBytes > 0) {
       const userId = connection.stream.userId;
       decide({ kind: "slow_consumer", connectionId: connection.id, userId, bufferedBytes, limitBytes: limits.bufferedBytesMax });
       closeConnection(connection, CLOSE_CODES.slowConsumer, "slow consumer");
@@ -292,8 +301,8 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
     return write(connection, text, { seq: null, bytes: utf8ByteLength(text) });
   }
 
-  function writeEvent(connection: Connection, entry: ReplayEntry): boolean {
-    if (!write(connection, entry.text, { seq: entry.seq, bytes: entry.bytes })) return false;
+  function writeEvent(connection: Connection, entry: ReplayEntry, options: { replay?: true } = {}): boolean {
+    if (!write(connection, entry.text, { seq: entry.seq, bytes: entry.bytes, ...options })) return false;
     observer.delivered?.(connection.stream.userId, entry.seq, clock.nowMs() - entry.tsMs);
     return true;
   }
@@ -348,7 +357,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
     connection.ackedSeq = fromSeq;
     const entries = stream.buffer.after(fromSeq);
     for (const entry of entries) {
-      if (!writeEvent(connection, entry)) return;
+      if (!writeEvent(connection, entry, { replay: true })) return;
     }
     if (entries.length > 0) {
       const last = entries[entries.length - 1] as { seq: number };
@@ -432,6 +441,12 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
   }
 
   function accept(socket: SocketPort, identity: ConnectionIdentity, resume?: ResumeRequest): ConnectionHandlers | null {
+    // The token may have expired between its check at the upgrade and now: nothing is delivered then.
+    if (identity.expiresAtMs !== undefined && identity.expiresAtMs <= clock.nowMs()) {
+      decide({ kind: "token_expired", connectionId: "(not accepted)", userId: identity.userId });
+      socket.close(CLOSE_CODES.tokenExpired, "token expired");
+      return null;
+    }
     const refusal = admit(identity.userId);
     if (refusal !== null) {
       decide({ kind: "connection_refused", userId: identity.userId, reason: refusal });
@@ -449,6 +464,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
       windowMessages: 0,
       open: true,
       expiryTimer: null,
+      replayCreditBytes: 0,
     };
     stream.connections.add(connection);
     markBusy(stream);
