@@ -7,7 +7,11 @@ export interface ManagerLimits {
   replayEventsMax: number;
   /** Serialized bytes kept per user for resume, same eviction rule. */
   replayBytesMax: number;
-  /** Unsent bytes a socket may hold before it is closed as a slow consumer (4409). */
+  /**
+   * Unsent bytes a socket may hold before it is closed as a slow consumer (4409). A
+   * resume's replay is written in one burst and may sit on top of this bound (at most
+   * replayBytesMax) until the socket drains below it again.
+   */
   bufferedBytesMax: number;
   /** Interval between heartbeat pings, ms. */
   heartbeatMs: number;
