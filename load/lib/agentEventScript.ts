@@ -43,7 +43,7 @@ export function agentEventIteration(profile: SessionProfile, options: { env: Scr
   const idInTest = exec.vu.idInTest;
   let credentials;
   try {
-    credentials = vuCredentials(options.env, { idInTest, runTag: options.data.runTag, nowMs: Date.now() });
+    credentials = vuCredentials(options.env, { idInTest, iteration: exec.vu.iterationInInstance, runTag: options.data.runTag, nowMs: Date.now() });
   } catch (error) {
     exec.test.abort((error as Error).message);
     throw error; // unreachable: abort throws

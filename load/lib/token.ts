@@ -58,10 +58,14 @@ export function hasCredentials(env: ScriptEnv): boolean {
 export const CREDENTIALS_HELP = "set JWT_SECRET (the scripts mint one token per VU) or TOKEN / TOKENS (comma list, one token per VU): k6 run -e JWT_SECRET=... or npm run load -- <script> --secret ...";
 
 /**
- * The credentials of the VU with `idInTest` (1-based). Ready tokens win over minting.
+ * The credentials of the VU with `idInTest` (1-based) for its `iteration` (0-based, in
+ * this instance). Ready tokens win over minting. A minted user is new for every
+ * iteration: a session that ended with runs still in flight (a timeout, a give-up) must
+ * not leak their events into the next session's checker. With TOKEN/TOKENS the user is
+ * fixed per VU, so that isolation is the token list's to give.
  * @throws Error when TOKENS has no token for this VU, or nothing is configured
  */
-export function vuCredentials(env: ScriptEnv, identity: { idInTest: number; runTag: string; nowMs: number }): VuCredentials {
+export function vuCredentials(env: ScriptEnv, identity: { idInTest: number; iteration: number; runTag: string; nowMs: number }): VuCredentials {
   const listed = env["TOKENS"] ? "TOKENS" : env["TOKEN"] ? "TOKEN" : undefined;
   if (listed !== undefined) {
     const tokens = (env[listed] ?? "").split(",").map((token) => token.trim()).filter((token) => token !== "");
@@ -76,6 +80,6 @@ export function vuCredentials(env: ScriptEnv, identity: { idInTest: number; runT
   const secret = env["JWT_SECRET"];
   if (!secret) throw new Error(`no credentials: ${CREDENTIALS_HELP}`);
   const prefix = env["USER_PREFIX"] || "k6";
-  const userId = `${prefix}-${identity.runTag}-${identity.idInTest}`;
+  const userId = `${prefix}-${identity.runTag}-${identity.idInTest}${identity.iteration === 0 ? "" : `-i${identity.iteration}`}`;
   return { userId, token: mintToken(userId, { secret, nowMs: identity.nowMs, ttlSeconds: MINTED_TOKEN_TTL_SECONDS }), source: "minted" };
 }
