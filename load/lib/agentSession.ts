@@ -235,7 +235,9 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
     else if (typeof frame["ts"] === "number") eventLatency.add(event.receivedAtMs - frame["ts"]);
     if (frame["epoch"] === epoch && event.seq > lastSeq) lastSeq = event.seq;
     eventsSinceAck += 1;
-    if (profile.ackEveryEvents > 0 && eventsSinceAck >= profile.ackEveryEvents) {
+    // Acks respect the frame-rate cap too: over it, the ack waits for a later event and then
+    // carries the newest seq (acks coalesce; checking the rate also prunes the window).
+    if (profile.ackEveryEvents > 0 && eventsSinceAck >= profile.ackEveryEvents && frameRateWaitMs(connection) === 0) {
       eventsSinceAck = 0;
       sendFrame(connection, { type: "ack", seq: lastSeq });
     }
