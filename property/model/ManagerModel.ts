@@ -4,7 +4,9 @@
  * received and how it must have closed. It is written from PROTOCOL.md and the manager's
  * documented limits, never from the manager's code: connected first, then a lossless
  * replay or resync_required and what is held, then every live event; acks trim the
- * buffer to the slowest open connection; `replayEventsMax` evicts the oldest; a failed
+ * buffer to the slowest connection of the user's current generation, open or closed
+ * (a closed connection's ack floor keeps holding: ManagerLimits.departedHoldMs, set out
+ * of the model's reach in MODEL_LIMITS); `replayEventsMax` evicts the oldest; a failed
  * send closes the connection with 1011; a restart closes with 1001 and starts new epochs.
  *
  * What the model cannot predict it learns, and checks: a new epoch's name (it must be one
@@ -44,6 +46,8 @@ export interface ModelConnection {
   serverClose: number | null;
   /** Sends the system will fail on this connection. */
   failSends: number;
+  /** The server generation (restarts so far) the connection belongs to. */
+  readonly generation: number;
 }
 
 /** See the module comment. */
@@ -58,6 +62,8 @@ export class ManagerModel {
   /** Every run id the model saw, in order (cancel commands pick from it, across users). */
   readonly knownRuns: string[] = [];
   readonly #requestIds = new Set<string>();
+  /** Restarts so far. */
+  #generation = 0;
 
   constructor() {
     for (const { userId } of MODEL_DEVICES) this.#streams.set(userId, { epoch: undefined, epochsSeen: new Set(), events: [], oldestSeq: 1 });
@@ -98,7 +104,7 @@ export class ManagerModel {
     if (stream.epoch === undefined) this.#learnEpoch(userId, stream, connectedEpoch);
     const epoch = stream.epoch as string;
     const head = stream.events.length;
-    const connection: ModelConnection = { index: this.connections.length, deviceId, userId, open: true, ackedSeq: head, expected: [], serverClose: null, failSends: 0 };
+    const connection: ModelConnection = { index: this.connections.length, deviceId, userId, open: true, ackedSeq: head, expected: [], serverClose: null, failSends: 0, generation: this.#generation };
     this.connections.push(connection);
     this.#currentConnection.set(deviceId, connection);
     this.#deliver(connection, { type: "connected", user_id: userId, epoch, last_seq: head });
@@ -135,7 +141,7 @@ export class ManagerModel {
     }
   }
 
-  /** The device acked `seq`: the buffer is trimmed to the slowest open connection, or a too-high ack is refused. */
+  /** The device acked `seq`: the buffer is trimmed to the slowest connection of this generation (open or closed), or a too-high ack is refused. */
   ack(deviceId: string, seq: number): void {
     const connection = this.#currentConnection.get(deviceId);
     if (connection === undefined || !connection.open) return;
@@ -146,7 +152,8 @@ export class ManagerModel {
       return;
     }
     connection.ackedSeq = Math.max(connection.ackedSeq, seq);
-    const floor = Math.min(...this.connections.filter((other) => other.open && other.userId === connection.userId).map((other) => other.ackedSeq));
+    const holders = this.connections.filter((other) => other.userId === connection.userId && other.generation === this.#generation);
+    const floor = Math.min(...holders.map((other) => other.ackedSeq));
     stream.oldestSeq = Math.max(stream.oldestSeq, Math.min(floor, head) + 1);
   }
 
@@ -164,6 +171,7 @@ export class ManagerModel {
 
   /** The gateway restarts: every open connection is closed with 1001; every stream starts over in a new epoch. */
   restart(): void {
+    this.#generation += 1;
     for (const connection of this.connections) {
       if (!connection.open) continue;
       connection.open = false;

@@ -24,9 +24,13 @@ export const MODEL_DEVICES = [
 ] as const;
 
 /** Manager limits of the model-based test: a tiny replay buffer so overflows happen within a few commands. */
-export const MODEL_LIMITS: Readonly<Pick<ManagerLimits, "replayEventsMax" | "messagesPerWindowMax">> = Object.freeze({
+export const MODEL_LIMITS: Readonly<Pick<ManagerLimits, "replayEventsMax" | "messagesPerWindowMax" | "departedHoldMs" | "departedHeldPerUserMax">> = Object.freeze({
   replayEventsMax: 4,
   messagesPerWindowMax: 100_000,
+  // Out of reach of any command sequence, so the model can say simply: a closed
+  // connection's ack floor keeps holding its user's replay buffer.
+  departedHoldMs: 24 * 3_600_000,
+  departedHeldPerUserMax: 100_000,
 });
 
 /** The script every run of the model-based test plays (~1.7 s of virtual time, so a run can be cancelled mid-way). */

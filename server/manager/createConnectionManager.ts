@@ -458,7 +458,8 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
       id: ids.next("c-"),
       stream,
       socket,
-      ackedSeq: 0,
+      // A new connection needs nothing before the head; a resume lowers this to its resume point.
+      ackedSeq: stream.lastSeq,
       missedPongs: 0,
       windowStartMs: clock.nowMs(),
       windowMessages: 0,
