@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { ScenarioInput } from "../sim/scenario/scenarioSchema.ts";
+import { safetyProperty } from "./properties/safetyProperty.ts";
 import { slowConsumerProperty } from "./properties/slowConsumerProperty.ts";
 
 describe("regressions found by the properties", () => {
@@ -13,5 +14,11 @@ describe("regressions found by the properties", () => {
     const verdict = await slowConsumerProperty.check({ seed: 0, scenario }, { plant: undefined });
     expect(verdict.failure).toBeUndefined();
     expect(verdict.exercised).toBe(true);
+  });
+
+  it("a run that outlives a restart is not blamed for a missing start when its device re-sends start_agent (checker: runFirstEpoch)", async () => {
+    const scenario = JSON.parse(readFileSync("property/regressions/safetyRunAcrossRestart.json", "utf8")) as ScenarioInput;
+    const verdict = await safetyProperty.check({ seed: 68_412_212, scenario }, { plant: undefined });
+    expect(verdict.failure).toBeUndefined();
   });
 });

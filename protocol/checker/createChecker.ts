@@ -323,7 +323,8 @@ export function createChecker(options: CheckerOptions = {}): Checker {
   function finishSuspicions(user: UserState, emitted: EmittedIndex | undefined): void {
     const emittedLowestSeqOf =
       emitted === undefined ? undefined : (epoch: string, runId: string) => emitted.runLowestSeq.get(`${userEpochKey(user.userId, epoch)}\u0000${runId}`);
-    for (const { finding, context } of judgeMissingStartSuspicions(user, { emittedLowestSeqOf })) sink.report([finding], context);
+    const emittedFirstEpochOf = emitted === undefined ? undefined : (runId: string) => emitted.runFirstEpoch.get(`${user.userId}\u0000${runId}`);
+    for (const { finding, context } of judgeMissingStartSuspicions(user, { emittedLowestSeqOf, emittedFirstEpochOf })) sink.report([finding], context);
   }
 
   function finishDevice(device: DeviceState, options: { finishOptions: FinishOptions; emitted: EmittedIndex | undefined }): void {

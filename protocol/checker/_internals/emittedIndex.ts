@@ -15,6 +15,8 @@ export interface EmittedIndex {
   completedRuns: Set<string>;
   /** The lowest emitted seq of each run, by key `${userId}\u0000${epoch}\u0000${runId}`. */
   runLowestSeq: Map<string, number>;
+  /** The epoch each run's first event was emitted in, by key `${userId}\u0000${runId}` (a run may outlive a restart). */
+  runFirstEpoch: Map<string, string>;
 }
 
 /** The key of (user, epoch). */
@@ -28,6 +30,7 @@ export function indexEmitted(emitted: EmittedLog): EmittedIndex {
   const started = new Map<string, { userId: string; epoch: string; runId: string; startedSeq: number }>();
   const completedRuns = new Set<string>();
   const runLowestSeq = new Map<string, number>();
+  const runFirstEpoch = new Map<string, string>();
   const newestEpoch = new Map<string, string>();
   for (const entry of emitted) {
     newestEpoch.set(entry.userId, entry.epoch);
@@ -35,6 +38,8 @@ export function indexEmitted(emitted: EmittedLog): EmittedIndex {
     newestSeq.set(key, Math.max(newestSeq.get(key) ?? 0, entry.seq));
     const run = `${key}\u0000${entry.runId}`;
     runLowestSeq.set(run, Math.min(runLowestSeq.get(run) ?? entry.seq, entry.seq));
+    const userRun = `${entry.userId}\u0000${entry.runId}`;
+    if (!runFirstEpoch.has(userRun)) runFirstEpoch.set(userRun, entry.epoch);
     if (entry.type === "agent_started" && !started.has(run)) {
       started.set(run, { userId: entry.userId, epoch: entry.epoch, runId: entry.runId, startedSeq: entry.seq });
     }
@@ -43,5 +48,5 @@ export function indexEmitted(emitted: EmittedLog): EmittedIndex {
   const runsNotCompleted = [...started.entries()]
     .filter(([run, value]) => !completedRuns.has(run) && newestEpoch.get(value.userId) === value.epoch)
     .map(([, value]) => value);
-  return { newestSeq, runsNotCompleted, completedRuns, runLowestSeq };
+  return { newestSeq, runsNotCompleted, completedRuns, runLowestSeq, runFirstEpoch };
 }

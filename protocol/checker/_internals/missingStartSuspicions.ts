@@ -10,7 +10,9 @@
  * - cleared as soon as any connection of the user receives an event of the run at a lower
  *   seq (the run began before, or beside, the device's view);
  * - judged at finish: with the emitted log, exactly (cleared when the server emitted an
- *   event of the run at a lower seq); without it, reported unless cleared.
+ *   event of the run at a lower seq, or in an earlier epoch: a run may outlive a restart,
+ *   and a client re-sends its pending start_agent after reconnecting); without it,
+ *   reported unless cleared (also cleared when any connection saw the run in another epoch).
  */
 import type { AgentEvent } from "../../frames.ts";
 import type { MissingStartSuspicion, UserState } from "./checkerState.ts";
@@ -39,11 +41,19 @@ export function clearMissingStartSuspicion(user: UserState, event: AgentEvent): 
  */
 export function judgeMissingStartSuspicions(
   user: UserState,
-  options: { emittedLowestSeqOf: ((epoch: string, runId: string) => number | undefined) | undefined },
+  options: {
+    emittedLowestSeqOf: ((epoch: string, runId: string) => number | undefined) | undefined;
+    emittedFirstEpochOf: ((runId: string) => string | undefined) | undefined;
+  },
 ): { finding: Finding; context: FindingContext }[] {
   const judged: { finding: Finding; context: FindingContext }[] = [];
   for (const suspicion of user.missingStartSuspicions.values()) {
-    const { emittedLowestSeqOf } = options;
+    const { emittedLowestSeqOf, emittedFirstEpochOf } = options;
+    // The run began in another epoch: its start went with a restart, the loss was announced.
+    const seenEpoch = user.runEpochs.get(suspicion.runId);
+    if (seenEpoch !== undefined && seenEpoch !== suspicion.epoch) continue;
+    const firstEpoch = emittedFirstEpochOf?.(suspicion.runId);
+    if (firstEpoch !== undefined && firstEpoch !== suspicion.epoch) continue;
     let evidence: string;
     if (emittedLowestSeqOf === undefined) {
       evidence = `no connection of the user received an event of the run before seq ${suspicion.seq}`;
