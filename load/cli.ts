@@ -18,6 +18,7 @@ import { createServer, type AgentEventServer } from "../server/createServer.ts";
 import { bundleK6Script, findK6Scripts } from "./build.ts";
 import { EXIT_CODES } from "./runner/exitCodes.ts";
 import { parseDuration } from "./runner/options/parseDuration.ts";
+import { parseEnvPairs as parseEnvPairsWith, parsePositiveInteger } from "./runner/options/parseCliValues.ts";
 
 /** Exit codes of this command itself; every other code is the engine's (k6's numbers). */
 export const LOAD_CLI_EXIT_CODES = { usage: 2, setupFailed: 1 } as const;
@@ -301,19 +302,11 @@ function scriptNameOf(argument: string): string {
 }
 
 function parseEnvPairs(pairs: readonly string[]): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const pair of pairs) {
-    const separator = pair.indexOf("=");
-    if (separator <= 0) throw new LoadUsageError(`--env expects KEY=VALUE, got "${pair}"`);
-    env[pair.slice(0, separator)] = pair.slice(separator + 1);
-  }
-  return env;
+  return parseEnvPairsWith(pairs, (message) => new LoadUsageError(message));
 }
 
 function positiveInteger(flag: string, text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new LoadUsageError(`${flag} expects a positive whole number, got "${text}"`);
-  return value;
+  return parsePositiveInteger(flag, text, (message) => new LoadUsageError(message));
 }
 
 function maskSecret(argument: string, secret: string | undefined): string {

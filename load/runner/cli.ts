@@ -15,6 +15,7 @@ import { pathToFileURL } from "node:url";
 import { EXIT_CODES, type ExitCode } from "./exitCodes.ts";
 import { realTime } from "./realTime.ts";
 import { runBundle, type RunBundleOptions } from "./runBundle.ts";
+import { parseEnvPairs as parseEnvPairsWith, parsePositiveInteger } from "./options/parseCliValues.ts";
 
 /** How often the progress line is printed when not in CI (ms). */
 export const PROGRESS_INTERVAL_MS = 2000;
@@ -124,19 +125,11 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
 }
 
 function parseEnvPairs(pairs: readonly string[]): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const pair of pairs) {
-    const separator = pair.indexOf("=");
-    if (separator <= 0) throw new UsageError(`--env expects KEY=VALUE, got "${pair}"`);
-    env[pair.slice(0, separator)] = pair.slice(separator + 1);
-  }
-  return env;
+  return parseEnvPairsWith(pairs, (message) => new UsageError(message));
 }
 
 function positiveInteger(flag: string, text: string): number {
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new UsageError(`${flag} expects a positive integer, got "${text}"`);
-  return value;
+  return parsePositiveInteger(flag, text, (message) => new UsageError(message));
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
