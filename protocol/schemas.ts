@@ -1,9 +1,21 @@
 /**
- * zod schemas for every frame of PROTOCOL.md. These are the single runtime source of
- * truth for "valid": the server parses client frames with them, and the checker
- * validates server frames (invariant 5, content) with them.
+ * zod schemas for every frame, built from the frame table (`frameShapes.ts`), the
+ * single source of truth. The server parses client frames with them and files are
+ * read with them; the checker's hot path uses the plain validators built from the
+ * same table (`validateFrame.ts`), and a differential test keeps the two in step.
+ * Not bundled into k6 (zod needs BigInt, which older k6 engines lack).
  */
 import { z } from "zod";
+import {
+  AGENT_EVENT_DATA_SHAPES,
+  AGENT_EVENT_ENVELOPE_SHAPE,
+  CLIENT_FRAME_SHAPES,
+  SERVER_CONTROL_SHAPES,
+  type FieldRule,
+  type FieldRuleName,
+  type FrameShape,
+  type ShapeValue,
+} from "./frameShapes.ts";
 
 const nonEmptyString = z.string().min(1, "must be a non-empty string");
 const positiveInteger = z.number().int("must be an integer").positive("must be positive");
@@ -12,87 +24,56 @@ const nonEmptyObject = z
   .record(z.string(), z.unknown())
   .refine((value) => Object.keys(value).length > 0, "must be a non-empty object");
 
-/** `start_agent` client frame. */
-export const startAgentSchema = z.object({
-  type: z.literal("start_agent"),
-  request_id: nonEmptyString,
-  agent_type: nonEmptyString,
-  message: nonEmptyString,
-  scenario: nonEmptyString.optional(),
-});
+const RULE_SCHEMAS: Readonly<Record<FieldRuleName, z.ZodType>> = {
+  nonEmptyString,
+  positiveInteger,
+  nonNegativeInteger,
+  positiveNumber: z.number().positive("must be positive"),
+  nonNegativeNumber: z.number().nonnegative("must not be negative"),
+  nonEmptyObject,
+  object: z.record(z.string(), z.unknown()),
+  nonEmptyStringList: z.array(nonEmptyString).min(1, "must be a non-empty array"),
+  timestamp: z.union([nonEmptyString, z.number().positive("must be positive")]),
+};
 
-/** `ack` client frame. */
-export const ackSchema = z.object({ type: z.literal("ack"), seq: nonNegativeInteger });
+function enumSchema(values: readonly string[]): z.ZodType {
+  return z.enum(values as [string, ...string[]], `must be ${listWords(values)}`);
+}
 
-/** `cancel` client frame. */
-export const cancelSchema = z.object({ type: z.literal("cancel"), run_id: nonEmptyString });
+function ruleSchema(rule: FieldRule): z.ZodType {
+  if (typeof rule === "string") return RULE_SCHEMAS[rule];
+  if ("literal" in rule) return z.literal(rule.literal);
+  if ("optional" in rule) return ruleSchema(rule.optional).optional();
+  return enumSchema(rule);
+}
+
+/** The zod object schema of a frame shape; its output type is the shape's {@link ShapeValue}. */
+export function schemaOfShape<S extends FrameShape>(shape: S): z.ZodType<ShapeValue<S>> {
+  const fields: Record<string, z.ZodType> = {};
+  for (const [name, rule] of Object.entries(shape)) fields[name] = ruleSchema(rule);
+  return z.object(fields) as unknown as z.ZodType<ShapeValue<S>>;
+}
+
+function schemasOf<T extends Record<string, FrameShape>>(shapes: T): { [K in keyof T]: z.ZodType<ShapeValue<T[K]>> } {
+  const schemas: Record<string, z.ZodType> = {};
+  for (const [name, shape] of Object.entries(shapes)) schemas[name] = schemaOfShape(shape);
+  return schemas as { [K in keyof T]: z.ZodType<ShapeValue<T[K]>> };
+}
 
 /** Client frame schemas by type. */
-export const clientFrameSchemas = { start_agent: startAgentSchema, ack: ackSchema, cancel: cancelSchema } as const;
+export const clientFrameSchemas = schemasOf(CLIENT_FRAME_SHAPES);
 
-/** `data` schemas per agent event type (PROTOCOL.md's table: every field present and non-empty). */
-export const agentEventDataSchemas = {
-  agent_started: z.object({
-    agent_id: nonEmptyString,
-    agent_type: nonEmptyString,
-    user_id: nonEmptyString,
-    timestamp: z.union([nonEmptyString, z.number().positive("must be positive")]),
-  }),
-  agent_thinking: z.object({ agent_id: nonEmptyString, thinking_content: nonEmptyString, step_number: positiveInteger }),
-  tool_executing: z.object({ tool_name: nonEmptyString, tool_args: nonEmptyObject, execution_id: nonEmptyString }),
-  tool_completed: z.object({
-    tool_name: nonEmptyString,
-    execution_id: nonEmptyString,
-    result_summary: nonEmptyString,
-    status: z.enum(["ok", "error"], "must be ok or error"),
-  }),
-  partial_result: z.object({ agent_id: nonEmptyString, content: nonEmptyString }),
-  error_event: z.object({
-    agent_id: nonEmptyString,
-    error: nonEmptyString,
-    severity: z.enum(["critical", "high", "medium", "low"], "must be critical, high, medium or low"),
-    recovery_suggestions: z.array(nonEmptyString).min(1, "must be a non-empty array"),
-  }),
-  agent_completed: z.object({
-    agent_id: nonEmptyString,
-    final_response: nonEmptyString,
-    execution_time: z.number().nonnegative("must not be negative"),
-    status: z.enum(["success", "error", "cancelled"], "must be success, error or cancelled"),
-  }),
-} as const;
+/** `start_agent` client frame. */
+export const startAgentSchema = clientFrameSchemas.start_agent;
+
+/** `data` schemas per agent event type. */
+export const agentEventDataSchemas = schemasOf(AGENT_EVENT_DATA_SHAPES);
 
 /** The envelope shared by every agent event; `data` is checked per type. */
-export const agentEventEnvelopeSchema = z.object({
-  type: nonEmptyString,
-  seq: positiveInteger,
-  epoch: nonEmptyString,
-  run_id: nonEmptyString,
-  user_id: nonEmptyString,
-  ts: z.number().positive("must be positive"),
-  data: z.record(z.string(), z.unknown()),
-});
+export const agentEventEnvelopeSchema = schemaOfShape(AGENT_EVENT_ENVELOPE_SHAPE);
 
 /** Control frames the server sends. */
-export const serverControlSchemas = {
-  connected: z.object({
-    type: z.literal("connected"),
-    user_id: nonEmptyString,
-    connection_id: nonEmptyString,
-    epoch: nonEmptyString,
-    last_seq: nonNegativeInteger,
-  }),
-  protocol_error: z.object({
-    type: z.literal("protocol_error"),
-    code: z.enum(["bad_json", "unknown_type", "bad_field"], "must be bad_json, unknown_type or bad_field"),
-    message: nonEmptyString,
-  }),
-  resync_required: z.object({
-    type: z.literal("resync_required"),
-    epoch: nonEmptyString,
-    oldest_seq: positiveInteger,
-    last_seq: nonNegativeInteger,
-  }),
-} as const;
+export const serverControlSchemas = schemasOf(SERVER_CONTROL_SHAPES);
 
 /** Formats zod issues as `path: rule` sentences, naming each field. */
 export function formatIssues(issues: readonly z.core.$ZodIssue[], pathPrefix = ""): string {
@@ -108,4 +89,9 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], pathPrefix = "
       return `${path === "" ? "frame" : path}: ${message}`;
     })
     .join("; ");
+}
+
+function listWords(values: readonly string[]): string {
+  if (values.length <= 1) return values.join("");
+  return `${values.slice(0, -1).join(", ")} or ${values[values.length - 1]}`;
 }

@@ -1,33 +1,43 @@
 /**
- * Validates one server frame (already JSON-parsed) against PROTOCOL.md: control
- * frames by their schema, agent events by the envelope and the per-type `data` table.
+ * Validates one server frame (already JSON-parsed) against the protocol
+ * (docs/protocol.md): control frames by their shape, agent events by the envelope
+ * and the per-type `data` table. Plain generated predicates built from
+ * `frameShapes.ts` (see validateFrame.ts): no schema library, no allocation for a
+ * valid frame.
  */
-import { isAgentEventType } from "./eventTypes.ts";
+import { AGENT_EVENT_TYPES } from "./eventTypes.ts";
+import { AGENT_EVENT_DATA_SHAPES, AGENT_EVENT_ENVELOPE_SHAPE, SERVER_CONTROL_SHAPES } from "./frameShapes.ts";
 import type { ServerFrame } from "./frames.ts";
-import { agentEventDataSchemas, agentEventEnvelopeSchema, formatIssues, serverControlSchemas } from "./schemas.ts";
+import { compileShape, type CompiledShape } from "./validateFrame.ts";
 
 /** Result of {@link validateServerFrame}: the typed frame, or every problem found, each naming its field. */
 export type ServerFrameValidation = { ok: true; frame: ServerFrame } | { ok: false; problems: string };
 
-/** Validates a parsed server frame. Unknown `type`s are problems too. */
-export function validateServerFrame(value: unknown): ServerFrameValidation {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return { ok: false, problems: "frame: must be a JSON object" };
-  }
+const CONTROL_SHAPES: ReadonlyMap<string, CompiledShape> = new Map(
+  Object.entries(SERVER_CONTROL_SHAPES).map(([type, shape]) => [type, compileShape(shape)]),
+);
+const ENVELOPE_SHAPE = compileShape(AGENT_EVENT_ENVELOPE_SHAPE);
+const DATA_SHAPES: ReadonlyMap<string, CompiledShape> = new Map(AGENT_EVENT_TYPES.map((type) => [type, compileShape(AGENT_EVENT_DATA_SHAPES[type])]));
+
+/**
+ * The problems of a parsed server frame, `""` when it is valid: the checker's hot
+ * path (a valid frame allocates nothing). Unknown `type`s are problems too.
+ */
+export function serverFrameProblems(value: unknown): string {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return "frame: must be a JSON object";
   const type = (value as { type?: unknown }).type;
-  if (typeof type !== "string") return { ok: false, problems: "type: is required and must be a string" };
-  if (Object.hasOwn(serverControlSchemas, type)) {
-    const parsed = serverControlSchemas[type as keyof typeof serverControlSchemas].safeParse(value);
-    return parsed.success
-      ? { ok: true, frame: parsed.data as ServerFrame }
-      : { ok: false, problems: formatIssues(parsed.error.issues) };
-  }
-  if (!isAgentEventType(type)) return { ok: false, problems: `type: "${type.slice(0, 64)}" is not a server frame type` };
-  const envelope = agentEventEnvelopeSchema.safeParse(value);
-  const data = agentEventDataSchemas[type].safeParse((value as { data?: unknown }).data);
-  const problems = [
-    envelope.success ? "" : formatIssues(envelope.error.issues),
-    data.success ? "" : formatIssues(data.error.issues, "data"),
-  ].filter((text) => text !== "");
-  return problems.length === 0 ? { ok: true, frame: value as ServerFrame } : { ok: false, problems: problems.join("; ") };
+  if (typeof type !== "string") return "type: is required and must be a string";
+  const control = CONTROL_SHAPES.get(type);
+  if (control !== undefined) return control.describe(value);
+  const data = DATA_SHAPES.get(type);
+  if (data === undefined) return `type: "${type.slice(0, 64)}" is not a server frame type`;
+  const payload = (value as { data?: unknown }).data;
+  if (ENVELOPE_SHAPE.isValid(value) && data.isValid(payload)) return "";
+  return [ENVELOPE_SHAPE.describe(value), data.describe(payload, "data")].filter((text) => text !== "").join("; ");
+}
+
+/** Validates a parsed server frame; see {@link serverFrameProblems}. */
+export function validateServerFrame(value: unknown): ServerFrameValidation {
+  const problems = serverFrameProblems(value);
+  return problems === "" ? { ok: true, frame: value as ServerFrame } : { ok: false, problems };
 }

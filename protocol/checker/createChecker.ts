@@ -41,11 +41,14 @@ import type { CheckerVerdict } from "./CheckerVerdict.ts";
 import { resolveCheckerOptions, type CheckerOptions } from "./CheckerOptions.ts";
 import type { Violation } from "./Violation.ts";
 import type { AgentEvent } from "../frames.ts";
-import { startAgentSchema } from "../schemas.ts";
-import { validateServerFrame } from "../validateServerFrame.ts";
+import { CLIENT_FRAME_SHAPES } from "../frameShapes.ts";
+import type { StartAgentFrame } from "../frames.ts";
+import { compileShape } from "../validateFrame.ts";
+import type { ServerFrame } from "../frames.ts";
+import { serverFrameProblems } from "../validateServerFrame.ts";
 import { BoundsLog } from "./_internals/BoundsLog.ts";
 import { checkDeviceAtFinish } from "./_internals/checkDeviceAtFinish.ts";
-import { checkDeviceRunEvent } from "./_internals/checkDeviceRunEvent.ts";
+import { checkDeviceRunEvent, type DeviceRunContext } from "./_internals/checkDeviceRunEvent.ts";
 import type { ConnectionState, DeviceState, UserState } from "./_internals/checkerState.ts";
 import { checkIsolation } from "./_internals/checkIsolation.ts";
 import {
@@ -54,6 +57,7 @@ import {
   applyResync,
   checkConnected,
   checkConnectionOrder,
+  type OrderDisposition,
 } from "./_internals/connectionOrder.ts";
 import { contentFinding } from "./_internals/contentFinding.ts";
 import {
@@ -66,7 +70,7 @@ import {
   type ViewBounds,
 } from "./_internals/deviceView.ts";
 import { indexEmitted, userEpochKey, type EmittedIndex } from "./_internals/emittedIndex.ts";
-import { createUserState, noteNewestSeq, recordUserEvent } from "./_internals/recordUserEvent.ts";
+import { createUserState, noteNewestSeq, recordUserEvent, type UserEventContext } from "./_internals/recordUserEvent.ts";
 import { rememberBounded } from "./_internals/rememberBounded.ts";
 import { SeqRanges } from "./_internals/SeqRanges.ts";
 import { TimingTracker } from "./_internals/TimingTracker.ts";
@@ -96,7 +100,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       bounds.hit("usersMax", resolved.usersMax, "a new user was not tracked; its frames were ignored");
       return undefined;
     }
-    const user = createUserState(userId);
+    const user = createUserState(userId, { eventsRememberedMax: resolved.eventsRememberedPerUserMax });
     users.set(userId, user);
     return user;
   }
@@ -141,6 +145,8 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       received: new SeqRanges(rangeBounds.rangesMax, rangeBounds.onMerge),
       arrivalTimesMs: new Map(),
       eventsReceived: 0,
+      subject: `user ${open.userId} connection ${open.connectionId}`,
+      findingContext: { userId: open.userId, connectionId: open.connectionId, deviceId: open.deviceId, atMs: open.atMs },
     });
     counts.connections += 1;
     device.currentConnectionId = open.connectionId;
@@ -153,17 +159,18 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       counts.framesIgnored += 1;
       return [];
     }
-    const parsed = startAgentSchema.safeParse(typeof frame === "string" ? parseJsonOrUndefined(frame) : frame);
+    const value = typeof frame === "string" ? parseJsonOrUndefined(frame) : frame;
     const user = users.get(connection.userId);
     const device = devices.get(deviceKey(connection.userId, connection.deviceId));
-    if (!parsed.success || user === undefined || device === undefined) return [];
-    if (user.requestIds.has(parsed.data.request_id)) return [];
-    rememberBounded(user.requestIds, parsed.data.request_id, true, { entriesMax: resolved.requestIdsRememberedPerUserMax });
+    if (!isStartAgent(value) || user === undefined || device === undefined) return [];
+    const start = value;
+    if (user.requestIds.has(start.request_id)) return [];
+    rememberBounded(user.requestIds, start.request_id, true, { entriesMax: resolved.requestIdsRememberedPerUserMax });
     const view = device.view;
     const viewUsable = connection.connected && connection.resyncWait === "none" && view !== undefined && view.epoch === connection.epoch;
     user.pendingStarts.push({
-      requestId: parsed.data.request_id,
-      agentType: parsed.data.agent_type,
+      requestId: start.request_id,
+      agentType: start.agent_type,
       deviceId: connection.deviceId,
       connectionId,
       atMs: frameOptions.atMs,
@@ -186,14 +193,15 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       return [];
     }
     counts.frames += 1;
-    const subject = `user ${connection.userId} connection ${connectionId}`;
-    const context: FindingContext = { userId: connection.userId, connectionId, deviceId: connection.deviceId, atMs: frameOptions.receivedAtMs };
-    const validation = validateServerFrame(frame);
-    if (!validation.ok) {
+    const subject = connection.subject;
+    const context: FindingContext = connection.findingContext;
+    connection.findingContext.atMs = frameOptions.receivedAtMs;
+    const problems = serverFrameProblems(frame);
+    if (problems !== "") {
       consumeUnusableSeq(connection, device, frame);
-      return sink.report([contentFinding(frame, { problems: validation.problems, subject })], context);
+      return sink.report([contentFinding(frame, { problems, subject })], context);
     }
-    const valid = validation.frame;
+    const valid = frame as ServerFrame;
     switch (valid.type) {
       case "connected": {
         const findings = checkConnected(connection, valid, subject);
@@ -215,17 +223,41 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       case "protocol_error":
         return connection.connected ? [] : sink.report([controlBeforeConnected(valid.type, subject)], context);
       default:
-        return agentEvent({ connection, user, device }, valid, { context, subject, receivedAtMs: frameOptions.receivedAtMs });
+        return agentEvent(connection, valid, user, device, frameOptions.receivedAtMs);
     }
   }
 
-  function agentEvent(
-    owners: { connection: ConnectionState; user: UserState; device: DeviceState },
-    event: AgentEvent,
-    where: { context: FindingContext; subject: string; receivedAtMs: number },
-  ): Violation[] {
-    const { connection, user, device } = owners;
-    const { context, subject } = where;
+  // The per-event option objects of the checks, made once and updated per event: the hot
+  // path runs inside k6 VUs too, where every allocation and closure costs microseconds.
+  // The checks read them and never keep them.
+  const orderOptions: { subject: string; deviceView: DeviceState["view"] } = { subject: "", deviceView: undefined };
+  const applyOrderOptions: { disposition: OrderDisposition; receivedAtMs: number; arrivalTimesMax: number } = {
+    disposition: "in_order",
+    receivedAtMs: 0,
+    arrivalTimesMax: resolved.arrivalTimesRememberedPerConnectionMax,
+  };
+  const deviceRunContext: DeviceRunContext = {
+    user: createUserState("", { eventsRememberedMax: 0 }),
+    deviceId: "",
+    connectionId: "",
+    receivedAtMs: 0,
+    options: resolved,
+    bounds,
+  };
+  const userEventContext: UserEventContext = {
+    connectionId: "",
+    connectionSubject: "",
+    options: resolved,
+    timing,
+    bounds,
+    onRunStarted: () => (counts.runsStarted += 1),
+    onRunCompleted: () => (counts.runsCompleted += 1),
+  };
+
+  // Positional on purpose (an internal hot-path function): no options object per event.
+  function agentEvent(connection: ConnectionState, event: AgentEvent, user: UserState, device: DeviceState, receivedAtMs: number): Violation[] {
+    const context = connection.findingContext;
+    const subject = connection.subject;
     counts.events += 1;
     counts.eventsByType[event.type] = (counts.eventsByType[event.type] ?? 0) + 1;
     const isolation = checkIsolation(connection.userId, event, subject);
@@ -233,28 +265,18 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       consumeUnusableSeq(connection, device, event);
       return sink.report(isolation, context);
     }
-    const order = checkConnectionOrder(connection, event, {
-      subject,
-      deviceHolds: (seq) => device.view !== undefined && device.view.epoch === event.epoch && device.view.received.has(seq),
-    });
+    orderOptions.subject = subject;
+    orderOptions.deviceView = device.view;
+    const order = checkConnectionOrder(connection, event, orderOptions);
     const violations = sink.report(order.findings, context);
     if (order.disposition === "rejected") return violations;
-    applyConnectionOrder(connection, event, {
-      disposition: order.disposition,
-      receivedAtMs: where.receivedAtMs,
-      arrivalTimesMax: resolved.arrivalTimesRememberedPerConnectionMax,
-    });
-    if (event.seq > connection.replayThroughSeq) timing.deliveryLatency.add(where.receivedAtMs - event.ts);
-    const userFindings = recordUserEvent(user, event, {
-      connectionId: connection.connectionId,
-      connectionSubject: subject,
-      options: resolved,
-      timing,
-      bounds,
-      onRunStarted: () => (counts.runsStarted += 1),
-      onRunCompleted: () => (counts.runsCompleted += 1),
-    });
-    violations.push(...sink.report(userFindings, context));
+    applyOrderOptions.disposition = order.disposition;
+    applyOrderOptions.receivedAtMs = receivedAtMs;
+    applyConnectionOrder(connection, event, applyOrderOptions);
+    if (event.seq > connection.replayThroughSeq) timing.deliveryLatency.add(receivedAtMs - event.ts);
+    userEventContext.connectionId = connection.connectionId;
+    userEventContext.connectionSubject = subject;
+    sink.reportInto(violations, recordUserEvent(user, event, userEventContext), context);
     clearMissingStartSuspicion(user, event);
     if (order.disposition === "unannounced_restart") {
       device.view = createDeviceView(event.epoch, event.seq, rangeBounds);
@@ -264,15 +286,12 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     if (view === undefined || view.epoch !== event.epoch) return violations;
     if (order.skipped !== undefined) markViewLoss(view, order.skipped, "flagged");
     if (viewTakeSeq(view, event.seq) !== "frontier") return violations;
-    const runFindings = checkDeviceRunEvent(view, event, {
-      user,
-      deviceId: device.deviceId,
-      connectionId: connection.connectionId,
-      receivedAtMs: where.receivedAtMs,
-      options: resolved,
-      bounds,
-    });
-    violations.push(...sink.report(runFindings, context));
+    deviceRunContext.user = user;
+    deviceRunContext.deviceId = device.deviceId;
+    deviceRunContext.connectionId = connection.connectionId;
+    deviceRunContext.receivedAtMs = receivedAtMs;
+    const runFindings = checkDeviceRunEvent(view, event, deviceRunContext);
+    sink.reportInto(violations, runFindings, context);
     return violations;
   }
 
@@ -373,6 +392,12 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       return sink.stored;
     },
   };
+}
+
+const START_AGENT_SHAPE = compileShape(CLIENT_FRAME_SHAPES.start_agent);
+
+function isStartAgent(value: unknown): value is StartAgentFrame {
+  return START_AGENT_SHAPE.isValid(value);
 }
 
 function deviceKey(userId: string, deviceId: string): string {

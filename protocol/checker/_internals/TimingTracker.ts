@@ -10,7 +10,7 @@ import type { TimingVerdict } from "../CheckerVerdict.ts";
 import type { TimingInvariantName } from "../invariants.ts";
 import type { ResolvedCheckerOptions } from "../CheckerOptions.ts";
 import { LatencyReservoir } from "./LatencyReservoir.ts";
-import type { Finding } from "./ViolationSink.ts";
+import { NO_FINDINGS, type Finding } from "./ViolationSink.ts";
 
 interface Tally {
   samples: number;
@@ -29,9 +29,9 @@ export class TimingTracker {
   }
 
   /** agent_started.ts minus the start_agent send time. */
-  startLatency(latencyMs: number, context: { subject: string; requestId: string; runId: string; seq: number }): Finding[] {
+  startLatency(latencyMs: number, context: { subject: string; requestId: string; runId: string; seq: number }): readonly Finding[] {
     const budget = this.options.startLatencyBudgetMs;
-    if (!this.tally("timing_start_latency", latencyMs, latencyMs > budget)) return [];
+    if (!this.tally("timing_start_latency", latencyMs, latencyMs > budget)) return NO_FINDINGS;
     return [
       {
         invariant: "timing_start_latency",
@@ -44,9 +44,9 @@ export class TimingTracker {
   }
 
   /** Silence between two consecutive events of a run that had not completed (on event ts). */
-  thinkingInterval(silenceMs: number, context: { subject: string; runId: string; fromSeq: number; toSeq: number }): Finding[] {
+  thinkingInterval(silenceMs: number, context: { subject: string; runId: string; fromSeq: number; toSeq: number }): readonly Finding[] {
     const budget = this.options.thinkingIntervalBudgetMs;
-    if (!this.tally("timing_thinking_interval", silenceMs, silenceMs > budget)) return [];
+    if (!this.tally("timing_thinking_interval", silenceMs, silenceMs > budget)) return NO_FINDINGS;
     return [
       {
         invariant: "timing_thinking_interval",
@@ -62,10 +62,10 @@ export class TimingTracker {
   toolDuration(
     durationMs: number,
     context: { subject: string; runId: string; toolName: string; declaredMs: number; executionId: string; seq: number },
-  ): Finding[] {
+  ): readonly Finding[] {
     const slack = this.options.toolDurationSlackMs;
     const overrunMs = durationMs - context.declaredMs;
-    if (!this.tally("timing_tool_duration", overrunMs, overrunMs > slack)) return [];
+    if (!this.tally("timing_tool_duration", overrunMs, overrunMs > slack)) return NO_FINDINGS;
     return [
       {
         invariant: "timing_tool_duration",
@@ -78,9 +78,9 @@ export class TimingTracker {
   }
 
   /** agent_completed.ts minus agent_started.ts. */
-  runDuration(durationMs: number, context: { subject: string; runId: string; seq: number }): Finding[] {
+  runDuration(durationMs: number, context: { subject: string; runId: string; seq: number }): readonly Finding[] {
     const budget = this.options.runDurationBudgetMsForRun?.(context.runId) ?? this.options.runDurationBudgetMs;
-    if (!this.tally("timing_run_duration", durationMs, durationMs >= budget)) return [];
+    if (!this.tally("timing_run_duration", durationMs, durationMs >= budget)) return NO_FINDINGS;
     return [
       {
         invariant: "timing_run_duration",
@@ -93,10 +93,10 @@ export class TimingTracker {
   }
 
   /** The delivery latency finding at the end of a run, if its p99 is over budget. */
-  deliveryLatencyFinding(): Finding[] {
+  deliveryLatencyFinding(): readonly Finding[] {
     const summary = this.deliveryLatency.summary();
     const budget = this.options.deliveryLatencyP99BudgetMs;
-    if (summary.count === 0 || summary.p99 < budget) return [];
+    if (summary.count === 0 || summary.p99 < budget) return NO_FINDINGS;
     return [
       {
         invariant: "timing_delivery_latency",

@@ -19,6 +19,15 @@ export interface Finding {
 }
 
 /** Who and when, added to each finding. */
+/**
+ * The shared "nothing found" answer of the per-event checks: frozen, so the hot path
+ * allocates no empty array per check (k6's engine pays for each one).
+ */
+export const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
+
+/** The shared "no violation" answer of {@link ViolationSink.report}; frozen. */
+export const NO_VIOLATIONS: readonly Violation[] = Object.freeze([]);
+
 export interface FindingContext {
   userId?: string;
   connectionId?: string;
@@ -42,7 +51,13 @@ export class ViolationSink {
 
   /** Records each finding with `context`; returns the violations (stored or not). */
   report(findings: readonly Finding[], context: FindingContext): Violation[] {
+    if (findings.length === 0) return [];
     return findings.map((finding) => this.reportOne(finding, context));
+  }
+
+  /** Records each finding and appends the violations to `into` (no allocation when there are none). */
+  reportInto(into: Violation[], findings: readonly Finding[], context: FindingContext): void {
+    for (let index = 0; index < findings.length; index += 1) into.push(this.reportOne(findings[index] as Finding, context));
   }
 
   private reportOne(finding: Finding, context: FindingContext): Violation {

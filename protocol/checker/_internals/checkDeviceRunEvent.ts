@@ -38,7 +38,7 @@ import { checkRunStartedFirst } from "./runs/checkRunStartedFirst.ts";
 import { checkThinkingBeforeTool } from "./runs/checkThinkingBeforeTool.ts";
 import { checkToolPairing } from "./runs/checkToolPairing.ts";
 import type { RunCheckInput } from "./runs/RunCheckInput.ts";
-import type { Finding, FindingContext } from "./ViolationSink.ts";
+import { NO_FINDINGS, type Finding, type FindingContext } from "./ViolationSink.ts";
 
 /** Everything the run checks need besides the view and the event. */
 export interface DeviceRunContext {
@@ -52,7 +52,7 @@ export interface DeviceRunContext {
 }
 
 /** Checks and records one frontier event of the view; returns the findings (a suspicion is kept in the user, not returned). */
-export function checkDeviceRunEvent(view: DeviceView, event: AgentEvent, context: DeviceRunContext): Finding[] {
+export function checkDeviceRunEvent(view: DeviceView, event: AgentEvent, context: DeviceRunContext): readonly Finding[] {
   const run = view.runs.get(event.run_id);
   const coverage = run === undefined && event.type !== "agent_started" ? startCoverage(view, event, context) : undefined;
   const proven = coverage?.proven === true;
@@ -64,12 +64,7 @@ export function checkDeviceRunEvent(view: DeviceView, event: AgentEvent, context
     startCoveredBecause: coverage?.because ?? "",
   };
   if (coverage !== undefined && !coverage.proven) suspectFirstEvent({ ...input, startCovered: true }, context);
-  const findings = [
-    ...checkRunStartedFirst(input),
-    ...checkRunCompletedLast(input),
-    ...checkThinkingBeforeTool(input),
-    ...checkToolPairing(input),
-  ];
+  const findings = joinFindings([checkRunStartedFirst(input), checkRunCompletedLast(input), checkThinkingBeforeTool(input), checkToolPairing(input)]);
   const { options, bounds } = context;
   const updated = applyEventToRun(run, event, {
     relaxedAtStart: event.type !== "agent_started" && !proven,
@@ -137,4 +132,16 @@ function startCoverage(view: DeviceView, event: AgentEvent, context: DeviceRunCo
     proven: false,
     because: `the device sent start_agent ${pending.requestId} at ${pending.atMs} ms and held every seq after ${pending.viewHighestSeq} since (the answer's agent_started comes after the send)`,
   };
+}
+
+/** The findings of several checks as one list; the shared empty one when all found nothing (the usual case). */
+function joinFindings(lists: readonly (readonly Finding[])[]): readonly Finding[] {
+  let joined: Finding[] | undefined;
+  for (let index = 0; index < lists.length; index += 1) {
+    const list = lists[index] as readonly Finding[];
+    if (list.length === 0) continue;
+    joined ??= [];
+    for (let item = 0; item < list.length; item += 1) joined.push(list[item] as Finding);
+  }
+  return joined ?? NO_FINDINGS;
 }

@@ -4,10 +4,10 @@
  * user_id is checked by checkConnected.) Read-only.
  */
 import type { AgentEvent } from "../../frames.ts";
-import type { Finding } from "./ViolationSink.ts";
+import { NO_FINDINGS, type Finding } from "./ViolationSink.ts";
 
 /** See the module comment. */
-export function checkIsolation(authenticatedUserId: string, event: AgentEvent, subject: string): Finding[] {
+export function checkIsolation(authenticatedUserId: string, event: AgentEvent, subject: string): readonly Finding[] {
   const where = `${event.type} seq ${event.seq} (epoch ${event.epoch}) of run ${event.run_id}`;
   if (event.user_id !== authenticatedUserId) {
     return [
@@ -31,5 +31,5 @@ export function checkIsolation(authenticatedUserId: string, event: AgentEvent, s
       },
     ];
   }
-  return [];
+  return NO_FINDINGS;
 }

@@ -4,6 +4,7 @@
  * whose sequential connections make one view: invariants 1-4 and 8) and a user
  * (copies of one seq across connections, runs across devices, timing).
  */
+import type { EventMemoryStore } from "./EventMemoryStore.ts";
 import type { SeqRanges } from "./SeqRanges.ts";
 import type { Finding, FindingContext } from "./ViolationSink.ts";
 
@@ -34,6 +35,10 @@ export interface ConnectionState {
   arrivalTimesMs: Map<number, number>;
   /** Agent events received and accepted in order or late. */
   eventsReceived: number;
+  /** "user u1 connection d1#2", the start of this connection's messages (made once). */
+  subject: string;
+  /** Who this connection's findings name; `atMs` is set per frame (made once: the hot path allocates nothing per frame). */
+  findingContext: { userId: string; connectionId: string; deviceId: string; atMs: number };
 }
 
 /** One tool call as a device saw it. */
@@ -93,7 +98,8 @@ export interface DeviceState {
 export interface EventMemory {
   type: string;
   runId: string;
-  dataFingerprint: string;
+  /** The copy's `data`, compared (canonically) only when another copy of the seq arrives: no hashing per event. */
+  data: unknown;
   connectionId: string;
 }
 
@@ -144,7 +150,7 @@ export interface MissingStartSuspicion {
 export interface UserState {
   userId: string;
   /** Key `${epoch}\u0000${seq}`. */
-  events: Map<string, EventMemory>;
+  events: EventMemoryStore;
   /** Key `${epoch}\u0000${runId}`. */
   runs: Map<string, UserRun>;
   /** First epoch each run id was seen in. */

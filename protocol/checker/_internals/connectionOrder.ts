@@ -10,9 +10,9 @@
  *   before `resync_required`, which then sets the epoch and the start (`oldest_seq`).
  */
 import type { AgentEvent, ConnectedFrame, ResyncRequiredFrame } from "../../frames.ts";
-import type { ConnectionState } from "./checkerState.ts";
+import type { ConnectionState, DeviceView } from "./checkerState.ts";
 import { describeSeqRanges, firstSeqs, SeqRanges } from "./SeqRanges.ts";
-import type { Finding } from "./ViolationSink.ts";
+import { NO_FINDINGS, type Finding } from "./ViolationSink.ts";
 
 /** What the connection makes of one agent event. */
 export type OrderDisposition =
@@ -29,7 +29,7 @@ export type OrderDisposition =
 
 /** Result of {@link checkConnectionOrder}. */
 export interface OrderCheck {
-  findings: Finding[];
+  findings: readonly Finding[];
   disposition: OrderDisposition;
   /** For "gap": the seqs skipped. */
   skipped?: readonly [number, number];
@@ -39,7 +39,7 @@ export interface OrderCheck {
 export function checkConnectionOrder(
   connection: ConnectionState,
   event: AgentEvent,
-  options: { subject: string; deviceHolds: (seq: number) => boolean },
+  options: { subject: string; deviceView: DeviceView | undefined },
 ): OrderCheck {
   const { subject } = options;
   const where = `(epoch ${event.epoch})`;
@@ -63,7 +63,7 @@ export function checkConnectionOrder(
   }
   if (connection.resyncWait !== "none") return unannouncedRestart(connection, event, subject);
   const due = connection.expectedSeq;
-  if (event.seq === due) return { findings: [], disposition: "in_order" };
+  if (event.seq === due) return IN_ORDER;
   if (event.seq > due) {
     const skipped = [due, event.seq - 1] as const;
     return {
@@ -90,7 +90,8 @@ export function checkConnectionOrder(
       message: `${subject}: seq ${event.seq} arrived twice ${where}; ${firstAtMs === undefined ? "the first copy came earlier" : `the first copy came at ${firstAtMs} ms`}.`,
     });
   }
-  if (event.seq < connection.startSeq && options.deviceHolds(event.seq)) {
+  const view = options.deviceView;
+  if (event.seq < connection.startSeq && view !== undefined && view.epoch === event.epoch && view.received.has(event.seq)) {
     // A resume replayed what the device already had: for the client it is the same event twice.
     return rejected({
       invariant: "order_exactly_once",
@@ -127,6 +128,9 @@ export function checkConnectionOrder(
     disposition: "late",
   };
 }
+
+/** The common answer, shared: nothing to report, the seq that was due. */
+const IN_ORDER: OrderCheck = Object.freeze({ findings: NO_FINDINGS, disposition: "in_order" });
 
 function rejected(finding: Finding): OrderCheck {
   return { findings: [finding], disposition: "rejected" };

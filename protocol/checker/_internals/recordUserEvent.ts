@@ -8,16 +8,17 @@ import type { AgentEvent } from "../../frames.ts";
 import type { ResolvedCheckerOptions } from "../CheckerOptions.ts";
 import type { BoundsLog } from "./BoundsLog.ts";
 import type { PendingStart, UserRun, UserState } from "./checkerState.ts";
-import { checkSeqConflict, eventKey, eventMemoryOf } from "./checkSeqConflict.ts";
+import { checkSeqConflict, eventMemoryOf } from "./checkSeqConflict.ts";
+import { EventMemoryStore } from "./EventMemoryStore.ts";
 import { rememberBounded } from "./rememberBounded.ts";
 import type { TimingTracker } from "./TimingTracker.ts";
-import type { Finding } from "./ViolationSink.ts";
+import { NO_FINDINGS, type Finding } from "./ViolationSink.ts";
 
 /** A new, empty user. */
-export function createUserState(userId: string): UserState {
+export function createUserState(userId: string, options: { eventsRememberedMax: number }): UserState {
   return {
     userId,
-    events: new Map(),
+    events: new EventMemoryStore(options.eventsRememberedMax),
     runs: new Map(),
     runEpochs: new Map(),
     newestSeqByEpoch: new Map(),
@@ -46,13 +47,12 @@ export interface UserEventContext {
 }
 
 /** Records one accepted event of `user`; returns seq_conflict and timing findings. */
-export function recordUserEvent(user: UserState, event: AgentEvent, context: UserEventContext): Finding[] {
-  const key = eventKey(event.epoch, event.seq);
+export function recordUserEvent(user: UserState, event: AgentEvent, context: UserEventContext): readonly Finding[] {
   const copy = eventMemoryOf(event, context.connectionId);
-  const remembered = user.events.get(key);
+  const remembered = user.events.get(event.epoch, event.seq);
   noteNewestSeq(user, event.epoch, event.seq, context);
   if (remembered !== undefined) return checkSeqConflict(remembered, copy, { event, subject: context.connectionSubject });
-  if (rememberBounded(user.events, key, copy, { entriesMax: context.options.eventsRememberedPerUserMax })) {
+  if (user.events.remember(event.epoch, event.seq, copy)) {
     context.bounds.hit(
       "eventsRememberedPerUserMax",
       context.options.eventsRememberedPerUserMax,
@@ -74,10 +74,11 @@ export function noteNewestSeq(user: UserState, epoch: string, seq: number, conte
   }
 }
 
-function followRun(user: UserState, event: AgentEvent, context: UserEventContext): Finding[] {
+// Hot path (every event, in k6 VUs too): no spreads, no empty arrays, the subject
+// string only when there is something to say.
+function followRun(user: UserState, event: AgentEvent, context: UserEventContext): readonly Finding[] {
   const { options, timing, bounds } = context;
-  const subject = `user ${user.userId} run ${event.run_id}`;
-  const findings: Finding[] = [];
+  let silence: readonly Finding[] = NO_FINDINGS;
   const key = runKey(event.epoch, event.run_id);
   let run = user.runs.get(key);
   if (run === undefined) {
@@ -91,13 +92,18 @@ function followRun(user: UserState, event: AgentEvent, context: UserEventContext
     run.firstSeq = event.seq;
   } else if (event.seq > run.lastSeq) {
     if (!run.completed && observedEverySeqBetween(user, event.epoch, [run.lastSeq, event.seq], options.eventsRememberedPerUserMax)) {
-      findings.push(...timing.thinkingInterval(event.ts - run.lastTs, { subject, runId: event.run_id, fromSeq: run.lastSeq, toSeq: event.seq }));
+      silence = timing.thinkingInterval(event.ts - run.lastTs, { subject: runSubject(user, event), runId: event.run_id, fromSeq: run.lastSeq, toSeq: event.seq });
     }
     run.lastSeq = event.seq;
     run.lastTs = event.ts;
   }
-  findings.push(...timeRunEvent(user, run, event, { ...context, subject }));
-  return findings;
+  const timed = timeRunEvent(user, run, event, context);
+  if (silence.length === 0) return timed;
+  return timed.length === 0 ? silence : [...silence, ...timed];
+}
+
+function runSubject(user: UserState, event: AgentEvent): string {
+  return `user ${user.userId} run ${event.run_id}`;
 }
 
 /**
@@ -108,32 +114,32 @@ function followRun(user: UserState, event: AgentEvent, context: UserEventContext
  */
 function observedEverySeqBetween(user: UserState, epoch: string, [from, to]: readonly [number, number], seqsScannedMax: number): boolean {
   if (to - from - 1 > seqsScannedMax) return false;
-  for (let seq = from + 1; seq < to; seq += 1) if (!user.events.has(eventKey(epoch, seq))) return false;
+  for (let seq = from + 1; seq < to; seq += 1) if (!user.events.has(epoch, seq)) return false;
   return true;
 }
 
-function timeRunEvent(user: UserState, run: UserRun, event: AgentEvent, context: UserEventContext & { subject: string }): Finding[] {
-  const { options, timing, bounds, subject } = context;
+function timeRunEvent(user: UserState, run: UserRun, event: AgentEvent, context: UserEventContext): readonly Finding[] {
+  const { options, timing, bounds } = context;
   switch (event.type) {
     case "agent_started": {
-      if (run.startedTs !== undefined) return [];
+      if (run.startedTs !== undefined) return NO_FINDINGS;
       run.startedTs = event.ts;
       context.onRunStarted();
       const pending = takePendingStart(user, (candidate) => candidate.agentType === event.data.agent_type);
-      if (pending === undefined) return [];
-      return timing.startLatency(event.ts - pending.atMs, { subject, requestId: pending.requestId, runId: event.run_id, seq: event.seq });
+      if (pending === undefined) return NO_FINDINGS;
+      return timing.startLatency(event.ts - pending.atMs, { subject: runSubject(user, event), requestId: pending.requestId, runId: event.run_id, seq: event.seq });
     }
     case "tool_executing":
       if (rememberBounded(run.executingTs, event.data.execution_id, event.ts, { entriesMax: options.executionsRememberedPerRunMax })) {
         bounds.hit("executionsRememberedPerRunMax", options.executionsRememberedPerRunMax, "the oldest tool executions of a run were forgotten");
       }
-      return [];
+      return NO_FINDINGS;
     case "tool_completed": {
       const startedTs = run.executingTs.get(event.data.execution_id);
       const declaredMs = options.toolDurationMs?.(event.data.tool_name, event.run_id);
-      if (startedTs === undefined || declaredMs === undefined) return [];
+      if (startedTs === undefined || declaredMs === undefined) return NO_FINDINGS;
       return timing.toolDuration(event.ts - startedTs, {
-        subject,
+        subject: runSubject(user, event),
         runId: event.run_id,
         toolName: event.data.tool_name,
         declaredMs,
@@ -142,14 +148,14 @@ function timeRunEvent(user: UserState, run: UserRun, event: AgentEvent, context:
       });
     }
     case "agent_completed": {
-      if (run.completed) return [];
+      if (run.completed) return NO_FINDINGS;
       run.completed = true;
       context.onRunCompleted();
-      if (run.startedTs === undefined) return [];
-      return timing.runDuration(event.ts - run.startedTs, { subject, runId: event.run_id, seq: event.seq });
+      if (run.startedTs === undefined) return NO_FINDINGS;
+      return timing.runDuration(event.ts - run.startedTs, { subject: runSubject(user, event), runId: event.run_id, seq: event.seq });
     }
     default:
-      return [];
+      return NO_FINDINGS;
   }
 }
 

@@ -3,11 +3,11 @@
  * completes with status `error` sent an error_event before. Anything after the
  * completion is provable on any view; the missing error_event only on a strict one.
  */
-import type { Finding } from "../ViolationSink.ts";
+import { NO_FINDINGS, type Finding } from "../ViolationSink.ts";
 import { isStrict, type RunCheckInput } from "./RunCheckInput.ts";
 
 /** See the module comment. Read-only. */
-export function checkRunCompletedLast(input: RunCheckInput): Finding[] {
+export function checkRunCompletedLast(input: RunCheckInput): readonly Finding[] {
   const { run, event, subject } = input;
   if (run?.completed !== undefined) {
     const twice = event.type === "agent_completed";
@@ -23,8 +23,8 @@ export function checkRunCompletedLast(input: RunCheckInput): Finding[] {
       },
     ];
   }
-  if (event.type !== "agent_completed" || event.data.status !== "error") return [];
-  if (run?.errorEventSeen === true || !isStrict(input)) return [];
+  if (event.type !== "agent_completed" || event.data.status !== "error") return NO_FINDINGS;
+  if (run?.errorEventSeen === true || !isStrict(input)) return NO_FINDINGS;
   return [
     {
       invariant: "run_completed_last",

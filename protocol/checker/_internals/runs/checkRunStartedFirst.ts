@@ -4,14 +4,14 @@
  * view (seqs are per user, so a higher seq was emitted later); a missing one only
  * when the view provably covers the run's start.
  */
-import type { Finding } from "../ViolationSink.ts";
+import { NO_FINDINGS, type Finding } from "../ViolationSink.ts";
 import type { RunCheckInput } from "./RunCheckInput.ts";
 
 /** See the module comment. Read-only. */
-export function checkRunStartedFirst(input: RunCheckInput): Finding[] {
+export function checkRunStartedFirst(input: RunCheckInput): readonly Finding[] {
   const { run, event, subject } = input;
   if (run === undefined) {
-    if (event.type === "agent_started" || !input.startCovered) return [];
+    if (event.type === "agent_started" || !input.startCovered) return NO_FINDINGS;
     return [
       {
         invariant: "run_started_first",
@@ -22,7 +22,7 @@ export function checkRunStartedFirst(input: RunCheckInput): Finding[] {
       },
     ];
   }
-  if (event.type !== "agent_started" || run.completed !== undefined) return [];
+  if (event.type !== "agent_started" || run.completed !== undefined) return NO_FINDINGS;
   if (run.started) {
     return [
       {

@@ -1,12 +1,12 @@
 /** Invariant 3: at least one agent_thinking before the run's first tool_executing (judged on strict views only). */
-import type { Finding } from "../ViolationSink.ts";
+import { NO_FINDINGS, type Finding } from "../ViolationSink.ts";
 import { isStrict, type RunCheckInput } from "./RunCheckInput.ts";
 
 /** See the module comment. Read-only. */
-export function checkThinkingBeforeTool(input: RunCheckInput): Finding[] {
+export function checkThinkingBeforeTool(input: RunCheckInput): readonly Finding[] {
   const { run, event, subject } = input;
-  if (event.type !== "tool_executing" || run?.completed !== undefined) return [];
-  if (run?.thinkingSeen === true || run?.toolExecutingSeen === true || !isStrict(input)) return [];
+  if (event.type !== "tool_executing" || run?.completed !== undefined) return NO_FINDINGS;
+  if (run?.thinkingSeen === true || run?.toolExecutingSeen === true || !isStrict(input)) return NO_FINDINGS;
   return [
     {
       invariant: "thinking_before_tool",

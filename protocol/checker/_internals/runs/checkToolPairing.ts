@@ -4,17 +4,17 @@
  * second completion and a tool_name that differs are provable on any view; an
  * unmatched completion or an execution left open only on a strict one.
  */
-import type { Finding } from "../ViolationSink.ts";
+import { NO_FINDINGS, type Finding } from "../ViolationSink.ts";
 import { isStrict, type RunCheckInput } from "./RunCheckInput.ts";
 
 /** See the module comment. Read-only. */
-export function checkToolPairing(input: RunCheckInput): Finding[] {
+export function checkToolPairing(input: RunCheckInput): readonly Finding[] {
   const { run, event, subject } = input;
-  if (run?.completed !== undefined) return [];
+  if (run?.completed !== undefined) return NO_FINDINGS;
   const where = `seq ${event.seq} (epoch ${event.epoch})`;
   if (event.type === "tool_executing") {
     const earlier = run?.executions.get(event.data.execution_id);
-    if (earlier === undefined) return [];
+    if (earlier === undefined) return NO_FINDINGS;
     return [
       {
         invariant: "tool_pairing",
@@ -28,7 +28,7 @@ export function checkToolPairing(input: RunCheckInput): Finding[] {
   if (event.type === "tool_completed") {
     const execution = run?.executions.get(event.data.execution_id);
     if (execution === undefined) {
-      if (!isStrict(input)) return [];
+      if (!isStrict(input)) return NO_FINDINGS;
       return [
         {
           invariant: "tool_pairing",
@@ -50,7 +50,7 @@ export function checkToolPairing(input: RunCheckInput): Finding[] {
         },
       ];
     }
-    if (execution.toolName === event.data.tool_name) return [];
+    if (execution.toolName === event.data.tool_name) return NO_FINDINGS;
     return [
       {
         invariant: "tool_pairing",
@@ -61,7 +61,7 @@ export function checkToolPairing(input: RunCheckInput): Finding[] {
       },
     ];
   }
-  if (event.type !== "agent_completed" || run === undefined || !isStrict(input)) return [];
+  if (event.type !== "agent_completed" || run === undefined || !isStrict(input)) return NO_FINDINGS;
   const open = [...run.executions.entries()].filter(([, execution]) => execution.completedSeq === undefined);
   return open.map(([executionId, execution]) => ({
     invariant: "tool_pairing" as const,
