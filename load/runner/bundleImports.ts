@@ -2,18 +2,17 @@ import { readFile } from "node:fs/promises";
 import { isSupportedK6Module, supportedExportsOf } from "./supportedK6Modules.ts";
 
 /**
- * One `k6` / `k6/*` import of a bundle: the module and the names the bundle
- * takes from it. A default or namespace import (`import exec from "k6/execution"`,
- * `import * as crypto from "k6/crypto"`) lists `default` / `*` and, in
- * `memberNames`, every `local.member` the bundle reads through it.
+ * One `k6` / `k6/*` module a CommonJS bundle requires and the exports it reads:
+ * `names` through the require binding (`import_k6.check`), `memberNames` through its
+ * default export (`import_execution.default.vu`, a default import in the source).
  */
 export interface K6Import {
   module: string;
-  /** Imported export names (`default` for a default import, `*` for a namespace import). */
+  /** Export names read through the require binding. */
   names: string[];
-  /** Members read through a default or namespace binding, e.g. `vu` in `exec.vu.idInTest`. */
+  /** Members read through the default export, e.g. `vu` in `exec.vu.idInTest`. */
   memberNames: string[];
-  /** The import statement as written, for error messages. */
+  /** The require as written, for error messages. */
   statement: string;
 }
 
@@ -25,33 +24,37 @@ export interface UnsupportedK6Import {
   statement: string;
 }
 
-// esbuild writes every static import as one statement at the start of a line:
-//   import { check, sleep as sleep2 } from "k6";
-//   import exec from "k6/execution";
-//   import * as crypto from "k6/crypto";
-//   import "k6/x";
-// Re-exports (`export { x } from "k6"`) are listed too, because they import as well.
-const IMPORT_STATEMENT = /^(import|export)\s*([^;"'`]*?)\s*from\s*["'](k6(?:\/[^"']*)?)["'];?|^import\s*["'](k6(?:\/[^"']*)?)["'];?/gm;
+// esbuild's CommonJS output requires each external module once, at the start of a line:
+//   var import_k6 = require("k6");
+//   var import_execution = __toESM(require("k6/execution"), 1);
+// and reads its exports through that binding (`(0, import_k6.check)(...)`,
+// `import_execution.default.vu`). A require anywhere else (a flavour module's guarded
+// `loaded = require("k6/timers")`) is listed with the module alone.
+const REQUIRE_BINDING = /^(?:var|let|const)\s+([\w$]+)\s*=\s*(?:__toESM\()?require\(\s*["'](k6(?:\/[^"']*)?)["']\s*\)/gm;
+const ANY_REQUIRE = /\brequire\(\s*["'](k6(?:\/[^"']*)?)["']\s*\)/g;
 
-/** Lists every `k6` / `k6/*` import in an ES module's source (an esbuild bundle). */
+/** Lists every `k6` / `k6/*` module a CommonJS bundle (an esbuild bundle) requires, with the exports it reads. */
 export function listK6Imports(source: string): K6Import[] {
   const imports: K6Import[] = [];
-  for (const match of source.matchAll(IMPORT_STATEMENT)) {
-    const sideEffectModule = match[4];
-    if (sideEffectModule !== undefined) {
-      imports.push({ module: sideEffectModule, names: [], memberNames: [], statement: match[0] });
-      continue;
-    }
-    const clause = match[2] ?? "";
-    const module = match[3] ?? "";
-    const bindings = parseImportClause(clause, match[1] === "export");
-    const memberNames = bindings.wholeModuleLocals.flatMap((local) => membersReadThrough(source, local));
+  const bound = new Set<number>();
+  for (const match of source.matchAll(REQUIRE_BINDING)) {
+    const local = match[1] ?? "";
+    const module = match[2] ?? "";
+    bound.add((match.index ?? 0) + match[0].indexOf("require("));
+    const members = membersReadThrough(source, local);
+    // `binding.default.x` reads x of the module's default export, which is the namespace in k6.
+    const names = members.filter((name) => name !== "default");
+    const defaultMembers = membersReadThrough(source, `${local}.default`);
     imports.push({
       module,
-      names: bindings.importedNames,
-      memberNames: [...new Set(memberNames)].sort(),
+      names: [...new Set(names)].sort(),
+      memberNames: [...new Set(defaultMembers)].sort(),
       statement: match[0],
     });
+  }
+  for (const match of source.matchAll(ANY_REQUIRE)) {
+    if (bound.has(match.index ?? -1)) continue;
+    imports.push({ module: match[1] ?? "", names: [], memberNames: [], statement: match[0] });
   }
   return imports;
 }
@@ -95,47 +98,8 @@ export function formatUnsupportedImports(unsupported: readonly UnsupportedK6Impo
   ].join("\n");
 }
 
-interface ImportBindings {
-  importedNames: string[];
-  /** Local names bound to the whole module (default or namespace imports). */
-  wholeModuleLocals: string[];
-}
-
-function parseImportClause(clause: string, isReExport: boolean): ImportBindings {
-  const importedNames: string[] = [];
-  const wholeModuleLocals: string[] = [];
-  let rest = clause.trim();
-  const braceStart = rest.indexOf("{");
-  if (braceStart >= 0) {
-    const braceEnd = rest.indexOf("}", braceStart);
-    const specifiers = rest.slice(braceStart + 1, braceEnd < 0 ? undefined : braceEnd);
-    for (const specifier of specifiers.split(",")) {
-      const [imported] = specifier.trim().split(/\s+as\s+/);
-      if (imported !== undefined && imported !== "") importedNames.push(unquote(imported));
-    }
-    rest = (rest.slice(0, braceStart) + rest.slice(braceEnd < 0 ? rest.length : braceEnd + 1)).trim();
-  }
-  for (const part of rest.split(",").map((text) => text.trim()).filter((text) => text !== "")) {
-    const namespace = /^\*\s*(?:as\s+([\w$]+))?$/.exec(part);
-    if (namespace !== null) {
-      importedNames.push("*");
-      if (namespace[1] !== undefined && !isReExport) wholeModuleLocals.push(namespace[1]);
-      continue;
-    }
-    if (/^[\w$]+$/.test(part) && !isReExport) {
-      importedNames.push("default");
-      wholeModuleLocals.push(part);
-    }
-  }
-  return { importedNames, wholeModuleLocals };
-}
-
-function unquote(name: string): string {
-  return name.replace(/^["']|["']$/g, "");
-}
-
 function membersReadThrough(source: string, local: string): string[] {
-  const escaped = local.replace(/\$/g, "\\$");
+  const escaped = local.replace(/\$/g, "\\$").replace(/\./g, "\\s*\\.\\s*");
   const memberAccess = new RegExp(`(?<![\\w$.])${escaped}\\s*\\.\\s*([A-Za-z_$][\\w$]*)`, "g");
   return [...source.matchAll(memberAccess)].map((match) => match[1] ?? "").filter((name) => name !== "");
 }

@@ -9,7 +9,7 @@ import { consolidateOptions, type ConsolidatedOptions, type OptionOverrides } fr
 import { createExecutionTuple } from "./options/executionSegment.ts";
 import { progressLine } from "./progressReporter.ts";
 import { realTime } from "./realTime.ts";
-import { registerModuleHooks } from "./registerModuleHooks.ts";
+import { looksLikeEsModule } from "./vu/commonJsBundle.ts";
 import { createRunLogger } from "./runLogger.ts";
 import { buildSummaryData, type SummaryData } from "./summary/summaryData.ts";
 import { writeSummaryOutputs, summaryOutputs } from "./summaryOutputs.ts";
@@ -83,11 +83,13 @@ export async function runBundle(bundlePath: string, options: RunBundleOptions = 
   } catch (error) {
     return failed(EXIT_CODES.usageError, `cannot read the bundle ${absolutePath}: ${(error as Error).message}`);
   }
+  if (looksLikeEsModule(source)) {
+    return failed(EXIT_CODES.scriptException, `${absolutePath} is an ES module; the Node runner runs CommonJS bundles as k6 loads them (build them with npm run load:build)`);
+  }
   const unsupported = findUnsupportedImports(listK6Imports(source));
   if (unsupported.length > 0) return failed(EXIT_CODES.scriptException, formatUnsupportedImports(unsupported));
 
-  registerModuleHooks();
-  const run = new TestRun({ bundlePath: absolutePath, env: environment(options), log, ...(options.trendSamplesMax === undefined ? {} : { trendSamplesMax: options.trendSamplesMax }) });
+  const run = new TestRun({ bundlePath: absolutePath, bundleSource: source, env: environment(options), log, ...(options.trendSamplesMax === undefined ? {} : { trendSamplesMax: options.trendSamplesMax }) });
   const onUnhandledRejection = (reason: unknown): void => log.error(`Uncaught (in promise) ${describeError(reason)}`, { source: "stacktrace" });
   process.on("unhandledRejection", onUnhandledRejection);
   const onExternalAbort = (): void => run.stop({ message: "test run was aborted because the runner received a signal", exitCode: EXIT_CODES.externalAbort });

@@ -30,6 +30,10 @@ export const SUPPORTED_K6_MODULES = {
   ],
   "k6/encoding": ["default", "b64decode", "b64encode"],
   "k6/timers": ["default", "clearInterval", "clearTimeout", "setInterval", "setTimeout"],
+  // The names older k6 versions give the same two modules (see load/k6Flavours.ts), so
+  // every bundle flavour runs here.
+  "k6/experimental/websockets": ["default", "WebSocket"],
+  "k6/experimental/timers": ["default", "clearInterval", "clearTimeout", "setInterval", "setTimeout"],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 /** A k6 module specifier the runner implements. */

@@ -1,16 +1,16 @@
-import { pathToFileURL } from "node:url";
+import { readFileSync } from "node:fs";
 import { EXIT_CODES, RunnerError, type ExitCode } from "./exitCodes.ts";
 import type { ExecutionControl, IterationCounters } from "./executors/executionControl.ts";
 import { registerBuiltinMetrics, type BuiltinMetrics } from "./metrics/builtinMetrics.ts";
 import { MetricRegistry } from "./metrics/metricRegistry.ts";
-import { importNatively } from "./nativeImport.ts";
 import { createExecutionTuple, globalIndexOf, type ExecutionTuple } from "./options/executionSegment.ts";
 import { realTime } from "./realTime.ts";
-import { attachVuModules, detachRunModules } from "./runBridge.ts";
 import type { RunLogger } from "./runLogger.ts";
 import { createVuModules } from "./shims/vuModules.ts";
+import { isSupportedK6Module } from "./supportedK6Modules.ts";
 import { GroupTree } from "./summary/groupTree.ts";
 import type { ExecutionStats, RunContext, TerminableSocket } from "./vu/runContext.ts";
+import { compileCommonJsBundle, type CompiledBundle } from "./vu/commonJsBundle.ts";
 import { VirtualUser } from "./vu/virtualUser.ts";
 import { VuPool } from "./vu/vuPool.ts";
 
@@ -47,16 +47,19 @@ export class TestRun implements RunContext, ExecutionControl {
   /** setup()'s result as JSON; each VU parses its own copy. */
   setupDataJson: string | undefined = undefined;
   private options: Readonly<Record<string, unknown>> = {};
-  private readonly bundleUrl: string;
+  private readonly bundlePath: string;
+  private readonly bundleSource: string | undefined;
+  private bundle: CompiledBundle | undefined = undefined;
   private readonly env: Readonly<Record<string, string>>;
   private readonly stopListeners = new Set<() => void>();
   private readonly warned = new Set<string>();
   private instanceCounter = 0;
 
-  constructor(setup: { bundlePath: string; env: Readonly<Record<string, string>>; log: RunLogger; trendSamplesMax?: number }) {
+  constructor(setup: { bundlePath: string; bundleSource?: string; env: Readonly<Record<string, string>>; log: RunLogger; trendSamplesMax?: number }) {
     runCounter += 1;
     this.runId = `${process.pid}-${runCounter}`;
-    this.bundleUrl = pathToFileURL(setup.bundlePath).href;
+    this.bundlePath = setup.bundlePath;
+    this.bundleSource = setup.bundleSource;
     this.env = setup.env;
     this.log = setup.log;
     this.registry = new MetricRegistry(setup.trendSamplesMax === undefined ? {} : { trendSamplesMax: setup.trendSamplesMax });
@@ -74,9 +77,17 @@ export class TestRun implements RunContext, ExecutionControl {
     this.instanceCounter += 1;
     const vuTag = `${this.runId}.${this.instanceCounter}`;
     const vu = new VirtualUser({ instanceKey: vuTag, idInInstance, idInTest, env: this.env });
-    attachVuModules(vuTag, createVuModules(vu, this));
+    const modules = createVuModules(vu, this);
     try {
-      vu.exports = await importNatively(`${this.bundleUrl}?k6vu=${vuTag}`);
+      this.bundle ??= compileCommonJsBundle(this.bundleSource ?? readFileSync(this.bundlePath, "utf8"), { filename: this.bundlePath });
+      vu.exports = this.bundle.instantiate({
+        require: (specifier) => {
+          // k6's own words for a module it does not have.
+          if (!isSupportedK6Module(specifier)) throw new Error(`unknown module: ${specifier}`);
+          return modules.module(specifier);
+        },
+        globals: modules.globals(),
+      });
     } catch (error) {
       const where = idInInstance === 0 ? "the init context" : `the init context of VU ${idInInstance}`;
       throw new RunnerError(`${where} threw: ${(error as Error)?.stack ?? String(error)}`, EXIT_CODES.scriptException, { cause: error });
@@ -116,7 +127,6 @@ export class TestRun implements RunContext, ExecutionControl {
     for (const socket of this.sockets) socket.terminate();
     this.sockets.clear();
     this.stopListeners.clear();
-    detachRunModules(this.runId);
   }
 
   // RunContext

@@ -1,68 +1,77 @@
+import { build } from "esbuild";
 import { describe, expect, test } from "vitest";
+import { k6BundleOptions } from "../../load/build.ts";
+import { K6_FLAVOURS } from "../../load/k6Flavours.ts";
 import { findUnsupportedImports, formatUnsupportedImports, listK6Imports } from "../../load/runner/bundleImports.ts";
-import { globalsImport, topLevelBindings } from "../../load/runner/moduleHooks.mjs";
 
-// The shapes esbuild writes for the import forms k6 scripts use.
-const BUNDLE = `// test/load/fixtures/x.ts
+// The import forms k6 scripts use, bundled by esbuild exactly as load/build.ts does.
+const SCRIPT = `
 import { check, sleep as sleep2 } from "k6";
 import exec from "k6/execution";
 import * as crypto from "k6/crypto";
 import { WebSocket } from "k6/websockets";
-import "k6/timers";
-var z = 1;
-function useThem() {
+import { setTimeout } from "k6/timers";
+export default function () {
   sleep2(exec.vu.idInTest + exec.scenario.iterationInTest);
   crypto.hmac("sha256", "k", "d", "hex");
-  const text = "import { nope } from 'k6/http'"; // not a statement
-  return check(new WebSocket("ws://x"), {});
+  const text = "import { nope } from 'k6/http'"; // not an import
+  setTimeout(() => undefined, 1);
+  return check(new WebSocket("ws://x"), { text: () => text.length > 0 });
 }
 `;
 
-describe("listK6Imports", () => {
-  test("lists every k6 import with the names and members the bundle uses", () => {
-    expect(listK6Imports(BUNDLE).map(({ module, names, memberNames }) => ({ module, names, memberNames }))).toEqual([
+async function bundleSource(source: string, flavourIndex = K6_FLAVOURS.length - 1): Promise<string> {
+  const options = k6BundleOptions("script.ts", "script.js", K6_FLAVOURS[flavourIndex]);
+  const { entryPoints: _entryPoints, outfile: _outfile, ...rest } = options;
+  const result = await build({ ...rest, stdin: { contents: source, loader: "ts", resolveDir: process.cwd(), sourcefile: "script.ts" }, write: false });
+  return result.outputFiles?.[0]?.text ?? "";
+}
+
+function shapes(source: string): { module: string; names: string[]; memberNames: string[] }[] {
+  return listK6Imports(source)
+    .map(({ module, names, memberNames }) => ({ module, names, memberNames }))
+    .sort((left, right) => left.module.localeCompare(right.module));
+}
+
+describe("listK6Imports on esbuild's CommonJS bundles", () => {
+  test("lists every k6 module with the exports and default-export members the bundle reads", async () => {
+    expect(shapes(await bundleSource(SCRIPT))).toEqual([
       { module: "k6", names: ["check", "sleep"], memberNames: [] },
-      { module: "k6/execution", names: ["default"], memberNames: ["scenario", "vu"] },
-      { module: "k6/crypto", names: ["*"], memberNames: ["hmac"] },
-      { module: "k6/websockets", names: ["WebSocket"], memberNames: [] },
+      { module: "k6/crypto", names: ["hmac"], memberNames: [] },
+      { module: "k6/execution", names: [], memberNames: ["scenario", "vu"] },
       { module: "k6/timers", names: [], memberNames: [] },
+      { module: "k6/websockets", names: [], memberNames: [] },
     ]);
   });
 
-  test("finds nothing unsupported in a bundle that only uses implemented APIs", () => {
-    expect(findUnsupportedImports(listK6Imports(BUNDLE))).toEqual([]);
+  test("an older flavour requires the experimental module names", async () => {
+    const modules = shapes(await bundleSource(SCRIPT, 0)).map((entry) => entry.module);
+    expect(modules).toContain("k6/experimental/websockets");
+    expect(modules).toContain("k6/experimental/timers");
+    expect(modules).not.toContain("k6/websockets");
   });
 
-  test("reports unknown modules, unknown named exports and unknown members of namespace imports", () => {
-    const source = [
-      'import http from "k6/http";',
-      'import { Histogram, Counter } from "k6/metrics";',
-      'import * as crypto from "k6/crypto";',
-      "crypto.md4('x', 'hex'); crypto.sha256('x', 'hex');",
-      'export { randomSeed } from "k6";',
-    ].join("\n");
-    const unsupported = findUnsupportedImports(listK6Imports(source));
+  test("finds nothing unsupported in a bundle that only uses implemented APIs, in every flavour", async () => {
+    for (let index = 0; index < K6_FLAVOURS.length; index += 1) expect(findUnsupportedImports(listK6Imports(await bundleSource(SCRIPT, index)))).toEqual([]);
+  });
 
-    expect(unsupported.map(({ module, names }) => ({ module, names }))).toEqual([
+  test("reports unknown modules, unknown exports and unknown members of a default import", async () => {
+    const source = await bundleSource(
+      [
+        'import http from "k6/http";',
+        'import { Histogram, Counter } from "k6/metrics";',
+        'import * as crypto from "k6/crypto";',
+        "export default function () { http.get('x'); new Histogram('h'); new Counter('c'); crypto.md4('x', 'hex'); crypto.sha256('x', 'hex'); }",
+      ].join("\n"),
+    );
+    const unsupported = findUnsupportedImports(listK6Imports(source));
+    expect(unsupported.map(({ module, names }) => ({ module, names })).sort((left, right) => left.module.localeCompare(right.module))).toEqual([
+      { module: "k6/crypto", names: ["md4"] },
       { module: "k6/http", names: [] },
       { module: "k6/metrics", names: ["Histogram"] },
-      { module: "k6/crypto", names: ["md4"] },
-      { module: "k6", names: ["randomSeed"] },
     ]);
     const message = formatUnsupportedImports(unsupported);
     expect(message).toContain('module "k6/http" is not implemented');
     expect(message).toContain('"k6/metrics" has no export "Histogram"');
-  });
-});
-
-describe("moduleHooks globals prelude", () => {
-  test("knows what a bundle binds at top level", () => {
-    const bound = topLevelBindings(`import { setTimeout, x as console } from "k6/timers";\nimport exec, * as all from "k6/execution";\nvar open = 1;\nexport async function handleSummary() {}\n  const __VU = "indented, not top level";`);
-    expect([...bound].sort()).toEqual(["all", "console", "exec", "handleSummary", "open", "setTimeout"].sort());
-  });
-
-  test("imports on one line only the globals the bundle does not bind itself", () => {
-    const line = globalsImport('import { setTimeout, clearTimeout } from "k6/timers";\n', "7.3");
-    expect(line).toBe('import { __VU, __ITER, __ENV, setInterval, clearInterval, console, open } from "k6-node-runner:globals?k6vu=7.3";');
   });
 });

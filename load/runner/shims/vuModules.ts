@@ -28,6 +28,7 @@ export function createVuModules(vu: VirtualUser, run: RunContext): VuModules {
       case "k6":
         return createK6Module(vu, run);
       case "k6/websockets":
+      case "k6/experimental/websockets":
         return createWebSocketsModule(vu, run);
       case "k6/metrics":
         return createMetricsModule(vu, run);
@@ -37,7 +38,8 @@ export function createVuModules(vu: VirtualUser, run: RunContext): VuModules {
         return createCryptoModule();
       case "k6/encoding":
         return createEncodingModule();
-      case "k6/timers": {
+      case "k6/timers":
+      case "k6/experimental/timers": {
         const namespace = { ...vuTimers() };
         return { ...namespace, default: namespace };
       }
