@@ -1,5 +1,5 @@
 /**
- * TypeScript types for every frame of PROTOCOL.md, both directions.
+ * TypeScript types for every frame of docs/protocol.md, both directions.
  * Runtime-free. The zod schemas in `schemas.ts` are the runtime form of these types.
  */
 import type { AgentEventType } from "./eventTypes.ts";
@@ -55,7 +55,7 @@ export interface ResyncRequiredFrame {
   last_seq: number;
 }
 
-/** `data` of each agent event type, as PROTOCOL.md's table requires. */
+/** `data` of each agent event type, as docs/protocol.md's table requires. */
 export interface AgentEventData {
   agent_started: { agent_id: string; agent_type: string; user_id: string; timestamp: string | number };
   agent_thinking: { agent_id: string; thinking_content: string; step_number: number };

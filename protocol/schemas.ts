@@ -1,5 +1,5 @@
 /**
- * zod schemas for every frame of PROTOCOL.md. These are the single runtime source of
+ * zod schemas for every frame of docs/protocol.md. These are the single runtime source of
  * truth for "valid": the server parses client frames with them, and the checker
  * validates server frames (invariant 5, content) with them.
  */
@@ -30,7 +30,7 @@ export const cancelSchema = z.object({ type: z.literal("cancel"), run_id: nonEmp
 /** Client frame schemas by type. */
 export const clientFrameSchemas = { start_agent: startAgentSchema, ack: ackSchema, cancel: cancelSchema } as const;
 
-/** `data` schemas per agent event type (PROTOCOL.md's table: every field present and non-empty). */
+/** `data` schemas per agent event type (docs/protocol.md's table: every field present and non-empty). */
 export const agentEventDataSchemas = {
   agent_started: z.object({
     agent_id: nonEmptyString,

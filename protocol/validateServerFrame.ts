@@ -1,5 +1,5 @@
 /**
- * Validates one server frame (already JSON-parsed) against PROTOCOL.md: control
+ * Validates one server frame (already JSON-parsed) against docs/protocol.md: control
  * frames by their schema, agent events by the envelope and the per-type `data` table.
  */
 import { isAgentEventType } from "./eventTypes.ts";
