@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { UsageError } from "../sim/cliArguments.ts";
+import { joinNegativeNumberValues, UsageError } from "../sim/cliArguments.ts";
 import { createProgress } from "../sim/report/createProgress.ts";
 import { loadScenario, ScenarioError } from "../sim/scenario/loadScenario.ts";
 import type { ScenarioInput } from "../sim/scenario/scenarioSchema.ts";
@@ -26,7 +26,8 @@ const USAGE = `Usage: npm run prop -- [options]
 
   --property NAME   run one property (default: every property); see --list
   --runs N          fast-check runs per property (default: each property's CI budget)
-  --seed N          fast-check seed (default: random, printed); with --scenario, the simulator seed (default 1)
+  --seed N          fast-check seed (default: random, printed; negative ones paste back as --seed -5);
+                    with --scenario, the simulator seed (default 1)
   --path P          fast-check path: with --seed, replays exactly one shrunk counterexample
   --replay-path R   fc.commands' replayPath (manager-model counterexamples print it), with --path
   --plant NAME      inject a planted bug (BUG_ZOO or property/plantedBugs) to watch a property catch it
@@ -48,26 +49,24 @@ interface CliOptions {
   bugZoo: boolean;
 }
 
+/** The flags of `npm run prop` (node:util parseArgs' table). */
+const PROP_OPTIONS = {
+  property: { type: "string" },
+  runs: { type: "string" },
+  seed: { type: "string" },
+  path: { type: "string" },
+  "replay-path": { type: "string" },
+  plant: { type: "string" },
+  scenario: { type: "string" },
+  "bug-zoo": { type: "boolean" },
+  list: { type: "boolean" },
+  help: { type: "boolean" },
+} as const;
+
 function parseCli(argv: string[]): CliOptions | { help: true } | { list: true } {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        property: { type: "string" },
-        runs: { type: "string" },
-        seed: { type: "string" },
-        path: { type: "string" },
-        "replay-path": { type: "string" },
-        plant: { type: "string" },
-        scenario: { type: "string" },
-        "bug-zoo": { type: "boolean" },
-        list: { type: "boolean" },
-        help: { type: "boolean" },
-      },
-    });
+    parsed = parseArgs({ args: joinNegativeNumberValues(argv, { valueOptions: PROP_OPTIONS }), strict: true, allowPositionals: false, options: PROP_OPTIONS });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
