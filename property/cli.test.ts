@@ -14,7 +14,7 @@ describe("counterexample repro lines", () => {
   it("the printed npm run sim command replays a shrunk counterexample to the same violation", async () => {
     const report = await expectPropertyCatches(exactlyOnceProperty, "duplicate-on-resume");
     const simLine = report.replay[0] as string;
-    expect(simLine).toMatch(/^npm run sim -- --seed \d+ --scenario results\/property-counterexamples\/exactly-once\.duplicate-on-resume-\d+\.json --plant duplicate-on-resume$/);
+    expect(simLine).toMatch(/^npm run sim -- --seed \d+ --scenario \S+\/property-counterexamples-\w+\/exactly-once\.duplicate-on-resume-\d+\.json --plant duplicate-on-resume$/);
     const sim = await runReproCommand(simLine);
     expect(sim.exitCode, sim.stderr).toBe(1);
     expect(sim.stdout).toMatch(/order_exactly_once \(duplicate\)/);

@@ -6,13 +6,14 @@
  * are printed) · 2 bad usage.
  */
 import { readFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
 import { joinNegativeNumberValues, UsageError } from "../sim/cliArguments.ts";
 import { createProgress } from "../sim/report/createProgress.ts";
 import { loadScenario, ScenarioError } from "../sim/scenario/loadScenario.ts";
 import type { ScenarioInput } from "../sim/scenario/scenarioSchema.ts";
 import { formatBugZooTable, measureBugZoo, writeBugZooReport, BUG_ZOO_REPORT_PATH } from "./bugZoo/measureBugZoo.ts";
-import { checkProperty } from "./harness/checkProperty.ts";
+import { checkProperty, COUNTEREXAMPLE_DIRECTORY } from "./harness/checkProperty.ts";
 import { formatPropertyReport } from "./harness/formatPropertyReport.ts";
 import { ALL_PLANTED_BUGS, findPlant } from "./plantedBugs/findPlant.ts";
 import { ALL_PROPERTIES, findProperty, SCENARIO_PROPERTIES, type AnyPropertyDefinition } from "./properties/allProperties.ts";
@@ -33,6 +34,7 @@ const USAGE = `Usage: npm run prop -- [options]
   --plant NAME      inject a planted bug (BUG_ZOO or property/plantedBugs) to watch a property catch it
   --scenario FILE   judge one scenario file with a simulator property (--property required)
   --bug-zoo         measure every BUG_ZOO bug's runs-to-detection; writes ${BUG_ZOO_REPORT_PATH}
+  --out DIR         where counterexamples and bug-zoo.json go (default results: ${COUNTEREXAMPLE_DIRECTORY}/, ${BUG_ZOO_REPORT_PATH})
   --list            list the properties and the planted bugs
   --help            this text
 
@@ -47,6 +49,10 @@ interface CliOptions {
   plant: ReturnType<typeof findPlant>;
   scenario: string | undefined;
   bugZoo: boolean;
+  /** Folder for counterexample files. */
+  counterexampleDirectory: string;
+  /** Where --bug-zoo writes its table. */
+  bugZooReportPath: string;
 }
 
 /** The flags of `npm run prop` (node:util parseArgs' table). */
@@ -59,6 +65,7 @@ const PROP_OPTIONS = {
   plant: { type: "string" },
   scenario: { type: "string" },
   "bug-zoo": { type: "boolean" },
+  out: { type: "string" },
   list: { type: "boolean" },
   help: { type: "boolean" },
 } as const;
@@ -96,7 +103,19 @@ function parseCli(argv: string[]): CliOptions | { help: true } | { list: true } 
   if (values["bug-zoo"] === true && (values.property !== undefined || values.plant !== undefined || values.scenario !== undefined || values.path !== undefined)) {
     throw new UsageError("--bug-zoo measures every BUG_ZOO bug with the safety property; it takes only --runs and --seed");
   }
-  return { properties, runs, seed, path: values.path, replayPath: values["replay-path"], plant, scenario: values.scenario, bugZoo: values["bug-zoo"] === true };
+  if (values.out === "") throw new UsageError("--out needs a folder name");
+  return {
+    properties,
+    runs,
+    seed,
+    path: values.path,
+    replayPath: values["replay-path"],
+    plant,
+    scenario: values.scenario,
+    bugZoo: values["bug-zoo"] === true,
+    counterexampleDirectory: values.out === undefined ? COUNTEREXAMPLE_DIRECTORY : join(values.out, basename(COUNTEREXAMPLE_DIRECTORY)),
+    bugZooReportPath: values.out === undefined ? BUG_ZOO_REPORT_PATH : join(values.out, basename(BUG_ZOO_REPORT_PATH)),
+  };
 }
 
 function integer(name: string, text: string, min: number, max: number): number {
@@ -137,6 +156,7 @@ async function runProperties(options: CliOptions): Promise<number> {
     let failures = 0;
     const { report } = await checkProperty(property, {
       numRuns,
+      directory: options.counterexampleDirectory,
       ...(options.seed === undefined ? {} : { seed: options.seed }),
       ...(options.path === undefined ? {} : { path: options.path }),
       ...(options.replayPath === undefined ? {} : { replayPath: options.replayPath }),
@@ -160,12 +180,13 @@ async function runProperties(options: CliOptions): Promise<number> {
 
 async function bugZoo(options: CliOptions): Promise<number> {
   const report = await measureBugZoo({
+    directory: options.counterexampleDirectory,
     ...(options.runs === undefined ? {} : { numRuns: options.runs }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     onRow: (row) => process.stderr.write(`  ${row.bug}: ${row.runsToDetection === null ? "not caught" : `caught after ${row.runsToDetection} run(s) as ${row.caughtAs ?? "?"}`}\n`),
   });
-  writeBugZooReport(report);
-  process.stdout.write(`${formatBugZooTable(report)}\nWritten: ${BUG_ZOO_REPORT_PATH}\n`);
+  writeBugZooReport(report, options.bugZooReportPath);
+  process.stdout.write(`${formatBugZooTable(report)}\nWritten: ${options.bugZooReportPath}\n`);
   return report.rows.every((row) => row.runsToDetection !== null) ? EXIT_CODES.held : EXIT_CODES.failed;
 }
 
