@@ -35,10 +35,12 @@ const USAGE = `Usage: npm run prop -- [options]
   --scenario FILE   judge one scenario file with a simulator property (--property required)
   --bug-zoo         measure every BUG_ZOO bug's runs-to-detection; writes ${BUG_ZOO_REPORT_PATH}
   --out DIR         where counterexamples and bug-zoo.json go (default results: ${COUNTEREXAMPLE_DIRECTORY}/, ${BUG_ZOO_REPORT_PATH})
+  -q, --quiet       no progress lines
   --list            list the properties and the planted bugs
   --help            this text
 
-Progress goes to stderr (quiet under CI=true). Exit codes: 0 held, 1 a property failed, 2 bad usage.`;
+Progress goes to stderr: redrawn with an ETA in a terminal, a line every few seconds
+otherwise; none with -q or under CI=true. Exit codes: 0 held, 1 a property failed, 2 bad usage.`;
 
 interface CliOptions {
   properties: AnyPropertyDefinition[];
@@ -53,6 +55,8 @@ interface CliOptions {
   counterexampleDirectory: string;
   /** Where --bug-zoo writes its table. */
   bugZooReportPath: string;
+  /** No progress lines. */
+  quiet: boolean;
 }
 
 /** The flags of `npm run prop` (node:util parseArgs' table). */
@@ -66,6 +70,7 @@ const PROP_OPTIONS = {
   scenario: { type: "string" },
   "bug-zoo": { type: "boolean" },
   out: { type: "string" },
+  quiet: { type: "boolean", short: "q" },
   list: { type: "boolean" },
   help: { type: "boolean" },
 } as const;
@@ -115,6 +120,7 @@ function parseCli(argv: string[]): CliOptions | { help: true } | { list: true } 
     bugZoo: values["bug-zoo"] === true,
     counterexampleDirectory: values.out === undefined ? COUNTEREXAMPLE_DIRECTORY : join(values.out, basename(COUNTEREXAMPLE_DIRECTORY)),
     bugZooReportPath: values.out === undefined ? BUG_ZOO_REPORT_PATH : join(values.out, basename(BUG_ZOO_REPORT_PATH)),
+    quiet: values.quiet === true,
   };
 }
 
@@ -152,7 +158,7 @@ async function runProperties(options: CliOptions): Promise<number> {
   let failed = 0;
   for (const property of options.properties) {
     const numRuns = options.runs ?? property.defaultRuns;
-    const progress = createProgress({ total: options.path === undefined ? numRuns : 1, label: `${property.name} runs` });
+    const progress = createProgress({ total: options.path === undefined ? numRuns : 1, label: `${property.name} runs`, ...(options.quiet ? { quiet: true } : {}) });
     let failures = 0;
     const { report } = await checkProperty(property, {
       numRuns,

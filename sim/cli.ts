@@ -36,6 +36,7 @@ const USAGE = `Usage: npm run sim -- [options]
   --check-determinism  run each seed twice and compare trace hashes
   --replay FILE        re-check a recorded trace (JSONL) from this simulator or any client
   --out DIR            where results go (default results)
+  -q, --quiet          no progress lines during a sweep (also under CI=true); failures still print
   --json               print the result as JSON instead of text: a run's or a sweep's summary,
                        a replay's verdict, or the bug zoo (--plant list)
   --help               this text
@@ -53,6 +54,8 @@ interface CliOptions {
   checkDeterminism: boolean;
   outDir: string;
   json: boolean;
+  /** No progress lines (failures still print). */
+  quiet: boolean;
 }
 
 /** The flags of `npm run sim` (node:util parseArgs' table). */
@@ -69,6 +72,7 @@ const SIM_OPTIONS = {
   replay: { type: "string" },
   out: { type: "string" },
   json: { type: "boolean" },
+  quiet: { type: "boolean", short: "q" },
   help: { type: "boolean" },
 } as const;
 
@@ -124,6 +128,7 @@ function parseCli(argv: string[]): CliOptions | { replay: string; json: boolean 
     checkDeterminism: values["check-determinism"] === true,
     outDir: values.out ?? "results",
     json,
+    quiet: values.quiet === true,
   };
 }
 
@@ -196,7 +201,7 @@ function single(scenario: Scenario, scenarioPath: string, options: CliOptions): 
 
 function sweep(scenarios: Array<{ scenario: Scenario; path: string }>, options: CliOptions): number {
   const total = scenarios.length * options.seeds.length;
-  const progress = createProgress({ total, label: "seeds" });
+  const progress = createProgress({ total, label: "seeds", ...(options.quiet ? { quiet: true } : {}) });
   const failures: Array<{ seed: number; path: string; outcome: SimOutcome | "nondeterminism"; first: string; repro: string }> = [];
   let simMs = 0;
   const startedAt = process.hrtime.bigint();
