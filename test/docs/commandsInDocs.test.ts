@@ -3,11 +3,11 @@
  * names a script of package.json, and each flag written after its `--` (or in a doc's
  * option table) is one the command's own `--help` lists. The help text is the CLI's
  * usage, printed by the real command in its own process, so a renamed or removed flag
- * fails here until the docs follow.
+ * fails here until the docs follow. Every relative link between the pages resolves.
  */
 import { execFile } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { docCommands, docTableFlags, helpListsFlag, type DocCommand } from "./docCommands.ts";
@@ -101,5 +101,18 @@ describe("commands in README.md and docs/", () => {
       return docTableFlags(text, { file }).filter((entry) => !helpListsFlag(helpByScript.get(script) ?? "", entry.flag)).map((entry) => `${entry.where}: ${entry.flag} (npm run ${script})`);
     });
     expect(unknown).toEqual([]);
+  });
+});
+
+describe("links in README.md and docs/", () => {
+  it("point at files that exist", () => {
+    const broken = docs.flatMap(({ file, text }) =>
+      [...text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)]
+        .map((match) => match[1] as string)
+        .filter((target) => !/^[a-z]+:/.test(target))
+        .filter((target) => !existsSync(join(dirname(file), target)))
+        .map((target) => `${file}: ${target}`),
+    );
+    expect(broken).toEqual([]);
   });
 });
