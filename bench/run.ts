@@ -26,6 +26,9 @@ import { createClientPool, type ClientPool } from "./createClientPool.ts";
 const SECTIONS = ["sim", "throughput", "heap", "rate"] as const;
 type Section = (typeof SECTIONS)[number];
 
+/** The one-line usage, printed by --help and after a bad flag. */
+const USAGE_LINE = `Usage: npm run bench -- [--section ${SECTIONS.join("|")}]... [--quick] [--out results/bench.json]`;
+
 const USERS = 100;
 const SECRET = "bench-secret-bench-secret-bench-secret";
 
@@ -241,10 +244,14 @@ function sectionSim(quick: boolean) {
 async function main(): Promise<void> {
   let values;
   try {
-    ({ values } = parseArgs({ options: { section: { type: "string", multiple: true }, quick: { type: "boolean" }, out: { type: "string" } }, strict: true }));
+    ({ values } = parseArgs({ options: { section: { type: "string", multiple: true }, quick: { type: "boolean" }, out: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true }));
   } catch (error) {
-    console.error(`bench: ${(error as Error).message}\nUsage: npm run bench -- [--section ${SECTIONS.join("|")}]... [--quick] [--out results/bench.json]`);
+    console.error(`bench: ${(error as Error).message}\n${USAGE_LINE}`);
     process.exitCode = 2;
+    return;
+  }
+  if (values.help === true) {
+    console.log(`${USAGE_LINE}\n\n  --section NAME  run only this section (repeatable; default all): ${SECTIONS.join(", ")}\n  --quick         shorter runs, noisier figures\n  --out FILE      where the figures go (default results/bench.json)\n  -h, --help      this text`);
     return;
   }
   const chosen = (values.section ?? [...SECTIONS]) as string[];

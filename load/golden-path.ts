@@ -1,6 +1,6 @@
 /**
  * golden-path: each VU is a user running agent requests against an agent-event
- * server (PROTOCOL.md): 6 runs in flight (mostly the short `quick` agent, every 8th
+ * server (docs/protocol.md): 6 runs in flight (mostly the short `quick` agent, every 8th
  * the full `golden-path` agent), every frame checked by the shared invariant checker.
  *
  *   npm run load -- golden-path                       # our server, started for you

@@ -1,12 +1,15 @@
 /**
  * Bug zoo detection: every BUG_ZOO class must be caught by the whole-protocol safety
  * property within its default budget, named as its expectedInvariant (or at least as a
- * safety violation). Prints the runs-to-detection table and writes results/bug-zoo.json
- * (the HTML report reads it).
+ * safety violation). Prints the runs-to-detection table and writes bug-zoo.json (the
+ * HTML report reads it) with the counterexamples in a temporary folder, never results/:
+ * `npm run prop -- --bug-zoo` is the command that writes results/bug-zoo.json.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUG_ZOO } from "../sim/bugZoo/bugZoo.ts";
+import { join } from "node:path";
 import { formatBugZooTable, measureBugZoo, writeBugZooReport, type BugZooReport } from "./bugZoo/measureBugZoo.ts";
+import { temporaryDirectory } from "./harness/temporaryDirectory.ts";
 import { unreliableReproIssue } from "./knownIssues/knownIssues.ts";
 
 /** The fast-check seed of the CI detection run. */
@@ -19,12 +22,13 @@ describe("bug zoo: every planted bug is caught within the default budget", () =>
     // A fixed fast-check seed keeps CI deterministic (STYLE: determinism is a feature): the
     // detection table is the same on every run of the same code. `npm run prop -- --bug-zoo`
     // draws fresh seeds to explore; across 12 seeds every bug was caught within 67 runs.
-    report = await measureBugZoo({ seed: BUG_ZOO_SEED });
-    writeBugZooReport(report);
+    const directory = temporaryDirectory("bug-zoo");
+    report = await measureBugZoo({ seed: BUG_ZOO_SEED, directory: join(directory, "property-counterexamples") });
+    writeBugZooReport(report, join(directory, "bug-zoo.json"));
   }, 240_000);
 
   afterAll(() => {
-    if (report !== undefined) process.stdout.write(`\n${formatBugZooTable(report)}\n`);
+    if (report !== undefined) process.stdout.write(`\n${formatBugZooTable(report)}\nWritten: ${join(temporaryDirectory("bug-zoo"), "bug-zoo.json")}\n`);
   });
 
   it.each(BUG_ZOO.map((bug) => bug.name))("%s is caught", (name) => {

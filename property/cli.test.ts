@@ -14,7 +14,7 @@ describe("counterexample repro lines", () => {
   it("the printed npm run sim command replays a shrunk counterexample to the same violation", async () => {
     const report = await expectPropertyCatches(exactlyOnceProperty, "duplicate-on-resume");
     const simLine = report.replay[0] as string;
-    expect(simLine).toMatch(/^npm run sim -- --seed \d+ --scenario results\/property-counterexamples\/exactly-once\.duplicate-on-resume-\d+\.json --plant duplicate-on-resume$/);
+    expect(simLine).toMatch(/^npm run sim -- --seed \d+ --scenario \S+\/property-counterexamples-\w+\/exactly-once\.duplicate-on-resume-\d+\.json --plant duplicate-on-resume$/);
     const sim = await runReproCommand(simLine);
     expect(sim.exitCode, sim.stderr).toBe(1);
     expect(sim.stdout).toMatch(/order_exactly_once \(duplicate\)/);
@@ -30,6 +30,10 @@ describe("counterexample repro lines", () => {
     const replay = await runReproCommand(line);
     expect(replay.exitCode, replay.stderr).toBe(1);
     expect(replay.stdout).toContain(report.failure?.split("\n")[0] ?? "?");
+    // The seed as the report's last line prints it ("fast-check: seed -5, path …"), pasted with a space.
+    const spaced = await runReproCommand(line.replace("--seed=", "--seed "));
+    expect(spaced.exitCode, spaced.stderr).toBe(1);
+    expect(spaced.stdout).toContain(report.failure?.split("\n")[0] ?? "?");
   });
 });
 
@@ -41,6 +45,12 @@ describe("npm run prop", () => {
     const unknownProperty = spawnSync("npx", ["tsx", "property/cli.ts", "--property", "nope"], { encoding: "utf8" });
     expect(unknownProperty.status).toBe(2);
     expect(unknownProperty.stderr).toMatch(/unknown property "nope"; known: run-order/);
+  });
+
+  it("takes a negative fast-check seed written as fast-check prints it (--seed -5)", () => {
+    const run = spawnSync("npx", ["tsx", "property/cli.ts", "--property", "isolation", "--runs", "2", "--seed", "-5"], { encoding: "utf8", env: { ...process.env, CI: "true" } });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/Property isolation held for 2 run\(s\)[^\n]*\n {2}fast-check seed -5\n/);
   });
 
   it("runs one property at a given budget and seed", () => {

@@ -6,13 +6,14 @@
  * are printed) · 2 bad usage.
  */
 import { readFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { parseArgs } from "node:util";
-import { UsageError } from "../sim/cliArguments.ts";
+import { joinNegativeNumberValues, UsageError } from "../sim/cliArguments.ts";
 import { createProgress } from "../sim/report/createProgress.ts";
 import { loadScenario, ScenarioError } from "../sim/scenario/loadScenario.ts";
 import type { ScenarioInput } from "../sim/scenario/scenarioSchema.ts";
 import { formatBugZooTable, measureBugZoo, writeBugZooReport, BUG_ZOO_REPORT_PATH } from "./bugZoo/measureBugZoo.ts";
-import { checkProperty } from "./harness/checkProperty.ts";
+import { checkProperty, COUNTEREXAMPLE_DIRECTORY } from "./harness/checkProperty.ts";
 import { formatPropertyReport } from "./harness/formatPropertyReport.ts";
 import { ALL_PLANTED_BUGS, findPlant } from "./plantedBugs/findPlant.ts";
 import { ALL_PROPERTIES, findProperty, SCENARIO_PROPERTIES, type AnyPropertyDefinition } from "./properties/allProperties.ts";
@@ -26,16 +27,20 @@ const USAGE = `Usage: npm run prop -- [options]
 
   --property NAME   run one property (default: every property); see --list
   --runs N          fast-check runs per property (default: each property's CI budget)
-  --seed N          fast-check seed (default: random, printed); with --scenario, the simulator seed (default 1)
+  --seed N          fast-check seed (default: random, printed; negative ones paste back as --seed -5);
+                    with --scenario, the simulator seed (default 1)
   --path P          fast-check path: with --seed, replays exactly one shrunk counterexample
   --replay-path R   fc.commands' replayPath (manager-model counterexamples print it), with --path
   --plant NAME      inject a planted bug (BUG_ZOO or property/plantedBugs) to watch a property catch it
   --scenario FILE   judge one scenario file with a simulator property (--property required)
   --bug-zoo         measure every BUG_ZOO bug's runs-to-detection; writes ${BUG_ZOO_REPORT_PATH}
+  --out DIR         where counterexamples and bug-zoo.json go (default results: ${COUNTEREXAMPLE_DIRECTORY}/, ${BUG_ZOO_REPORT_PATH})
+  -q, --quiet       no progress lines
   --list            list the properties and the planted bugs
   --help            this text
 
-Progress goes to stderr (quiet under CI=true). Exit codes: 0 held, 1 a property failed, 2 bad usage.`;
+Progress goes to stderr: redrawn with an ETA in a terminal, a line every few seconds
+otherwise; none with -q or under CI=true. Exit codes: 0 held, 1 a property failed, 2 bad usage.`;
 
 interface CliOptions {
   properties: AnyPropertyDefinition[];
@@ -46,28 +51,34 @@ interface CliOptions {
   plant: ReturnType<typeof findPlant>;
   scenario: string | undefined;
   bugZoo: boolean;
+  /** Folder for counterexample files. */
+  counterexampleDirectory: string;
+  /** Where --bug-zoo writes its table. */
+  bugZooReportPath: string;
+  /** No progress lines. */
+  quiet: boolean;
 }
+
+/** The flags of `npm run prop` (node:util parseArgs' table). */
+const PROP_OPTIONS = {
+  property: { type: "string" },
+  runs: { type: "string" },
+  seed: { type: "string" },
+  path: { type: "string" },
+  "replay-path": { type: "string" },
+  plant: { type: "string" },
+  scenario: { type: "string" },
+  "bug-zoo": { type: "boolean" },
+  out: { type: "string" },
+  quiet: { type: "boolean", short: "q" },
+  list: { type: "boolean" },
+  help: { type: "boolean" },
+} as const;
 
 function parseCli(argv: string[]): CliOptions | { help: true } | { list: true } {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        property: { type: "string" },
-        runs: { type: "string" },
-        seed: { type: "string" },
-        path: { type: "string" },
-        "replay-path": { type: "string" },
-        plant: { type: "string" },
-        scenario: { type: "string" },
-        "bug-zoo": { type: "boolean" },
-        list: { type: "boolean" },
-        help: { type: "boolean" },
-      },
-    });
+    parsed = parseArgs({ args: joinNegativeNumberValues(argv, { valueOptions: PROP_OPTIONS }), strict: true, allowPositionals: false, options: PROP_OPTIONS });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
@@ -97,7 +108,20 @@ function parseCli(argv: string[]): CliOptions | { help: true } | { list: true } 
   if (values["bug-zoo"] === true && (values.property !== undefined || values.plant !== undefined || values.scenario !== undefined || values.path !== undefined)) {
     throw new UsageError("--bug-zoo measures every BUG_ZOO bug with the safety property; it takes only --runs and --seed");
   }
-  return { properties, runs, seed, path: values.path, replayPath: values["replay-path"], plant, scenario: values.scenario, bugZoo: values["bug-zoo"] === true };
+  if (values.out === "") throw new UsageError("--out needs a folder name");
+  return {
+    properties,
+    runs,
+    seed,
+    path: values.path,
+    replayPath: values["replay-path"],
+    plant,
+    scenario: values.scenario,
+    bugZoo: values["bug-zoo"] === true,
+    counterexampleDirectory: values.out === undefined ? COUNTEREXAMPLE_DIRECTORY : join(values.out, basename(COUNTEREXAMPLE_DIRECTORY)),
+    bugZooReportPath: values.out === undefined ? BUG_ZOO_REPORT_PATH : join(values.out, basename(BUG_ZOO_REPORT_PATH)),
+    quiet: values.quiet === true,
+  };
 }
 
 function integer(name: string, text: string, min: number, max: number): number {
@@ -134,10 +158,11 @@ async function runProperties(options: CliOptions): Promise<number> {
   let failed = 0;
   for (const property of options.properties) {
     const numRuns = options.runs ?? property.defaultRuns;
-    const progress = createProgress({ total: options.path === undefined ? numRuns : 1, label: `${property.name} runs` });
+    const progress = createProgress({ total: options.path === undefined ? numRuns : 1, label: `${property.name} runs`, ...(options.quiet ? { quiet: true } : {}) });
     let failures = 0;
     const { report } = await checkProperty(property, {
       numRuns,
+      directory: options.counterexampleDirectory,
       ...(options.seed === undefined ? {} : { seed: options.seed }),
       ...(options.path === undefined ? {} : { path: options.path }),
       ...(options.replayPath === undefined ? {} : { replayPath: options.replayPath }),
@@ -161,12 +186,13 @@ async function runProperties(options: CliOptions): Promise<number> {
 
 async function bugZoo(options: CliOptions): Promise<number> {
   const report = await measureBugZoo({
+    directory: options.counterexampleDirectory,
     ...(options.runs === undefined ? {} : { numRuns: options.runs }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
     onRow: (row) => process.stderr.write(`  ${row.bug}: ${row.runsToDetection === null ? "not caught" : `caught after ${row.runsToDetection} run(s) as ${row.caughtAs ?? "?"}`}\n`),
   });
-  writeBugZooReport(report);
-  process.stdout.write(`${formatBugZooTable(report)}\nWritten: ${BUG_ZOO_REPORT_PATH}\n`);
+  writeBugZooReport(report, options.bugZooReportPath);
+  process.stdout.write(`${formatBugZooTable(report)}\nWritten: ${options.bugZooReportPath}\n`);
   return report.rows.every((row) => row.runsToDetection !== null) ? EXIT_CODES.held : EXIT_CODES.failed;
 }
 

@@ -1,4 +1,4 @@
-/** PROTOCOL.md invariant 4 (tool pairing): property tool-pairing. */
+/** docs/protocol.md invariant 4 (tool pairing): property tool-pairing. */
 import { describe, expect, it } from "vitest";
 import { expectPropertyCatches, expectPropertyHolds } from "./harness/expectProperty.ts";
 import { toolPairingProperty } from "./properties/toolPairingProperty.ts";

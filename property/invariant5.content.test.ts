@@ -1,4 +1,4 @@
-/** PROTOCOL.md invariant 5 (every required field present and non-empty): property content. */
+/** docs/protocol.md invariant 5 (every required field present and non-empty): property content. */
 import { describe, expect, it } from "vitest";
 import { expectPropertyCatches, expectPropertyHolds } from "./harness/expectProperty.ts";
 import { contentProperty } from "./properties/contentProperty.ts";

@@ -1,4 +1,4 @@
-/** PROTOCOL.md invariant 6 (isolation), with 2-5 users of 1-3 devices each: property isolation. */
+/** docs/protocol.md invariant 6 (isolation), with 2-5 users of 1-3 devices each: property isolation. */
 import { describe, expect, it } from "vitest";
 import { expectPropertyCatches, expectPropertyHolds } from "./harness/expectProperty.ts";
 import { isolationProperty } from "./properties/isolationProperty.ts";

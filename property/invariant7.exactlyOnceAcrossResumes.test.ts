@@ -1,4 +1,4 @@
-/** PROTOCOL.md invariant 7 (per connection: exactly once, in order, across drops and resumes): property exactly-once. */
+/** docs/protocol.md invariant 7 (per connection: exactly once, in order, across drops and resumes): property exactly-once. */
 import { describe, expect, it } from "vitest";
 import { expectPropertyCatches, expectPropertyHolds } from "./harness/expectProperty.ts";
 import { exactlyOnceProperty } from "./properties/exactlyOnceProperty.ts";

@@ -1,4 +1,4 @@
-/** PROTOCOL.md invariant 8 (completeness once faults heal): property completeness. */
+/** docs/protocol.md invariant 8 (completeness once faults heal): property completeness. */
 import { describe, expect, it } from "vitest";
 import { expectPropertyCatches, expectPropertyHolds } from "./harness/expectProperty.ts";
 import { completenessProperty } from "./properties/completenessProperty.ts";

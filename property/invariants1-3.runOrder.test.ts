@@ -1,4 +1,4 @@
-/** PROTOCOL.md invariants 1-3 (per run: started first, completed last, thinking before tools): property run-order. */
+/** docs/protocol.md invariants 1-3 (per run: started first, completed last, thinking before tools): property run-order. */
 import { describe, expect, it } from "vitest";
 import { expectPropertyCatches, expectPropertyHolds } from "./harness/expectProperty.ts";
 import { runOrderProperty } from "./properties/runOrderProperty.ts";

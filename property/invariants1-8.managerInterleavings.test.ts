@@ -1,5 +1,5 @@
 /**
- * PROTOCOL.md invariants 1-8 under interleavings fast-check chooses (fc.scheduler) at the
+ * docs/protocol.md invariants 1-8 under interleavings fast-check chooses (fc.scheduler) at the
  * manager's async boundaries: concurrent start_agents, a resume racing a live emit, a
  * close racing a send, a restart mid-replay. The shared checker judges every frame.
  */

@@ -1,5 +1,5 @@
 /**
- * PROTOCOL.md invariants 6-8 and Delivery, frame by frame: the model-based test of the
+ * docs/protocol.md invariants 6-8 and Delivery, frame by frame: the model-based test of the
  * real connection manager (fc.commands over in-memory sockets on virtual time).
  */
 import { describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-/** PROTOCOL.md Delivery with invariants 7-8 (an overflowed replay buffer is announced with resync_required): property replay-overflow. */
+/** docs/protocol.md Delivery with invariants 7-8 (an overflowed replay buffer is announced with resync_required): property replay-overflow. */
 import { describe, expect, it } from "vitest";
 import { expectPropertyCatches, expectPropertyHolds } from "./harness/expectProperty.ts";
 import { replayOverflowProperty } from "./properties/replayOverflowProperty.ts";

@@ -1,4 +1,4 @@
-/** PROTOCOL.md Delivery with invariants 7-8 (a slow consumer is closed with 4409, then resumes without loss): property slow-consumer. */
+/** docs/protocol.md Delivery with invariants 7-8 (a slow consumer is closed with 4409, then resumes without loss): property slow-consumer. */
 import { describe, expect, it } from "vitest";
 import { expectPropertyCatches, expectPropertyHolds } from "./harness/expectProperty.ts";
 import { slowConsumerProperty } from "./properties/slowConsumerProperty.ts";

@@ -1,5 +1,5 @@
 /**
- * The seven agent event types of PROTOCOL.md, in the order a typical run emits them.
+ * The seven agent event types of docs/protocol.md, in the order a typical run emits them.
  * Runtime-free: this module is bundled into k6 scripts.
  */
 export const AGENT_EVENT_TYPES = [

@@ -1,5 +1,5 @@
 /**
- * Wire limits fixed by PROTOCOL.md. Everything else (buffers, heartbeats) is a
+ * Wire limits fixed by docs/protocol.md. Everything else (buffers, heartbeats) is a
  * server option; these are part of the contract itself.
  */
 
@@ -16,7 +16,7 @@ export const CLOSE_CODES = {
   messageTooBig: 1009,
   /** A send to the socket failed; the events stay in the replay buffer. */
   internalError: 1011,
-  /** The connection's token expired while it was open (this project's choice; PROTOCOL.md leaves it open). */
+  /** The connection's token expired while it was open (this project's choice; docs/protocol.md leaves it open). */
   tokenExpired: 4401,
   /** Two heartbeat pongs missed. */
   heartbeatTimeout: 4408,

@@ -1,7 +1,7 @@
 /**
  * The recorded-trace format (JSONL, one object per line) that the simulator writes
  * and that `npm run sim -- --replay <file>` re-checks. Any client of any server that
- * speaks PROTOCOL.md can record one: only `open`, `send`, `recv` and `close` lines
+ * speaks docs/protocol.md can record one: only `open`, `send`, `recv` and `close` lines
  * are needed. Other kinds (faults, server decisions) are kept for people and ignored
  * by the checker.
  *

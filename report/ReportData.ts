@@ -102,7 +102,7 @@ export interface ViolationView {
   kind: string;
   /** The checker's sentence naming user, run and seqs. */
   message: string;
-  /** What the invariant promises, from PROTOCOL.md. */
+  /** What the invariant promises, from docs/protocol.md. */
   rule: string;
   /** What breaking it means for a user, for a newcomer. */
   meaning: string;
@@ -116,7 +116,7 @@ export interface ViolationView {
   repro: string;
 }
 
-/** One timing budget of PROTOCOL.md invariant 9. */
+/** One timing budget of docs/protocol.md invariant 9. */
 export interface TimingView {
   name: string;
   description: string;

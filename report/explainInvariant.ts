@@ -1,5 +1,5 @@
 /**
- * Each invariant of PROTOCOL.md in two registers: the rule as the protocol states
+ * Each invariant of docs/protocol.md in two registers: the rule as the protocol states
  * it (from the checker's table, the single source), and what breaking it means to
  * someone using the chat, for a reader who has not read the protocol.
  */
@@ -26,8 +26,8 @@ export function explainInvariant(name: string): { protocolNumber: number | null;
   const row = INVARIANTS.find((candidate) => candidate.name === name);
   return {
     protocolNumber: row?.protocolNumber ?? null,
-    rule: row?.description ?? `Invariant "${name}" (not in this report's copy of PROTOCOL.md).`,
-    meaning: MEANING[name] ?? "See PROTOCOL.md for what this invariant promises.",
+    rule: row?.description ?? `Invariant "${name}" (not in this report's copy of docs/protocol.md).`,
+    meaning: MEANING[name] ?? "See docs/protocol.md for what this invariant promises.",
   };
 }
 

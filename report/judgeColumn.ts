@@ -2,7 +2,7 @@
  * The big PASS/FAIL of a results column and why, in words: a sim run fails on a
  * safety or liveness violation or a crash; a sweep on any failing seed; a load run
  * on any failed k6 threshold; a bug zoo on any planted bug the checkers missed.
- * Timing budgets never fail a verdict by themselves (PROTOCOL.md invariant 9 is
+ * Timing budgets never fail a verdict by themselves (docs/protocol.md invariant 9 is
  * reported beside, as the checker does).
  */
 import type { OverallVerdict, ResultColumn, SimRunRow } from "./ReportData.ts";

@@ -1,8 +1,9 @@
 /**
  * `npm run sim -- …`: run one seed, sweep many, check determinism, replay a recorded
- * trace, or run a planted bug from the zoo. See README.md ("Simulator") for every flag.
+ * trace, or run a planted bug from the zoo. See docs/simulator.md for every flag.
  *
- * Exit codes: 0 pass · 1 safety violation · 2 bad usage (flag or scenario file) ·
+ * Exit codes: 0 pass · 1 safety violation · 2 bad usage (flag, scenario file, or a
+ * --replay file that is not a readable trace) ·
  * 3 liveness failure · 4 crash · 5 nondeterminism (same seed, different trace).
  */
 import { createHash } from "node:crypto";
@@ -16,7 +17,7 @@ import { formatSimReport } from "./report/formatSimReport.ts";
 import { runSimulation, type SimOutcome, type SimulationResult } from "./runSimulation.ts";
 import { loadScenario, ScenarioError } from "./scenario/loadScenario.ts";
 import type { Scenario } from "./scenario/scenarioSchema.ts";
-import { parseSeedRange, UsageError } from "./cliArguments.ts";
+import { joinNegativeNumberValues, parseSeedRange, UsageError } from "./cliArguments.ts";
 import { createProgress } from "./report/createProgress.ts";
 
 /** Exit code per outcome. */
@@ -24,8 +25,8 @@ export const EXIT_CODES = { pass: 0, safety: 1, usage: 2, liveness: 3, crash: 4,
 
 const USAGE = `Usage: npm run sim -- [options]
 
-  --seed N             run one seed (default 1)
-  --seeds A..B         sweep seeds A to B inclusive
+  --seed N             run one seed (default 1); seeds are 0 to 4294967295
+  --seeds A..B         sweep seeds A to B inclusive, or a list 3,7,42 (not with --seed)
   --count N            sweep N seeds starting at --seed
   --scenario FILE|all  scenario file (default scenarios/golden-path.json); "all" = every file in scenarios/
   --faults off|on|heavy  override the scenario's fault mix (on/heavy: the seed draws it)
@@ -35,7 +36,9 @@ const USAGE = `Usage: npm run sim -- [options]
   --check-determinism  run each seed twice and compare trace hashes
   --replay FILE        re-check a recorded trace (JSONL) from this simulator or any client
   --out DIR            where results go (default results)
-  --json               print the summary as JSON instead of the report
+  -q, --quiet          no progress lines during a sweep (also under CI=true); failures still print
+  --json               print the result as JSON instead of text: a run's or a sweep's summary,
+                       a replay's verdict, or the bug zoo (--plant list)
   --help               this text
 
 Exit codes: 0 pass, 1 safety violation, 2 bad usage, 3 liveness failure, 4 crash, 5 nondeterminism.`;
@@ -51,46 +54,54 @@ interface CliOptions {
   checkDeterminism: boolean;
   outDir: string;
   json: boolean;
+  /** No progress lines (failures still print). */
+  quiet: boolean;
 }
 
-function parseCli(argv: string[]): CliOptions | { replay: string } | { list: true } | { help: true } {
+/** The flags of `npm run sim` (node:util parseArgs' table). */
+const SIM_OPTIONS = {
+  seed: { type: "string" },
+  seeds: { type: "string" },
+  count: { type: "string" },
+  scenario: { type: "string" },
+  faults: { type: "string" },
+  users: { type: "string" },
+  runs: { type: "string" },
+  plant: { type: "string" },
+  "check-determinism": { type: "boolean" },
+  replay: { type: "string" },
+  out: { type: "string" },
+  json: { type: "boolean" },
+  quiet: { type: "boolean", short: "q" },
+  help: { type: "boolean" },
+} as const;
+
+function parseCli(argv: string[]): CliOptions | { replay: string; json: boolean } | { list: true; json: boolean } | { help: true } {
   let parsed;
   try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        seed: { type: "string" },
-        seeds: { type: "string" },
-        count: { type: "string" },
-        scenario: { type: "string" },
-        faults: { type: "string" },
-        users: { type: "string" },
-        runs: { type: "string" },
-        plant: { type: "string" },
-        "check-determinism": { type: "boolean" },
-        replay: { type: "string" },
-        out: { type: "string" },
-        json: { type: "boolean" },
-        help: { type: "boolean" },
-      },
-    });
+    parsed = parseArgs({ args: joinNegativeNumberValues(argv, { valueOptions: SIM_OPTIONS }), strict: true, allowPositionals: false, options: SIM_OPTIONS });
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
   const values = parsed.values;
+  const json = values.json === true;
   if (values.help === true) return { help: true };
-  if (values.replay !== undefined) return { replay: values.replay };
-  if (values.plant === "list") return { list: true };
+  if (values.replay !== undefined) return { replay: values.replay, json };
+  if (values.plant === "list") return { list: true, json };
   const integer = (name: string, text: string | undefined, min: number, max: number): number | undefined => {
     if (text === undefined) return undefined;
-    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${text}"`);
+    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+      const negativeSeed = name === "seed" && /^-\d+$/.test(text) ? " (simulator seeds are non-negative; a negative seed is fast-check's: npm run prop -- --seed N)" : "";
+      throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${text}"${negativeSeed}`);
+    }
     return Number(text);
   };
   const seed = integer("seed", values.seed, 0, 2 ** 32 - 1) ?? 1;
   const count = integer("count", values.count, 1, 10_000_000);
   if (values.seeds !== undefined && count !== undefined) throw new UsageError("--seeds and --count cannot be used together");
+  if (values.seeds !== undefined && values.seed !== undefined) {
+    throw new UsageError(`--seed and --seeds cannot be used together: --seeds ${values.seeds} names every seed (use --seed N --count K for K seeds from N)`);
+  }
   const seeds = values.seeds !== undefined ? parseSeedRange(values.seeds) : Array.from({ length: count ?? 1 }, (_, index) => seed + index);
   const faults = values.faults;
   if (faults !== undefined && faults !== "off" && faults !== "on" && faults !== "heavy") {
@@ -116,7 +127,8 @@ function parseCli(argv: string[]): CliOptions | { replay: string } | { list: tru
     plant,
     checkDeterminism: values["check-determinism"] === true,
     outDir: values.out ?? "results",
-    json: values.json === true,
+    json,
+    quiet: values.quiet === true,
   };
 }
 
@@ -189,7 +201,7 @@ function single(scenario: Scenario, scenarioPath: string, options: CliOptions): 
 
 function sweep(scenarios: Array<{ scenario: Scenario; path: string }>, options: CliOptions): number {
   const total = scenarios.length * options.seeds.length;
-  const progress = createProgress({ total, label: "seeds" });
+  const progress = createProgress({ total, label: "seeds", ...(options.quiet ? { quiet: true } : {}) });
   const failures: Array<{ seed: number; path: string; outcome: SimOutcome | "nondeterminism"; first: string; repro: string }> = [];
   let simMs = 0;
   const startedAt = process.hrtime.bigint();
@@ -227,13 +239,14 @@ function sweep(scenarios: Array<{ scenario: Scenario; path: string }>, options: 
   );
   lines.push(`Summary: ${summaryPath}`);
   lines.push(`HTML report: npm run report -- ${options.outDir}`);
-  process.stdout.write(`${lines.join("\n")}\n`);
+  process.stdout.write(options.json ? readFileSync(summaryPath, "utf8") : `${lines.join("\n")}\n`);
   if (failures.length === 0) return EXIT_CODES.pass;
   const worst = failures.map((failure) => (failure.outcome === "nondeterminism" ? EXIT_CODES.nondeterminism : exitCodeOf(failure.outcome)));
   return Math.min(...worst.filter((code) => code !== 0));
 }
 
-function replay(path: string): number {
+/** Re-checks a recorded trace. A file that is not a readable trace is a usage error naming its first bad line. */
+function replay(path: string, options: { json: boolean }): number {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -241,12 +254,24 @@ function replay(path: string): number {
     throw new UsageError(`--replay: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   const verdict = checkTrace(text);
+  const traceFormat = "a trace is JSONL as protocol/trace.ts describes, like the trace.jsonl npm run sim writes";
+  if (verdict.lines.total === 0) throw new UsageError(`--replay ${path}: the file is empty: not a trace (${traceFormat})`);
+  const firstProblem = verdict.traceProblems[0];
+  if (firstProblem !== undefined) {
+    const more = verdict.lines.unreadable > 1 ? ` (and ${verdict.lines.unreadable - 1} more unreadable line(s))` : "";
+    throw new UsageError(`--replay ${path}: line ${firstProblem.lineNumber}: ${firstProblem.message}${more}. Is the file truncated or not a trace? (${traceFormat})`);
+  }
+  if (verdict.lines.checked === 0) throw new UsageError(`--replay ${path}: no open, send, recv or close line, so nothing a client saw: not a client trace (${traceFormat})`);
+  const outcome = verdict.ok ? "pass" : verdict.safety.length > 0 ? "safety" : "liveness";
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ kind: "sim-replay", path, outcome, ...verdict }, null, 2)}\n`);
+    return EXIT_CODES[outcome];
+  }
   const violations = [...verdict.safety, ...verdict.liveness];
   process.stdout.write(`Replay of ${path}: ${verdict.ok ? "PASSED" : "FAILED"} — ${verdict.counts.events} events on ${verdict.counts.connections} connection(s) of ${verdict.counts.users} user(s)\n`);
   for (const violation of violations.slice(0, 20)) process.stdout.write(`  [${violation.category}] ${violation.invariant} (${violation.kind}): ${violation.message}\n`);
   if (violations.length > 20) process.stdout.write(`  … and ${violations.length - 20} more\n`);
-  if (verdict.ok) return EXIT_CODES.pass;
-  return verdict.safety.length > 0 ? EXIT_CODES.safety : EXIT_CODES.liveness;
+  return EXIT_CODES[outcome];
 }
 
 function main(argv: string[]): number {
@@ -256,10 +281,15 @@ function main(argv: string[]): number {
     return 0;
   }
   if ("list" in options) {
+    if (options.json) {
+      const bugs = BUG_ZOO.map((bug) => ({ name: bug.name, description: bug.description, expectedInvariant: bug.expectedInvariant, scenario: bug.scenario }));
+      process.stdout.write(`${JSON.stringify(bugs, null, 2)}\n`);
+      return 0;
+    }
     for (const bug of BUG_ZOO) process.stdout.write(`${bug.name.padEnd(28)} ${bug.description}\n${"".padEnd(28)} caught as: ${bug.expectedInvariant}; try: npm run sim -- --plant ${bug.name} --count 20\n`);
     return 0;
   }
-  if ("replay" in options) return replay(options.replay);
+  if ("replay" in options) return replay(options.replay, { json: options.json });
   const scenarios = options.scenarioPaths.map((path) => ({ scenario: applyOverrides(loadScenario(path), options), path: relative(process.cwd(), path) || path }));
   if (!options.sweep) return single((scenarios[0] as { scenario: Scenario }).scenario, (scenarios[0] as { path: string }).path, options);
   return sweep(scenarios, options);

@@ -1,5 +1,5 @@
 /**
- * One VU session against an agent-event server (PROTOCOL.md), the engine under every
+ * One VU session against an agent-event server (docs/protocol.md), the engine under every
  * script: connect as the VU's user, keep `runsInFlightMax` agent runs going until
  * `runsPerSession` have completed, drop and resume (`last_seq` + `epoch`) when the
  * profile says so, then close with 1000. Every open, send, receive and close is fed

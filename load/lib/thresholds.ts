@@ -17,11 +17,11 @@ export interface ThresholdTargets {
   latencyMsP95Max: number;
   /** event_latency p(99) must be under this, ms. */
   latencyMsP99Max: number;
-  /** agent_start_latency p(95) must be under this, ms (PROTOCOL.md invariant 9: 100 ms from the frame's arrival). */
+  /** agent_start_latency p(95) must be under this, ms (docs/protocol.md invariant 9: 100 ms from the frame's arrival). */
   startLatencyMsP95Max: number;
 }
 
-/** The SLOs of PROTOCOL.md for a healthy server on a quiet network. */
+/** The SLOs of docs/protocol.md for a healthy server on a quiet network. */
 export const DEFAULT_TARGETS: Readonly<ThresholdTargets> = Object.freeze({
   eventsPerSecondMin: 500,
   latencyMsP95Max: 50,

@@ -62,6 +62,8 @@ export interface MeasureBugZooOptions {
   onRow?: (row: BugZooRow) => void;
   /** Run every repro line in a fresh process to prove it replays (about a second each, in parallel). Default true. */
   verifyRepros?: boolean;
+  /** Folder for the counterexample files (the repro lines name them). Default checkProperty's, under results/. */
+  directory?: string;
 }
 
 /** Measures every planted bug (see the module comment). */
@@ -69,7 +71,12 @@ export async function measureBugZoo(options: MeasureBugZooOptions = {}): Promise
   const budget = options.numRuns ?? safetyProperty.defaultRuns;
   const rows: BugZooRow[] = [];
   for (const bug of options.bugs ?? BUG_ZOO) {
-    const { report, counterexample } = await checkProperty(safetyProperty, { plant: bug, numRuns: budget, ...(options.seed === undefined ? {} : { seed: options.seed }) });
+    const { report, counterexample } = await checkProperty(safetyProperty, {
+      plant: bug,
+      numRuns: budget,
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+      ...(options.directory === undefined ? {} : { directory: options.directory }),
+    });
     let caughtAs: string | null = null;
     if (counterexample !== null) {
       const run = runSimCase(counterexample, { plant: bug });

@@ -57,9 +57,9 @@ export interface ArbitraryOptions {
 export interface PropertyDefinition<T> {
   /** Command-line name (`npm run prop -- --property NAME`), also the counterexample file prefix. */
   readonly name: string;
-  /** One line: which PROTOCOL.md invariant(s) it guards and how. */
+  /** One line: which docs/protocol.md invariant(s) it guards and how. */
   readonly guards: string;
-  /** PROTOCOL.md invariant numbers it guards. */
+  /** docs/protocol.md invariant numbers it guards. */
   readonly invariants: readonly number[];
   /** fast-check runs per vitest run (the CI budget). `npm run prop -- --runs N` goes deeper. */
   readonly defaultRuns: number;

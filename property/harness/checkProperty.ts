@@ -94,7 +94,7 @@ export async function checkProperty<T>(definition: PropertyDefinition<T>, option
   });
   mkdirSync(dirname(counterexample.file), { recursive: true });
   writeFileSync(counterexample.file, `${JSON.stringify(counterexample.content, null, 2)}\n`);
-  // `--seed=-5`, not `--seed -5`: parseArgs reads a value starting with a dash as an option.
+  // `--seed=-5` reads the same in any parseArgs CLI; `npm run prop` also takes `--seed -5` (joinNegativeNumberValues).
   const replayPathFlag = counterexample.replayPath === undefined ? "" : ` --replay-path ${counterexample.replayPath}`;
   const fastCheckReplay = [`npm run prop -- --property ${definition.name} --seed=${details.seed} --path ${path}${replayPathFlag}${plant === undefined ? "" : ` --plant ${plant.name}`}`];
   return {

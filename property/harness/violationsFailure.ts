@@ -20,7 +20,7 @@ export function violationsOf(result: SimulationResult, invariants: readonly Inva
 /** A failure text naming the first of `violations` (`what` says which), or undefined when there is none. */
 export function describeViolations(violations: readonly Violation[], what: string): string | undefined {
   if (violations.length === 0) return undefined;
-  const shown = violations.slice(0, VIOLATIONS_SHOWN_MAX).map((violation) => `[${violation.category}] ${violation.invariant} (${violation.kind}, PROTOCOL.md ${violation.protocolNumber}): ${violation.message}`);
+  const shown = violations.slice(0, VIOLATIONS_SHOWN_MAX).map((violation) => `[${violation.category}] ${violation.invariant} (${violation.kind}, docs/protocol.md ${violation.protocolNumber}): ${violation.message}`);
   const more = violations.length > VIOLATIONS_SHOWN_MAX ? `\n… and ${violations.length - VIOLATIONS_SHOWN_MAX} more` : "";
   return `${violations.length} violation(s) of ${what}:\n${shown.join("\n")}${more}`;
 }

@@ -1,7 +1,7 @@
 /**
  * The model of the model-based test: per user, the expected stream (epoch, events, what
  * the replay buffer still holds) and, per connection, the exact frames it must have
- * received and how it must have closed. It is written from PROTOCOL.md and the manager's
+ * received and how it must have closed. It is written from docs/protocol.md and the manager's
  * documented limits, never from the manager's code: connected first, then a lossless
  * replay or resync_required and what is held, then every live event; acks trim the
  * buffer to the slowest connection of the user's current generation, open or closed

@@ -1,6 +1,6 @@
 /**
  * Every property, as `npm run prop` lists and runs them: the simulator properties (one
- * per PROTOCOL.md invariant or Delivery rule), the whole-protocol safety property the bug
+ * per docs/protocol.md invariant or Delivery rule), the whole-protocol safety property the bug
  * zoo uses, the model-based test and the fc.scheduler races.
  */
 import type { PropertyDefinition } from "../harness/PropertyDefinition.ts";

@@ -1,5 +1,5 @@
 /**
- * PROTOCOL.md invariant 8, once faults heal: every event emitted for a user reaches each
+ * docs/protocol.md invariant 8, once faults heal: every event emitted for a user reaches each
  * of that user's devices (live, by lossless resume, or after an announced
  * resync_required), every run reaches agent_completed, and every device catches up with
  * the server's stream head within the scenario's settle budget.
@@ -12,7 +12,7 @@ import { describeViolations, joinFailures, violationsOf } from "../harness/viola
 /** See the module comment. */
 export const completenessProperty = defineSimProperty({
   name: "completeness",
-  guards: "PROTOCOL.md invariant 8: after faults heal every event reaches every device of its user, every run completes and every device catches up",
+  guards: "docs/protocol.md invariant 8: after faults heal every event reaches every device of its user, every run completes and every device catches up",
   invariants: [8],
   defaultRuns: 150,
   catches: ["resume-before-first-event", "lost-tool-completed-on-drop"],

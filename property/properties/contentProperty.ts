@@ -1,6 +1,6 @@
 /**
- * PROTOCOL.md invariant 5: every frame a client receives is a known type with every
- * required field present and non-empty (the table of PROTOCOL.md), for every event type
+ * docs/protocol.md invariant 5: every frame a client receives is a known type with every
+ * required field present and non-empty (the table of docs/protocol.md), for every event type
  * the runtime can emit: successes, tool errors and timeouts, cancels, replays.
  */
 import { simCaseArbitrary } from "../arbitraries/simCaseArbitrary.ts";
@@ -10,7 +10,7 @@ import { violationsFailure } from "../harness/violationsFailure.ts";
 /** See the module comment. */
 export const contentProperty = defineSimProperty({
   name: "content",
-  guards: "PROTOCOL.md invariant 5: every received frame has every required field present and non-empty",
+  guards: "docs/protocol.md invariant 5: every received frame has every required field present and non-empty",
   invariants: [5],
   defaultRuns: 100,
   catches: ["empty-final-response-on-cancel"],

@@ -1,5 +1,5 @@
 /**
- * PROTOCOL.md invariant 7, per connection: the seqs a connection receives, replays
+ * docs/protocol.md invariant 7, per connection: the seqs a connection receives, replays
  * included, rise by exactly 1 from where it started or resumed — no gap, no duplicate,
  * no reordering — across drops, clean reconnects, failed sends, half-open sockets,
  * storms and restarts (a new epoch must be announced with resync_required).
@@ -12,7 +12,7 @@ import { violationsFailure } from "../harness/violationsFailure.ts";
 /** See the module comment. */
 export const exactlyOnceProperty = defineSimProperty({
   name: "exactly-once",
-  guards: "PROTOCOL.md invariant 7: per connection, seqs rise by exactly 1 from the start or resume point across drops, resumes, storms and restarts",
+  guards: "docs/protocol.md invariant 7: per connection, seqs rise by exactly 1 from the start or resume point across drops, resumes, storms and restarts",
   invariants: [7],
   defaultRuns: 150,
   catches: ["duplicate-on-resume", "reorder-on-replay", "resume-before-first-event", "epoch-mismatch-wrong-stream"],

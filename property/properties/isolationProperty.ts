@@ -1,5 +1,5 @@
 /**
- * PROTOCOL.md invariant 6: with many users (2 to 5) and many devices each (1 to 3), a
+ * docs/protocol.md invariant 6: with many users (2 to 5) and many devices each (1 to 3), a
  * connection only ever receives events of its own authenticated user, live or replayed,
  * across drops, resumes, storms and restarts.
  */
@@ -10,7 +10,7 @@ import { violationsFailure } from "../harness/violationsFailure.ts";
 /** See the module comment. */
 export const isolationProperty = defineSimProperty({
   name: "isolation",
-  guards: "PROTOCOL.md invariant 6: a connection receives only its own user's events, with 2-5 users of 1-3 devices each",
+  guards: "docs/protocol.md invariant 6: a connection receives only its own user's events, with 2-5 users of 1-3 devices each",
   invariants: [6],
   defaultRuns: 80,
   catches: ["cross-user-leak"],

@@ -21,7 +21,7 @@ export interface ManagerModelCase {
 /** See the module comment. */
 export const managerModelProperty: PropertyDefinition<ManagerModelCase> = {
   name: "manager-model",
-  guards: "PROTOCOL.md invariants 6-8 and Delivery, frame by frame: the real manager's output on every connection equals the model's after each command",
+  guards: "docs/protocol.md invariants 6-8 and Delivery, frame by frame: the real manager's output on every connection equals the model's after each command",
   invariants: [6, 7, 8],
   defaultRuns: 1_000,
   catches: ["duplicate-on-resume", "reorder-on-replay", "cross-user-leak", "lost-tool-completed-on-drop", "silent-gap-on-overflow", "resume-before-first-event", "epoch-mismatch-wrong-stream"],

@@ -1,5 +1,5 @@
 /**
- * PROTOCOL.md "Delivery" with invariants 7 and 8: when a user's replay buffer overflows
+ * docs/protocol.md "Delivery" with invariants 7 and 8: when a user's replay buffer overflows
  * (a small `managerLimits.replayEventsMax`) while a device is away, its resume is
  * answered with `resync_required` before any event — loss is announced, never a silent
  * gap. Judged on the trace itself (every resumed connection's first event continues its
@@ -14,7 +14,7 @@ import { joinFailures, violationsFailure } from "../harness/violationsFailure.ts
 /** See the module comment. */
 export const replayOverflowProperty = defineSimProperty({
   name: "replay-overflow",
-  guards: "PROTOCOL.md Delivery + invariants 7-8: a resume past an overflowed replay buffer gets resync_required before any event, never a silent gap",
+  guards: "docs/protocol.md Delivery + invariants 7-8: a resume past an overflowed replay buffer gets resync_required before any event, never a silent gap",
   invariants: [7, 8],
   defaultRuns: 150,
   catches: ["silent-gap-on-overflow"],

@@ -1,5 +1,5 @@
 /**
- * Every safety invariant of PROTOCOL.md at once (1-7: run order, pairing, content,
+ * Every safety invariant of docs/protocol.md at once (1-7: run order, pairing, content,
  * isolation, order and exactly-once) over swarm scenarios: any number of users and
  * devices, every fault kind, and sometimes small replay buffers or socket bounds. The bug
  * zoo (property/bugZoo/) measures how many runs of this property each planted bug survives.
@@ -13,7 +13,7 @@ import { describeViolations } from "../harness/violationsFailure.ts";
 /** See the module comment. */
 export const safetyProperty = defineSimProperty({
   name: "safety",
-  guards: "PROTOCOL.md invariants 1-7 (every safety invariant) over swarm scenarios with every fault kind",
+  guards: "docs/protocol.md invariants 1-7 (every safety invariant) over swarm scenarios with every fault kind",
   invariants: [1, 2, 3, 4, 5, 6, 7],
   defaultRuns: 100,
   catches: BUG_ZOO.map((bug) => bug.name),

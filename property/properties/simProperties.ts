@@ -1,4 +1,4 @@
-/** Every simulator property, in PROTOCOL.md order (the CLI and the bug-zoo table list them in this order). */
+/** Every simulator property, in docs/protocol.md order (the CLI and the bug-zoo table list them in this order). */
 import type { PropertyDefinition } from "../harness/PropertyDefinition.ts";
 import type { SimCase } from "../harness/SimCase.ts";
 import { completenessProperty } from "./completenessProperty.ts";

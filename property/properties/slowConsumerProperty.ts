@@ -1,5 +1,5 @@
 /**
- * PROTOCOL.md "Delivery": a slow consumer (unsent bytes past `bufferedBytesMax`) is
+ * docs/protocol.md "Delivery": a slow consumer (unsent bytes past `bufferedBytesMax`) is
  * closed with 4409, its events stay in the replay buffer, and its device resumes and
  * catches up without loss. Judged on the trace: every `slow_consumer` decision is
  * followed by a close 4409 the client sees, then a resume of that device whose first
@@ -17,7 +17,7 @@ import { joinFailures, violationsFailure } from "../harness/violationsFailure.ts
 /** See the module comment. */
 export const slowConsumerProperty = defineSimProperty({
   name: "slow-consumer",
-  guards: "PROTOCOL.md Delivery + invariants 7-8: a slow consumer is closed with 4409, then its device resumes and catches up without loss",
+  guards: "docs/protocol.md Delivery + invariants 7-8: a slow consumer is closed with 4409, then its device resumes and catches up without loss",
   invariants: [7, 8],
   defaultRuns: 120,
   catches: ["lost-tool-completed-on-drop", "duplicate-on-resume"],

@@ -1,5 +1,5 @@
 /**
- * PROTOCOL.md invariant 4: every `tool_executing` is followed by exactly one
+ * docs/protocol.md invariant 4: every `tool_executing` is followed by exactly one
  * `tool_completed` with its `execution_id` and `tool_name` before `agent_completed`, and
  * none comes unpaired — with tools that fail, time out or are abandoned by a cancel,
  * across drops and resumes.
@@ -11,7 +11,7 @@ import { violationsFailure } from "../harness/violationsFailure.ts";
 /** See the module comment. */
 export const toolPairingProperty = defineSimProperty({
   name: "tool-pairing",
-  guards: "PROTOCOL.md invariant 4: each tool_executing gets exactly one matching tool_completed before agent_completed, through tool failures, timeouts, cancels and faults",
+  guards: "docs/protocol.md invariant 4: each tool_executing gets exactly one matching tool_completed before agent_completed, through tool failures, timeouts, cancels and faults",
   invariants: [4],
   defaultRuns: 100,
   catches: ["retry-reuses-wrong-execution-id"],

@@ -1,5 +1,5 @@
 /**
- * Options of createChecker: the timing budgets of PROTOCOL.md invariant 9 and a
+ * Options of createChecker: the timing budgets of docs/protocol.md invariant 9 and a
  * bound on everything the checker remembers (STYLE rule 6). Every field is optional;
  * {@link CHECKER_DEFAULTS} holds the defaults.
  */
@@ -85,7 +85,7 @@ export interface CheckerOptions {
 export type ResolvedCheckerOptions = Required<Omit<CheckerOptions, "toolDurationMs" | "runDurationBudgetMsForRun">> &
   Pick<CheckerOptions, "toolDurationMs" | "runDurationBudgetMsForRun">;
 
-/** The defaults of {@link CheckerOptions}: PROTOCOL.md's seed budgets and the bounds. */
+/** The defaults of {@link CheckerOptions}: docs/protocol.md's seed budgets and the bounds. */
 export const CHECKER_DEFAULTS = {
   startLatencyBudgetMs: 100,
   thinkingIntervalBudgetMs: 2000,

@@ -2,7 +2,7 @@
 import type { TimingInvariantName } from "./invariants.ts";
 import type { Violation } from "./Violation.ts";
 
-/** One timing budget of PROTOCOL.md invariant 9, judged on its own. */
+/** One timing budget of docs/protocol.md invariant 9, judged on its own. */
 export interface TimingVerdict {
   name: TimingInvariantName;
   /** True when every observation was within budget (or there was none). */

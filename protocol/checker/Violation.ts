@@ -8,7 +8,7 @@ import type { InvariantName, ViolationCategory } from "./invariants.ts";
 export interface Violation {
   /** Which invariant (see INVARIANTS). */
   invariant: InvariantName;
-  /** Its number in PROTOCOL.md (1..9). */
+  /** Its number in docs/protocol.md (1..9). */
   protocolNumber: number;
   /** safety and liveness fail the verdict; timing never does. */
   category: ViolationCategory;

@@ -1,5 +1,5 @@
 /**
- * The shared invariant checker of PROTOCOL.md: a read-only observer of what clients
+ * The shared invariant checker of docs/protocol.md: a read-only observer of what clients
  * sent and received. The simulator, the fast-check properties, the k6 scripts and the
  * trace re-checker all drive it. Runtime-free: no Node APIs, no clock, no randomness,
  * no timers; time only ever comes in as arguments.

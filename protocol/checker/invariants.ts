@@ -1,5 +1,5 @@
 /**
- * The invariants of PROTOCOL.md as the checker names them: one entry per protocol
+ * The invariants of docs/protocol.md as the checker names them: one entry per protocol
  * invariant, with invariant 9 (timing) split into its five budgets. Runtime-free.
  */
 
@@ -10,7 +10,7 @@ export type ViolationCategory = "safety" | "liveness" | "timing";
 export interface InvariantInfo {
   /** The checker's name for the invariant. */
   readonly name: string;
-  /** The invariant's number in PROTOCOL.md (1..9). */
+  /** The invariant's number in docs/protocol.md (1..9). */
   readonly protocolNumber: number;
   /** The category of most of its violations (`run_not_completed` is liveness under a safety invariant). */
   readonly category: ViolationCategory;
@@ -19,7 +19,7 @@ export interface InvariantInfo {
 }
 
 /**
- * Every invariant the checker asserts, in PROTOCOL.md order. The table is the
+ * Every invariant the checker asserts, in docs/protocol.md order. The table is the
  * single source of `protocolNumber` and `category` for each {@link InvariantName}.
  */
 export const INVARIANTS = [

@@ -1,4 +1,4 @@
-/** WebSocket close codes this project uses (PROTOCOL.md), in words for the timeline. */
+/** WebSocket close codes this project uses (docs/protocol.md), in words for the timeline. */
 const CLOSE_CODE_WORDS: Record<number, string> = {
   1000: "closed normally",
   1001: "server going away (shutdown or restart)",

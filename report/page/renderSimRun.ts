@@ -117,7 +117,7 @@ function violationsSection(run: SimRunView, showOnTimeline: (violation: Violatio
   const element = section(
     "violations",
     violations.length === 0 ? "Violations: none" : `What went wrong: ${plural(violations.length, "violation")}${groups.length > 1 ? ` of ${groups.length} kinds` : ""}`,
-    "A checker watches every frame each client received and names each broken promise of the protocol (PROTOCOL.md). Safety: something wrong happened (a leak, a duplicate). Liveness: something that should have happened did not (an event never arrived). Every failure reproduces from its one-line command.",
+    "A checker watches every frame each client received and names each broken promise of the protocol (docs/protocol.md). Safety: something wrong happened (a leak, a duplicate). Liveness: something that should have happened did not (an event never arrived). Every failure reproduces from its one-line command.",
   );
   if (run.crash !== null) element.appendChild(h("div", { class: "crash" }, h("strong", {}, "The simulation crashed:"), h("pre", {}, run.crash.split("\n").slice(0, 12).join("\n"))));
   if (run.livenessReason !== null) element.appendChild(h("div", { class: "liveness" }, h("strong", {}, "Did not settle: "), run.livenessReason));
@@ -203,11 +203,11 @@ function checksSection(run: SimRunView): HTMLElement {
     h(
       "div",
       { class: "tables" },
-      h("table", { class: "table" }, h("caption", {}, "Invariants (PROTOCOL.md 1–8)"), h("thead", {}, h("tr", {}, h("th", {}, "#"), h("th", {}, "invariant"), h("th", {}, "result"), h("th", {}, "promise"))), h("tbody", {}, ...invariantRows)),
+      h("table", { class: "table" }, h("caption", {}, "Invariants (docs/protocol.md 1–8)"), h("thead", {}, h("tr", {}, h("th", {}, "#"), h("th", {}, "invariant"), h("th", {}, "result"), h("th", {}, "promise"))), h("tbody", {}, ...invariantRows)),
       h(
         "table",
         { class: "table" },
-        h("caption", {}, "Timing budgets (PROTOCOL.md 9)"),
+        h("caption", {}, "Timing budgets (docs/protocol.md 9)"),
         h("thead", {}, h("tr", {}, h("th", {}, "budget"), h("th", {}, "limit"), h("th", {}, "worst seen"), h("th", {}, "over / judged"), h("th", {}, "result"), h("th", {}, "what"))),
         h("tbody", {}, ...timingRows),
       ),

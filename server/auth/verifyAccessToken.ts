@@ -1,5 +1,5 @@
 /**
- * Verifies an access token as PROTOCOL.md asks: HS256 only (the algorithm is pinned,
+ * Verifies an access token as docs/protocol.md asks: HS256 only (the algorithm is pinned,
  * so `alg: none`, RS256 and HS512 tokens are refused), `exp` honoured against the
  * injected clock, `sub` required as a non-empty string. An expected condition, so the
  * answer is data with a reason, never a throw (STYLE rule 7).

@@ -8,7 +8,7 @@ import { parseCliArgs, parseIntegerFlag, UsageError } from "./parseCliArgs.ts";
 /** Usage text of the serve CLI. */
 export const SERVE_USAGE = `Usage: npm run serve -- [options]
 
-Serves the agent event protocol (PROTOCOL.md) over WebSocket, with /health and /metrics.
+Serves the agent event protocol (docs/protocol.md) over WebSocket, with /health and /metrics.
 The HS256 secret comes from the JWT_SECRET environment variable (required unless --dev).
 
 Options:

@@ -25,7 +25,7 @@ export interface ManagerLimits {
   messagesPerWindowMax: number;
   /** Length of the rate window, ms. */
   messageWindowMs: number;
-  /** Largest client frame, bytes; bigger closes with 1009 (PROTOCOL.md fixes 64 KiB). */
+  /** Largest client frame, bytes; bigger closes with 1009 (docs/protocol.md fixes 64 KiB). */
   clientFrameBytesMax: number;
   /**
    * Streams (epoch, seq, replay buffer) kept for users with no open connection. One more

@@ -26,7 +26,7 @@ import { SimAssertionError } from "./SimAssertionError.ts";
 export const simNetworkDefaults = {
   /** Fastest one-way delay, ms. */
   oneWayDelayMsMin: 1,
-  /** Slowest one-way delay, ms (keeps emit-to-receive p99 well under PROTOCOL.md's 50 ms). */
+  /** Slowest one-way delay, ms (keeps emit-to-receive p99 well under docs/protocol.md's 50 ms). */
   oneWayDelayMsMax: 10,
   /** Server→client rate of a new connection, bytes per ms (125,000 = 1 Gbit/s: not a bottleneck). */
   bandwidthBytesPerMs: 125_000,

@@ -46,7 +46,7 @@ export const networkSchema = z.strictObject({
   bandwidthBytesPerMs: count(1, 100_000_000).default(100_000),
 });
 
-/** Budgets the checker and the liveness phase use (PROTOCOL.md invariant 9 defaults). */
+/** Budgets the checker and the liveness phase use (docs/protocol.md invariant 9 defaults). */
 export const budgetsSchema = z.strictObject({
   startLatencyMs: ms(600_000).default(100),
   thinkingIntervalMs: ms(600_000).default(2_000),

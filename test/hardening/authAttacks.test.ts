@@ -3,8 +3,8 @@
  * token gets 401 with no WebSocket AND is counted once in /metrics
  * (`agent_ws_auth_failures_total{reason}`). Then the attacks a valid token can still
  * try: A's token resuming B's stream (B's epoch and last_seq) must never yield one of
- * B's frames, and a token that expires while open closes the socket with 4401 (README,
- * "Server reference"), at exactly `exp`.
+ * B's frames, and a token that expires while open closes the socket with 4401 (docs/server.md,
+ * "Reference"), at exactly `exp`.
  */
 import { createHmac } from "node:crypto";
 import { exportSPKI, generateKeyPair, SignJWT } from "jose";

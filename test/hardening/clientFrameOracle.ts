@@ -1,5 +1,5 @@
 /**
- * The protocol's answer to one client frame, written from PROTOCOL.md and the server's
+ * The protocol's answer to one client frame, written from docs/protocol.md and the server's
  * limits, independently of the server's parser: the fuzzing suite compares what the
  * server did with what this says it must do.
  *

@@ -5,7 +5,7 @@
  * huge and deeply nested payloads, fragmented messages, frames sent the moment the
  * socket opens (before `connected` is read), acks of future or negative seqs, cancels
  * of the victim's run, start_agent floods. Each frame must get the answer
- * clientFrameOracle.ts derives from PROTOCOL.md (protocol_error with its code naming
+ * clientFrameOracle.ts derives from docs/protocol.md (protocol_error with its code naming
  * the field, 1009, 1007 for non-UTF-8 text, or 1008 past the rate limit).
  *
  * And on EVERY run: a victim of another user runs a golden-path run to completion with

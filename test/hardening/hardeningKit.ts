@@ -104,7 +104,7 @@ export function feedChecker(
 }
 
 /**
- * A checker for real-socket tests: PROTOCOL.md's budgets, except delivery latency, which
+ * A checker for real-socket tests: docs/protocol.md's budgets, except delivery latency, which
  * on a shared 2-core test box under fuzzing is not what these tests judge (timing never
  * fails a verdict anyway).
  */

@@ -6,7 +6,7 @@
  *
  * The events/s and latency gates are relaxed here because vitest runs test files in
  * parallel on a small machine; the strict gate is the `.ci/run` load step, which runs
- * alone (see README, "Load").
+ * alone (see docs/load.md).
  */
 import { mkdtempSync } from "node:fs";
 import { readFile } from "node:fs/promises";

@@ -3,21 +3,22 @@
  * → report.html opened in headless Chromium, asserting that the verdict, the
  * violations, the timeline and the latency chart are not only present but drawn
  * (the page sets data-rendered="true" once chart.js has a sized canvas). Leaves a
- * screenshot in results/report-screenshot.png for people to look at.
+ * screenshot in $TMPDIR/agent-event-proof-report-screenshot.png for people to look at.
  *
  * The Chromium half is skipped, saying so, only when /usr/bin/chromium is absent
  * (CI installs it).
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const CHROMIUM = "/usr/bin/chromium";
 const HAS_CHROMIUM = existsSync(CHROMIUM);
-const SCREENSHOT = resolve("results/report-screenshot.png");
+/** Outside results/ (tests never write there) and outside the removed work folder, so people can look at it. */
+const SCREENSHOT = join(tmpdir(), "agent-event-proof-report-screenshot.png");
 
 interface Finished {
   code: number | null;
@@ -143,7 +144,6 @@ describe("npm run report on a failing simulator run", () => {
       }
       for (const name of ["throughput", "connections"]) expect(sectionTags(dom, name)[0]).toContain('data-rendered="true"');
 
-      mkdirSync(resolve("results"), { recursive: true });
       rmSync(SCREENSHOT, { force: true });
       const shot = await run(CHROMIUM, [...chromiumArgs(join(work, "profile-shot")), "--virtual-time-budget=5000", `--screenshot=${SCREENSHOT}`, "--window-size=1400,2000", url], { timeoutMs: 90_000 });
       expect(shot.code, shot.stderr).toBe(0);

@@ -1,5 +1,5 @@
 /**
- * Resume (PROTOCOL.md, Delivery): a killed client that resumes with last_seq/epoch gets
+ * Resume (docs/protocol.md, Delivery): a killed client that resumes with last_seq/epoch gets
  * exactly the events it missed, in order, then live ones; a resume the server cannot
  * serve losslessly starts with resync_required: loss is announced, never silent.
  */

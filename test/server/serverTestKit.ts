@@ -279,7 +279,7 @@ export function tryUpgrade(url: string, headers: Record<string, string> = {}): P
 }
 
 /**
- * The per-run invariants of PROTOCOL.md (1-4) over one run's events, in arrival
+ * The per-run invariants of docs/protocol.md (1-4) over one run's events, in arrival
  * order. Returns the problems found (empty when the run is well-formed).
  */
 export function runProblems(events: readonly ReceivedFrame[]): string[] {

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 
 function sim(args: string[]) {
   const result = spawnSync(process.execPath, ["--import", "tsx", "sim/cli.ts", ...args], { encoding: "utf8", env: { ...process.env, CI: "true" } });
@@ -69,5 +69,96 @@ describe("npm run sim", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`${path}: users: must be >= 1`);
     expect(run.stderr).toContain(`${path}: faults.dropPerMille: must be <= 1000`);
+  });
+});
+
+describe("npm run sim: errors that say what happened, output that pastes and parses", () => {
+  const out = mkdtempSync(join(tmpdir(), "sim-cli-edges-"));
+  const tracePath = join(out, "recorded", "sim-golden-path-seed5", "trace.jsonl");
+  let recorded: ReturnType<typeof sim>;
+  beforeAll(() => {
+    recorded = sim(["--seed", "5", "--out", join(out, "recorded")]);
+  });
+
+  it("refuses to replay an empty file with exit 2, saying it is empty", () => {
+    const path = join(out, "empty.jsonl");
+    writeFileSync(path, "");
+    const run = sim(["--replay", path]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`--replay ${path}: the file is empty: not a trace`);
+    expect(run.stdout).toBe("");
+  });
+
+  it("refuses to replay a truncated trace with exit 2, naming the first bad line", () => {
+    expect(recorded.code).toBe(0);
+    const lines = readFileSync(tracePath, "utf8").split("\n");
+    const path = join(out, "truncated.jsonl");
+    // Cut in the middle of line 11, as a crashed writer or a partial copy leaves it.
+    writeFileSync(path, `${lines.slice(0, 10).join("\n")}\n${(lines[10] as string).slice(0, 20)}`);
+    const run = sim(["--replay", path]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(new RegExp(`--replay ${path.replaceAll(/[.\\/]/g, "\\$&")}: line 11: not JSON \\(`));
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("refuses to replay a file that is not a trace with exit 2, naming line 1", () => {
+    const run = sim(["--replay", "package.json"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--replay package\.json: line 1: not JSON .*\(and \d+ more unreadable line\(s\)\)/);
+    const path = join(out, "not-client.jsonl");
+    writeFileSync(path, '{"t":1,"kind":"fault","what":"drop"}\n');
+    const noClientLines = sim(["--replay", path]);
+    expect(noClientLines.code).toBe(2);
+    expect(noClientLines.stderr).toContain("no open, send, recv or close line");
+  });
+
+  it("replays a recorded trace as JSON with --json", () => {
+    const run = sim(["--replay", tracePath, "--json"]);
+    expect(run.code).toBe(0);
+    const verdict = JSON.parse(run.stdout) as { kind: string; outcome: string; ok: boolean; counts: { events: number } };
+    expect(verdict).toMatchObject({ kind: "sim-replay", outcome: "pass", ok: true });
+    expect(verdict.counts.events).toBeGreaterThan(0);
+  });
+
+  it("prints a sweep's summary as JSON with --json, failures included", () => {
+    const run = sim(["--seeds", "1..2", "--plant", "tool-before-thinking", "--json", "--out", join(out, "sweep")]);
+    expect(run.code).toBe(1);
+    const summary = JSON.parse(run.stdout) as { kind: string; seeds: number; failures: Array<{ seed: number; repro: string }> };
+    expect(summary.kind).toBe("sim-sweep");
+    expect(summary.seeds).toBe(2);
+    expect(summary.failures.map((failure) => failure.seed)).toEqual([1, 2]);
+    expect(JSON.parse(readFileSync(join(out, "sweep", "sim-sweep-summary.json"), "utf8"))).toEqual(summary);
+  });
+
+  it("prints the bug zoo as JSON with --plant list --json", () => {
+    const run = sim(["--plant", "list", "--json"]);
+    expect(run.code).toBe(0);
+    const bugs = JSON.parse(run.stdout) as Array<{ name: string }>;
+    expect(bugs.map((bug) => bug.name)).toContain("cross-user-leak");
+  });
+
+  it("reads --seed -5 as a seed (and says simulator seeds are non-negative), not as an unknown option", () => {
+    const run = sim(["--seed", "-5"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--seed must be an integer from 0 to 4294967295, got "-5" (simulator seeds are non-negative');
+    expect(run.stderr).not.toContain("Unknown option");
+  });
+
+  it("refuses --seed together with --seeds", () => {
+    const run = sim(["--seed", "1", "--seeds", "1..3"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("--seed and --seeds cannot be used together");
+  });
+
+  it.each([
+    ["an array", "[]", "the file must hold one JSON object of scenario fields"],
+    ["unknown fields", JSON.stringify({ name: "x", description: "y", users: 1, runsPerUser: 1, scripts: ["golden-path"], colour: "red" }), 'unknown field "colour" (known: name, description,'],
+  ])("names a top-level scenario problem (%s) without calling it a frame", (_what, text, message) => {
+    const path = join(out, `top-level-${_what.replaceAll(" ", "-")}.json`);
+    writeFileSync(path, text);
+    const run = sim(["--scenario", path]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${path}: ${message}`);
+    expect(run.stderr).not.toContain("frame:");
   });
 });

@@ -1,0 +1,118 @@
+/**
+ * Every command written in README.md and docs/*.md exists: each `npm run <script>`
+ * names a script of package.json, and each flag written after its `--` (or in a doc's
+ * option table) is one the command's own `--help` lists. The help text is the CLI's
+ * usage, printed by the real command in its own process, so a renamed or removed flag
+ * fails here until the docs follow. Every relative link between the pages resolves.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { promisify } from "node:util";
+import { beforeAll, describe, expect, it } from "vitest";
+import { docCommands, docTableFlags, helpListsFlag, type DocCommand } from "./docCommands.ts";
+
+const run = promisify(execFile);
+
+/** Which command a doc's option table documents (docs without one are absent). */
+const TABLE_SCRIPT_OF_DOC: Record<string, string> = {
+  "docs/simulator.md": "sim",
+  "docs/properties.md": "prop",
+  "docs/server.md": "serve",
+  "docs/load.md": "load",
+  "docs/soak.md": "soak",
+  "docs/report.md": "report",
+  "docs/bench.md": "bench",
+};
+
+const docFiles = ["README.md", ...readdirSync("docs").filter((name) => name.endsWith(".md")).sort().map((name) => join("docs", name))];
+const docs = docFiles.map((file) => ({ file, text: readFileSync(file, "utf8") }));
+const scripts = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts;
+const commands: DocCommand[] = docs.flatMap(({ file, text }) => docCommands(text, { file }));
+
+/** `--help` of one npm script, stdout and stderr together, from the command itself. */
+async function helpOf(script: string): Promise<string> {
+  const { stdout, stderr } = await run("npm", ["run", "--silent", script, "--", "--help"], { encoding: "utf8", env: { ...process.env, CI: "true" }, timeout: 50_000 });
+  return `${stdout}\n${stderr}`;
+}
+
+describe("the extractor", () => {
+  it("reads scripts and flags, and stops at comments, table cells and shell operators", () => {
+    const found = docCommands(
+      [
+        "npm run sim -- --seed 7 --scenario all   # --not-a-flag in a comment",
+        "| `npm run load -- golden-path -e DROP_RESUME=1 --vus=3` | --cell |",
+        "JWT_SECRET=x npm run token -- --user u1 [--ttl 1h] && npm run report -- --open",
+        "npm run prop -- --seed -864932008 --path 3:1",
+        "npm run report",
+      ].join("\n"),
+      { file: "x.md" },
+    );
+    expect(found).toEqual([
+      { where: "x.md:1", script: "sim", flags: ["--seed", "--scenario"] },
+      { where: "x.md:2", script: "load", flags: ["-e", "--vus"] },
+      { where: "x.md:3", script: "token", flags: ["--user", "--ttl"] },
+      { where: "x.md:3", script: "report", flags: ["--open"] },
+      { where: "x.md:4", script: "prop", flags: ["--seed", "--path"] },
+      { where: "x.md:5", script: "report", flags: [] },
+    ]);
+    expect(docTableFlags("| `--users N`, `--runs N` | override |\n| `-e, --env KEY=VALUE` | env |\n| `golden-path.ts` | x |", { file: "y.md" }).map((entry) => entry.flag)).toEqual([
+      "--users",
+      "--runs",
+      "-e",
+      "--env",
+    ]);
+    expect(helpListsFlag("  --seeds A..B   sweep", "--seed")).toBe(false);
+    expect(helpListsFlag("  --seed N   one seed\n  -e, --env KEY=VALUE", "--seed")).toBe(true);
+    expect(helpListsFlag("  -e, --env KEY=VALUE", "-e")).toBe(true);
+  });
+});
+
+describe("commands in README.md and docs/", () => {
+  const helpByScript = new Map<string, string>();
+  const scriptsWithFlags = [...new Set([...commands.filter((command) => command.flags.length > 0).map((command) => command.script), ...Object.values(TABLE_SCRIPT_OF_DOC)])].sort();
+
+  beforeAll(async () => {
+    const helps = await Promise.all(scriptsWithFlags.filter((script) => script in scripts).map(async (script) => [script, await helpOf(script)] as const));
+    for (const [script, help] of helps) helpByScript.set(script, help);
+  }, 120_000);
+
+  it("finds the commands (the extractor reads these docs)", () => {
+    expect(commands.filter((command) => command.script === "sim").length).toBeGreaterThan(5);
+    expect(docTableFlags(readFileSync("docs/simulator.md", "utf8"), { file: "docs/simulator.md" }).length).toBeGreaterThan(5);
+  });
+
+  it("name only scripts of package.json", () => {
+    const unknown = commands.filter((command) => !(command.script in scripts)).map((command) => `${command.where}: npm run ${command.script}`);
+    expect(unknown).toEqual([]);
+  });
+
+  it("use only flags the command's --help lists", () => {
+    const unknown = commands.flatMap((command) =>
+      command.flags.filter((flag) => !helpListsFlag(helpByScript.get(command.script) ?? "", flag)).map((flag) => `${command.where}: npm run ${command.script} -- ${flag}`),
+    );
+    expect(unknown).toEqual([]);
+  });
+
+  it("document in option tables only flags the command's --help lists", () => {
+    const unknown = docs.flatMap(({ file, text }) => {
+      const script = TABLE_SCRIPT_OF_DOC[file];
+      if (script === undefined) return [];
+      return docTableFlags(text, { file }).filter((entry) => !helpListsFlag(helpByScript.get(script) ?? "", entry.flag)).map((entry) => `${entry.where}: ${entry.flag} (npm run ${script})`);
+    });
+    expect(unknown).toEqual([]);
+  });
+});
+
+describe("links in README.md and docs/", () => {
+  it("point at files that exist", () => {
+    const broken = docs.flatMap(({ file, text }) =>
+      [...text.matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)]
+        .map((match) => match[1] as string)
+        .filter((target) => !/^[a-z]+:/.test(target))
+        .filter((target) => !existsSync(join(dirname(file), target)))
+        .map((target) => `${file}: ${target}`),
+    );
+    expect(broken).toEqual([]);
+  });
+});
