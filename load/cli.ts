@@ -1,41 +1,48 @@
 /**
- * `npm run load -- <script> [options]`: builds the k6 bundle of `load/<script>.ts`,
- * starts our server on 127.0.0.1 (port 0, generated secret) unless `--target` names
- * another, runs the bundle with real k6 when `k6` is on PATH (the engine for real
- * load), otherwise with the Node runner (load/runner), stops the server and exits
- * with the engine's code (0 pass, 99 thresholds crossed: see load/runner/README.md).
+ * `npm run load -- <script> [options]`: finds the engine (`K6`, a path, else `k6` on
+ * PATH, else the Node runner), reads `k6 version` and builds the bundle flavour of
+ * `load/<script>.ts` for that k6 (load/k6Flavours.ts), starts our server on 127.0.0.1
+ * (port 0, generated secret) unless `--target` names another (probed once first),
+ * runs the bundle into a run folder of its own (`results/load/<script>-<time>/`: the
+ * summary JSON and the engine's `--out json` time series, gzipped), stops the server
+ * and exits with the engine's code (0 pass, 99 thresholds crossed: see
+ * load/runner/README.md), or 3 when the run is INVALID (the generator fell behind).
  *
  * The engine always runs as a child process, so the load generator and our server
  * use separate cores, and both engines get the same flags and `-e` variables.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { accessSync, constants as fsConstants, existsSync, mkdirSync, renameSync } from "node:fs";
+import { accessSync, constants as fsConstants, existsSync, mkdirSync, readFileSync, renameSync, statSync } from "node:fs";
 import { delimiter, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { randomSecret } from "../server/adapters/randomSecret.ts";
 import { createServer, type AgentEventServer } from "../server/createServer.ts";
 import { bundleK6Script, findK6Scripts } from "./build.ts";
+import { describeFlavourRange, flavourForVersion, flavourNamed, formatK6Version, K6_FLAVOURS, NEWEST_FLAVOUR, parseK6Version, SUPPORTED_K6_RANGE, type K6Flavour } from "./k6Flavours.ts";
+import { runVerdict, type SummaryData } from "./lib/textSummary.ts";
+import { probeTarget } from "./probeTarget.ts";
 import { EXIT_CODES } from "./runner/exitCodes.ts";
 import { parseDuration } from "./runner/options/parseDuration.ts";
 import { parseEnvPairs as parseEnvPairsWith, parsePositiveInteger } from "./runner/options/parseCliValues.ts";
 
 /** Exit codes of this command itself; every other code is the engine's (k6's numbers). */
-export const LOAD_CLI_EXIT_CODES = { usage: 2, setupFailed: 1 } as const;
+export const LOAD_CLI_EXIT_CODES = { usage: 2, setupFailed: 1, invalidRun: 3 } as const;
 
 const REPOSITORY_ROOT = fileURLToPath(new URL("../", import.meta.url));
 const LOAD_DIRECTORY = join(REPOSITORY_ROOT, "load");
 const RUNNER_CLI = join(LOAD_DIRECTORY, "runner", "cli.ts");
 /** tsx's loader, by absolute URL so the engine may run in any working directory. */
 const TSX_LOADER = pathToFileURL(join(REPOSITORY_ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href;
-/** Where summaries go unless `--out` says otherwise (the scripts' own default, load/lib/summaryOutputs.ts). */
-const DEFAULT_OUT_DIRECTORY = "results/load";
+/** Where run folders go unless `--out` names the run folder itself. */
+const RUNS_DIRECTORY = "results/load";
 
 const USAGE = `Usage: npm run load -- <script> [options]
 
 Runs one k6 script of load/ (golden-path, throughput, reconnect-storm, soak) with
-real k6 when \`k6\` is on PATH, otherwise with the Node runner (load/runner).
-Real k6 is the engine for real load; the Node runner is for machines without it.
+real k6 (the K6 environment variable, a path, else \`k6\` on PATH; ${SUPPORTED_K6_RANGE}),
+otherwise with the Node runner (load/runner), the fallback where no k6 exists.
+The bundle flavour is chosen from \`k6 version\`.
 
 Options:
   --target URL        server to load, ws://host:port/path (default: start our server
@@ -47,13 +54,17 @@ Options:
   --duration D        test duration, e.g. 10s, 5m (overrides the script's)
   --iterations N      total iterations instead of a duration
   -e, --env KEY=VALUE extra __ENV for the script (repeatable), e.g. -e DROP_RESUME=1
-  --out DIR           where <script>-summary.json goes (default ${DEFAULT_OUT_DIRECTORY})
+  --out DIR           the run folder: <script>-summary.json and <script>-metrics.jsonl.gz
+                      (default ${RUNS_DIRECTORY}/<script>-<date>T<time>, new for every run)
   --engine E          auto (default), k6 or node
+  --flavour F         the bundle flavour (default: the one for the k6 in use): ${K6_FLAVOURS.map((flavour) => flavour.name).join(", ")}
   -q, --quiet         no progress lines (also when CI=true)
   -h, --help          this text
 
 Exit codes: the engine's (0 pass, 99 thresholds crossed, 104 bad options, 107 script
-error, 108 aborted: see load/runner/README.md); 2 bad usage; 1 build or server failure.`;
+error, 108 aborted: see load/runner/README.md); 3 INVALID (the load generator fell
+behind: generator_lag over its threshold); 2 bad usage (an unreachable target, a k6
+too old or not k6); 1 build or server failure.`;
 
 /** A command line this CLI refuses, with the reason. */
 export class LoadUsageError extends Error {}
@@ -67,8 +78,10 @@ export interface LoadCommand {
   duration: string | undefined;
   iterations: number | undefined;
   env: Record<string, string>;
-  outDirectory: string;
+  /** The run folder, or undefined for a new one under results/load. */
+  outDirectory: string | undefined;
   engine: "auto" | "k6" | "node";
+  flavour: K6Flavour | undefined;
   quiet: boolean;
 }
 
@@ -98,6 +111,7 @@ export function parseLoadArguments(argv: readonly string[], scriptNames: readonl
         env: { type: "string", short: "e", multiple: true },
         out: { type: "string" },
         engine: { type: "string" },
+        flavour: { type: "string" },
         quiet: { type: "boolean", short: "q" },
         help: { type: "boolean", short: "h" },
       },
@@ -127,6 +141,10 @@ export function parseLoadArguments(argv: readonly string[], scriptNames: readonl
   if (values.duration !== undefined && values.iterations !== undefined) throw new LoadUsageError("--duration and --iterations exclude each other");
   const engine = values.engine ?? "auto";
   if (engine !== "auto" && engine !== "k6" && engine !== "node") throw new LoadUsageError(`--engine must be auto, k6 or node, got "${engine}"`);
+  const flavour = values.flavour === undefined ? undefined : flavourNamed(values.flavour);
+  if (values.flavour !== undefined && flavour === undefined) {
+    throw new LoadUsageError(`--flavour must be one of ${K6_FLAVOURS.map((known) => known.name).join(", ")}, got "${values.flavour}"`);
+  }
   return {
     scriptName,
     target: values.target,
@@ -135,31 +153,73 @@ export function parseLoadArguments(argv: readonly string[], scriptNames: readonl
     duration: values.duration,
     iterations: values.iterations === undefined ? undefined : positiveInteger("--iterations", values.iterations),
     env: parseEnvPairs(values.env ?? []),
-    outDirectory: values.out ?? DEFAULT_OUT_DIRECTORY,
+    outDirectory: values.out,
     engine,
+    flavour,
     quiet: values.quiet === true,
   };
 }
 
-/** The k6 binary on PATH with its version line, or undefined. */
-export function findK6(env: Readonly<Record<string, string | undefined>>): { path: string; version: string } | undefined {
-  for (const directory of (env["PATH"] ?? "").split(delimiter)) {
-    if (directory === "") continue;
-    const candidate = join(directory, process.platform === "win32" ? "k6.exe" : "k6");
-    try {
-      accessSync(candidate, fsConstants.X_OK);
-    } catch {
-      continue;
-    }
-    let version = "version unknown";
-    try {
-      version = execFileSync(candidate, ["version"], { encoding: "utf8", timeout: 10_000 }).split("\n")[0]?.trim() || version;
-    } catch {
-      // A k6 that cannot print its version still runs scripts; say so in the engine line.
-    }
-    return { path: candidate, version };
+/** A k6 binary this CLI can drive: where it is, its version line and the flavour it needs. */
+export interface K6Engine {
+  path: string;
+  versionLine: string;
+  flavour: K6Flavour;
+}
+
+/**
+ * The k6 to use: `K6` (a path) when set, else `k6` on PATH; undefined when neither
+ * exists. @throws LoadUsageError when `K6` is not an executable, when the binary's
+ * `k6 version` does not read as k6, or when that k6 is older than every flavour.
+ */
+export function findK6(env: Readonly<Record<string, string | undefined>>): K6Engine | undefined {
+  const explicit = env["K6"];
+  let candidate: string | undefined;
+  if (explicit !== undefined && explicit !== "") {
+    if (!isExecutable(explicit)) throw new LoadUsageError(`K6=${explicit} is not an executable file: point K6 at a k6 binary, or unset it to use k6 on PATH`);
+    candidate = explicit;
+  } else {
+    candidate = (env["PATH"] ?? "")
+      .split(delimiter)
+      .filter((directory) => directory !== "")
+      .map((directory) => join(directory, process.platform === "win32" ? "k6.exe" : "k6"))
+      .find(isExecutable);
   }
-  return undefined;
+  if (candidate === undefined) return undefined;
+  let versionLine = "";
+  try {
+    versionLine = execFileSync(candidate, ["version"], { encoding: "utf8", timeout: 10_000, stdio: ["ignore", "pipe", "pipe"] }).split("\n")[0]?.trim() ?? "";
+  } catch (error) {
+    throw new LoadUsageError(`${candidate} is not a k6 this can run: \`${candidate} version\` failed (${firstLine(error)}); set K6 to a k6 binary`);
+  }
+  const version = parseK6Version(versionLine);
+  if (version === undefined) throw new LoadUsageError(`${candidate} is not k6: \`version\` printed "${versionLine.slice(0, 80)}"; set K6 to a k6 binary`);
+  const flavour = flavourForVersion(version);
+  if (flavour === undefined) {
+    throw new LoadUsageError(`k6 ${formatK6Version(version)} (${candidate}) is too old: the scripts need ${SUPPORTED_K6_RANGE}; install a newer k6 or set K6 to one`);
+  }
+  return { path: candidate, versionLine, flavour };
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, fsConstants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function firstLine(error: unknown): string {
+  return String((error as Error)?.message ?? error).split("\n")[0] ?? "";
+}
+
+/** `results/load/<script>-<date>T<time>` (UTC, seconds), a new folder per run. */
+function newRunDirectory(scriptName: string, cwd: string): string {
+  const stamp = new Date().toISOString().replace(/[:]/g, "").replace(/\.\d+Z$/, "Z");
+  let directory = resolve(cwd, RUNS_DIRECTORY, `${scriptName}-${stamp}`);
+  for (let suffix = 2; existsSync(directory); suffix += 1) directory = resolve(cwd, RUNS_DIRECTORY, `${scriptName}-${stamp}-${suffix}`);
+  return directory;
 }
 
 /** Runs the command; resolves with the exit code. */
@@ -167,12 +227,24 @@ export async function main(argv: readonly string[], io: LoadIo = processIo()): P
   const { scripts } = await findK6Scripts(LOAD_DIRECTORY);
   const scriptNames = scripts.map((path) => scriptNameOf(relative(LOAD_DIRECTORY, path)));
   let command: LoadCommand | "help";
+  let k6: K6Engine | undefined;
   try {
     command = parseLoadArguments(argv, scriptNames);
-    if (command !== "help") requireCredentials(command, io.env);
+    if (command !== "help") {
+      requireCredentials(command, io.env);
+      k6 = command.engine === "node" ? undefined : findK6(io.env);
+      if (command.engine === "k6" && k6 === undefined) {
+        throw new LoadUsageError("--engine k6 but no k6 found: set K6 to a k6 binary or put k6 on PATH (https://grafana.com/docs/k6/latest/set-up/install-k6/)");
+      }
+      if (k6 !== undefined && command.flavour !== undefined && command.flavour !== k6.flavour) {
+        throw new LoadUsageError(
+          `--flavour ${command.flavour.name} is for ${describeFlavourRange(command.flavour)}, not ${k6.versionLine}: leave --flavour out and ${k6.flavour.name} is used`,
+        );
+      }
+    }
   } catch (error) {
     if (!(error instanceof LoadUsageError)) throw error;
-    io.stderr(`load: ${error.message}\n\n${USAGE}\n`);
+    io.stderr(`load: ${error.message} (npm run load -- --help for usage)\n`);
     return LOAD_CLI_EXIT_CODES.usage;
   }
   if (command === "help") {
@@ -180,24 +252,23 @@ export async function main(argv: readonly string[], io: LoadIo = processIo()): P
     return 0;
   }
 
-  const bundlePath = join(LOAD_DIRECTORY, "dist", `${command.scriptName}.js`);
+  const flavour = k6?.flavour ?? command.flavour ?? NEWEST_FLAVOUR;
+  const bundlePath = join(LOAD_DIRECTORY, "dist", flavour.name, `${command.scriptName}.js`);
   try {
     // Always rebuilt (esbuild takes ~0.1 s), into a temporary file renamed over the
     // bundle: a run already reading the old bundle is never handed a half-written one.
     const temporaryPath = `${bundlePath}.${process.pid}.${Date.now()}.tmp`;
-    await bundleK6Script(join(LOAD_DIRECTORY, `${command.scriptName}.ts`), temporaryPath);
+    await bundleK6Script(join(LOAD_DIRECTORY, `${command.scriptName}.ts`), temporaryPath, { flavour });
     renameSync(temporaryPath, bundlePath);
   } catch (error) {
     io.stderr(`load: building load/${command.scriptName}.ts failed: ${(error as Error).message}\n`);
     return LOAD_CLI_EXIT_CODES.setupFailed;
   }
-
-  const k6 = command.engine === "node" ? undefined : findK6(io.env);
-  if (command.engine === "k6" && k6 === undefined) {
-    io.stderr("load: --engine k6 but no k6 on PATH (install it: https://grafana.com/docs/k6/latest/set-up/install-k6/)\n");
-    return LOAD_CLI_EXIT_CODES.usage;
-  }
-  io.stdout(k6 === undefined ? "engine: node runner (k6 not found on PATH; real k6 is the engine for real load)\n" : `engine: ${k6.version}\n`);
+  io.stdout(
+    k6 === undefined
+      ? `engine: node runner (no k6 found: set K6 or put k6 on PATH; real k6 is the engine for real load), bundle ${relative(io.cwd, bundlePath)}\n`
+      : `engine: ${k6.versionLine} (${k6.path}), bundle ${relative(io.cwd, bundlePath)}\n`,
+  );
 
   let server: AgentEventServer | undefined;
   let target = command.target;
@@ -212,11 +283,22 @@ export async function main(argv: readonly string[], io: LoadIo = processIo()): P
       return LOAD_CLI_EXIT_CODES.setupFailed;
     }
     io.stdout(`target: ${target} (our server, started for this run with a generated secret)\n`);
-  } else io.stdout(`target: ${target}\n`);
+  } else {
+    const token = command.env["TOKEN"] ?? io.env["TOKEN"] ?? (command.env["TOKENS"] ?? io.env["TOKENS"])?.split(",")[0];
+    const problem = await probeTarget(target, secret === undefined ? { token: token ?? "" } : { secret });
+    if (problem !== undefined) {
+      io.stderr(`load: ${problem}\n`);
+      return LOAD_CLI_EXIT_CODES.usage;
+    }
+    io.stdout(`target: ${target} (answered a probe connection)\n`);
+  }
 
-  const outDirectory = isAbsolute(command.outDirectory) ? command.outDirectory : resolve(io.cwd, command.outDirectory);
+  const outDirectory = command.outDirectory === undefined ? newRunDirectory(command.scriptName, io.cwd) : resolve(io.cwd, command.outDirectory);
   mkdirSync(outDirectory, { recursive: true });
+  const summaryPath = join(outDirectory, `${command.scriptName}-summary.json`);
+  const metricsPath = join(outDirectory, `${command.scriptName}-metrics.jsonl.gz`);
   const scriptEnv: Record<string, string> = { ...command.env, TARGET: target, SUMMARY_DIR: outDirectory };
+  if (command.vus !== undefined) scriptEnv["VUS"] = String(command.vus);
   if (secret !== undefined) scriptEnv["JWT_SECRET"] = secret;
   const quiet = command.quiet || io.env["CI"] === "true";
   const engineArguments = [
@@ -225,6 +307,8 @@ export async function main(argv: readonly string[], io: LoadIo = processIo()): P
     ...(command.duration === undefined ? [] : ["--duration", command.duration]),
     ...(command.iterations === undefined ? [] : ["--iterations", String(command.iterations)]),
     ...(quiet ? ["--quiet"] : []),
+    "--out",
+    `json=${metricsPath}`,
     ...Object.entries(scriptEnv).flatMap(([key, value]) => ["-e", `${key}=${value}`]),
     bundlePath,
   ];
@@ -237,8 +321,16 @@ export async function main(argv: readonly string[], io: LoadIo = processIo()): P
   } finally {
     await server?.close();
   }
-  const summaryPath = join(outDirectory, `${command.scriptName}-summary.json`);
+  // Only this run's files: the folder is new, so nothing older can be named here.
   if (existsSync(summaryPath)) io.stdout(`summary: ${shownPath(summaryPath, io.cwd)}\n`);
+  if (existsSync(metricsPath)) io.stdout(`time series: ${shownPath(metricsPath, io.cwd)}\n`);
+  if (existsSync(summaryPath) && exitCode === EXIT_CODES.thresholdsFailed) {
+    const verdict = runVerdict(JSON.parse(readFileSync(summaryPath, "utf8")) as SummaryData);
+    if (verdict === "INVALID") {
+      io.stdout(`exit code ${LOAD_CLI_EXIT_CODES.invalidRun} (INVALID: the load generator fell behind; see generator_lag in the summary)\n`);
+      return LOAD_CLI_EXIT_CODES.invalidRun;
+    }
+  }
   io.stdout(`exit code ${exitCode}${describeExitCode(exitCode)}\n`);
   return exitCode;
 }

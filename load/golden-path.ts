@@ -12,7 +12,7 @@
  */
 import type { Options } from "k6/options";
 import { agentEventIteration, agentEventSetup, type AgentEventSetupData } from "./lib/agentEventScript.ts";
-import { GOLDEN_PATH_PROFILE, profileFromEnv, targetsFromEnv } from "./lib/profiles.ts";
+import { GOLDEN_PATH_PROFILE, profileFromEnv, targetsFromEnv, vusFromEnv } from "./lib/profiles.ts";
 import { summaryOutputs } from "./lib/summaryOutputs.ts";
 import type { SummaryData } from "./lib/textSummary.ts";
 import { agentEventThresholds, DEFAULT_TARGETS, SUMMARY_TREND_STATS } from "./lib/thresholds.ts";
@@ -20,10 +20,14 @@ import { agentEventThresholds, DEFAULT_TARGETS, SUMMARY_TREND_STATS } from "./li
 const SCRIPT_NAME = "golden-path";
 const profile = profileFromEnv(GOLDEN_PATH_PROFILE, __ENV);
 
+/** The script's VUs unless --vus says otherwise; the events/s floor scales with the VUs in use. */
+const SCRIPT_VUS = 10;
+const vus = vusFromEnv(__ENV, { fallback: SCRIPT_VUS });
+
 export const options: Options = {
-  vus: 10,
+  vus: SCRIPT_VUS,
   duration: "30s",
-  thresholds: agentEventThresholds(targetsFromEnv(DEFAULT_TARGETS, __ENV)),
+  thresholds: agentEventThresholds(targetsFromEnv(DEFAULT_TARGETS, __ENV), { vus }),
   summaryTrendStats: SUMMARY_TREND_STATS,
 };
 

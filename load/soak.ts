@@ -11,7 +11,7 @@
  */
 import type { Options } from "k6/options";
 import { agentEventIteration, agentEventSetup, type AgentEventSetupData } from "./lib/agentEventScript.ts";
-import { profileFromEnv, SOAK_PROFILE, targetsFromEnv } from "./lib/profiles.ts";
+import { profileFromEnv, SOAK_PROFILE, targetsFromEnv, vusFromEnv } from "./lib/profiles.ts";
 import { summaryOutputs } from "./lib/summaryOutputs.ts";
 import type { SummaryData } from "./lib/textSummary.ts";
 import { agentEventThresholds, DEFAULT_TARGETS, SUMMARY_TREND_STATS } from "./lib/thresholds.ts";
@@ -19,10 +19,14 @@ import { agentEventThresholds, DEFAULT_TARGETS, SUMMARY_TREND_STATS } from "./li
 const SCRIPT_NAME = "soak";
 const profile = profileFromEnv(SOAK_PROFILE, __ENV);
 
+/** The script's VUs unless --vus says otherwise; the events/s floor scales with the VUs in use. */
+const SCRIPT_VUS = 20;
+const vus = vusFromEnv(__ENV, { fallback: SCRIPT_VUS });
+
 export const options: Options = {
-  vus: 20,
+  vus: SCRIPT_VUS,
   duration: "30m",
-  thresholds: agentEventThresholds(targetsFromEnv({ ...DEFAULT_TARGETS, eventsPerSecondMin: 100 }, __ENV)),
+  thresholds: agentEventThresholds(targetsFromEnv({ ...DEFAULT_TARGETS, eventsPerSecondPerVuMin: 5 }, __ENV), { vus }),
   summaryTrendStats: SUMMARY_TREND_STATS,
 };
 

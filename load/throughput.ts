@@ -14,19 +14,24 @@
  */
 import type { Options } from "k6/options";
 import { agentEventIteration, agentEventSetup, type AgentEventSetupData } from "./lib/agentEventScript.ts";
-import { profileFromEnv, targetsFromEnv, THROUGHPUT_PROFILE } from "./lib/profiles.ts";
+import { profileFromEnv, targetsFromEnv, THROUGHPUT_PROFILE, vusFromEnv } from "./lib/profiles.ts";
 import { summaryOutputs } from "./lib/summaryOutputs.ts";
 import type { SummaryData } from "./lib/textSummary.ts";
-import { agentEventThresholds, SUMMARY_TREND_STATS } from "./lib/thresholds.ts";
+import { agentEventThresholds, DEFAULT_TARGETS, SUMMARY_TREND_STATS } from "./lib/thresholds.ts";
 
 const SCRIPT_NAME = "throughput";
 const profile = profileFromEnv(THROUGHPUT_PROFILE, __ENV);
 
+/** The script's VUs unless --vus says otherwise; the events/s floor scales with the VUs in use. */
+const SCRIPT_VUS = 50;
+const vus = vusFromEnv(__ENV, { fallback: SCRIPT_VUS });
+
 export const options: Options = {
-  vus: 50,
+  vus: SCRIPT_VUS,
   duration: "30s",
   thresholds: agentEventThresholds(
-    targetsFromEnv({ eventsPerSecondMin: 1000, latencyMsP95Max: 2000, latencyMsP99Max: 5000, startLatencyMsP95Max: 2000 }, __ENV),
+    targetsFromEnv({ ...DEFAULT_TARGETS, eventsPerSecondPerVuMin: 20, latencyMsP95Max: 2000, latencyMsP99Max: 5000, startLatencyMsP95Max: 2000 }, __ENV),
+    { vus },
   ),
   summaryTrendStats: SUMMARY_TREND_STATS,
 };

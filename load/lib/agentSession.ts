@@ -28,12 +28,14 @@ import {
   eventLatency,
   eventsReceived,
   eventsReplayed,
+  GENERATOR_LAG_PROBE_MS,
+  generatorLag,
   protocolErrors,
   resumes,
   resyncs,
   runsCompleted,
 } from "./metrics.ts";
-import { createStreamChecker } from "./streamChecker.ts";
+import { createStreamChecker, createUncheckedStream } from "./streamChecker.ts";
 import type { VuCredentials } from "./token.ts";
 
 /** When a session drops its connection on purpose and resumes. */
@@ -69,6 +71,8 @@ export interface SessionProfile {
   unplannedReconnectsMax: number;
   /** Client frames per connection per second, at most. */
   clientFramesPerSecondMax: number;
+  /** Feed every frame to the invariant checker (`CHECK=off` turns it off to measure the checker's own cost). */
+  checkInvariants: boolean;
 }
 
 /** Who the session is and where it goes. */
@@ -115,7 +119,7 @@ type Timer = ReturnType<typeof setTimeout>;
 /** Runs one session; see the module comment. */
 export function runAgentSession(identity: SessionIdentity, profile: SessionProfile): Promise<SessionOutcome> {
   const { credentials, log } = identity;
-  const checker = createStreamChecker({ userId: credentials.userId, deviceId: identity.deviceId }, { log });
+  const checker = profile.checkInvariants ? createStreamChecker({ userId: credentials.userId, deviceId: identity.deviceId }, { log }) : createUncheckedStream();
   const timers = new Set<Timer>();
   const startSentAtMs: number[] = [];
   const runsStarted = new Set<string>();
@@ -418,6 +422,15 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
     resolveSession({ completed: ended.completed, runsSent, runsCompleted: runsDone.size, verdict: ended.verdict });
   }
 
+  // The generator-lag probe: how late this VU's own timer fires (see metrics.ts).
+  let probeDueMs = Date.now() + GENERATOR_LAG_PROBE_MS;
+  function probeGeneratorLag(): void {
+    const nowMs = Date.now();
+    generatorLag.add(Math.max(0, nowMs - probeDueMs));
+    probeDueMs = nowMs + GENERATOR_LAG_PROBE_MS;
+    later(GENERATOR_LAG_PROBE_MS, probeGeneratorLag);
+  }
+  later(GENERATOR_LAG_PROBE_MS, probeGeneratorLag);
   later(profile.sessionTimeoutMs, () => end(false));
   if (identity.connectDelayMs > 0) later(identity.connectDelayMs, () => connect(undefined));
   else connect(undefined);

@@ -31,6 +31,17 @@ export const resyncs = new Counter("resyncs");
 /** `protocol_error` frames received: the server refused something the script sent. */
 export const protocolErrors = new Counter("protocol_errors");
 
+/**
+ * How late the VU's own timers fire, ms: a timer set every {@link GENERATOR_LAG_PROBE_MS}
+ * measures its delay. A busy VU (a checker or handler that cannot keep up) shows here
+ * first; past its threshold the run is INVALID: latency and rates would measure the
+ * load generator, not the server.
+ */
+export const generatorLag = new Trend("generator_lag", true);
+
+/** Period of the generator-lag probe, ms. */
+export const GENERATOR_LAG_PROBE_MS = 100;
+
 /** One Counter per checker violation class, named `violations_<class>`; +1 per violation. */
 export const violationCounters: Readonly<Record<ViolationClass, Counter>> = Object.fromEntries(
   VIOLATION_CLASSES.map((violationClass) => [violationClass, new Counter(violationMetricName(violationClass))]),

@@ -14,6 +14,7 @@
  * | `DROP_PAUSE_MS` | dropPauseMs | time offline before resuming |
  * | `SESSION_TIMEOUT_MS` | sessionTimeoutMs | a session waiting longer fails its check |
  * | `ACK_EVERY` | ackEveryEvents | send `ack` every N events (0: never) |
+ * | `CHECK` | checkInvariants | `on` (default) or `off`: off skips the invariant checker, to measure its cost |
  */
 import type { DropPlan, SessionProfile } from "./agentSession.ts";
 import { envInteger, envList, envString, type ScriptEnv } from "./env.ts";
@@ -33,6 +34,7 @@ const BASE_PROFILE: SessionProfile = {
   ackEveryEvents: 0,
   unplannedReconnectsMax: 5,
   clientFramesPerSecondMax: 100,
+  checkInvariants: true,
 };
 
 /**
@@ -93,7 +95,15 @@ export function profileFromEnv(profile: SessionProfile, env: ScriptEnv): Session
     dropPauseMs: envInteger(env, "DROP_PAUSE_MS", { fallback: profile.dropPauseMs }),
     sessionTimeoutMs: envInteger(env, "SESSION_TIMEOUT_MS", { fallback: profile.sessionTimeoutMs, minimum: 1 }),
     ackEveryEvents: envInteger(env, "ACK_EVERY", { fallback: profile.ackEveryEvents }),
+    checkInvariants: checkFromEnv(env),
   };
+}
+
+function checkFromEnv(env: ScriptEnv): boolean {
+  const text = envString(env, "CHECK", { fallback: "on" }).toLowerCase();
+  if (text === "on" || text === "1") return true;
+  if (text === "off" || text === "0") return false;
+  throw new Error(`__ENV.CHECK must be on or off, got "${text}"`);
 }
 
 function dropPlanFromEnv(fallback: DropPlan, env: ScriptEnv): DropPlan {
@@ -121,13 +131,28 @@ function dropPlanFromEnv(fallback: DropPlan, env: ScriptEnv): DropPlan {
   }
 }
 
-/** `targets` with `EVENTS_PER_SECOND_MIN`, `LATENCY_P95_MS`, `LATENCY_P99_MS` applied (SLOs of another server). */
+/**
+ * `targets` with `EVENTS_PER_SECOND_PER_VU_MIN` (or an absolute `EVENTS_PER_SECOND_MIN`),
+ * `LATENCY_P95_MS`, `LATENCY_P99_MS`, `START_LATENCY_P95_MS` and `GENERATOR_LAG_P99_MS`
+ * applied (SLOs of another server).
+ */
 export function targetsFromEnv(targets: ThresholdTargets, env: ScriptEnv): ThresholdTargets {
+  const absoluteFloor = envInteger(env, "EVENTS_PER_SECOND_MIN", { fallback: -1 });
   return {
-    eventsPerSecondMin: envInteger(env, "EVENTS_PER_SECOND_MIN", { fallback: targets.eventsPerSecondMin }),
+    ...(absoluteFloor >= 0 ? { eventsPerSecondMin: absoluteFloor } : {}),
+    eventsPerSecondPerVuMin: envInteger(env, "EVENTS_PER_SECOND_PER_VU_MIN", { fallback: targets.eventsPerSecondPerVuMin }),
     latencyMsP95Max: envInteger(env, "LATENCY_P95_MS", { fallback: targets.latencyMsP95Max, minimum: 1 }),
     latencyMsP99Max: envInteger(env, "LATENCY_P99_MS", { fallback: targets.latencyMsP99Max, minimum: 1 }),
     startLatencyMsP95Max: envInteger(env, "START_LATENCY_P95_MS", { fallback: targets.startLatencyMsP95Max, minimum: 1 }),
+    generatorLagMsP99Max: envInteger(env, "GENERATOR_LAG_P99_MS", { fallback: targets.generatorLagMsP99Max, minimum: 1 }),
   };
 }
 
+/**
+ * The VUs the events/s floor scales with: `VUS` (npm run load sets it to --vus), else
+ * `K6_VUS` (k6's own variable, which k6 puts in __ENV), else the script's own count.
+ * With a plain `k6 run --vus N`, pass `-e VUS=N` too: k6 does not show flags to scripts.
+ */
+export function vusFromEnv(env: ScriptEnv, options: { fallback: number }): number {
+  return envInteger(env, "VUS", { fallback: envInteger(env, "K6_VUS", { fallback: options.fallback, minimum: 1 }), minimum: 1 });
+}

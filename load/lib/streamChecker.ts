@@ -85,3 +85,20 @@ export function createStreamChecker(identity: { userId: string; deviceId: string
     },
   };
 }
+
+/**
+ * A stand-in for {@link createStreamChecker} that checks nothing (`CHECK=off`): the
+ * same run with and without the checker shows what the checker costs inside a VU.
+ * Its verdict is always ok, so it must never gate a real run.
+ */
+export function createUncheckedStream(): StreamChecker {
+  const verdict: CheckerVerdict = createChecker().finish({ atMs: 0, requireRunsComplete: false });
+  return {
+    opened: () => undefined,
+    sent: () => undefined,
+    received: () => undefined,
+    closed: () => undefined,
+    finish: () => verdict,
+    violationCount: 0,
+  };
+}

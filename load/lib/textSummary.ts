@@ -5,7 +5,7 @@
  * Pure: data in, text out.
  */
 import { VIOLATION_CLASSES } from "../../protocol/checker/violationCountsByClass.ts";
-import { violationMetricName } from "./thresholds.ts";
+import { GENERATOR_LAG_METRIC, violationMetricName } from "./thresholds.ts";
 
 /** One metric of k6's summary data (only the fields this formatter reads). */
 export interface SummaryMetricData {
@@ -43,17 +43,42 @@ export function failedThresholds(data: SummaryData): string[] {
   return failed;
 }
 
+/**
+ * The run's verdict: INVALID when the generator fell behind (its generator_lag threshold
+ * was crossed: the figures measure the load generator, not the server, whatever else
+ * they say), else FAIL when any threshold was crossed, else PASS.
+ */
+export function runVerdict(data: SummaryData): "PASS" | "FAIL" | "INVALID" {
+  const failed = failedThresholds(data);
+  if (failed.some((entry) => entry.startsWith(`${GENERATOR_LAG_METRIC}:`))) return "INVALID";
+  return failed.length === 0 ? "PASS" : "FAIL";
+}
+
+function verdictLine(data: SummaryData, failed: readonly string[]): string {
+  switch (runVerdict(data)) {
+    case "PASS":
+      return "PASS (every threshold held)";
+    case "INVALID": {
+      const lag = data.metrics[GENERATOR_LAG_METRIC]?.values["p(99)"];
+      return `INVALID (the load generator fell behind: generator_lag p(99) ${formatNumber(lag ?? Number.NaN)} ms; latency and rates measure the generator, not the server: give it more CPU or fewer VUs)`;
+    }
+    case "FAIL":
+      return `FAIL (${failed.length} threshold(s) crossed)`;
+  }
+}
+
 /** The text summary of one script's run. */
 export function formatTextSummary(scriptName: string, data: SummaryData): string {
   const metrics = data.metrics;
   const failed = failedThresholds(data);
   const lines: string[] = [];
-  lines.push(`agent-event load: ${scriptName} — ${failed.length === 0 ? "PASS (every threshold held)" : `FAIL (${failed.length} threshold(s) crossed)`}`, "");
+  lines.push(`agent-event load: ${scriptName} — ${verdictLine(data, failed)}`, "");
 
   const events = metrics["events_received"]?.values;
   lines.push(row("events received", events === undefined ? "none" : `${whole(events["count"])}  (${fixed(events["rate"], 1)} events/s)`));
   lines.push(row("event latency", trendLine(metrics["event_latency"])));
   lines.push(row("time to agent_started", trendLine(metrics["agent_start_latency"])));
+  lines.push(row("generator lag", trendLine(metrics[GENERATOR_LAG_METRIC])));
   lines.push(row("runs completed", whole(metrics["runs_completed"]?.values["count"])));
   lines.push(
     row(

@@ -30,6 +30,7 @@ Flags:
   -i, --iterations N                     total iterations (replaces the script's execution options)
   -e, --env KEY=VALUE                    add KEY to __ENV (repeatable)
       --summary-export PATH              write k6's legacy JSON summary to PATH
+  -o, --out json=PATH                    every sample as k6's json output (gzipped when PATH ends in .gz)
       --summary-trend-stats LIST         trend stats in the summary, e.g. avg,p(95),p(99)
       --execution-segment SEGMENT        this instance's segment, e.g. 0:1/2
       --execution-segment-sequence SEQ  all segments, e.g. 0,1/2,1
@@ -56,6 +57,7 @@ export function parseRunArguments(argv: readonly string[], environment: Readonly
         iterations: { type: "string", short: "i" },
         env: { type: "string", short: "e", multiple: true },
         "summary-export": { type: "string" },
+        out: { type: "string", short: "o", multiple: true },
         "summary-trend-stats": { type: "string" },
         "execution-segment": { type: "string" },
         "execution-segment-sequence": { type: "string" },
@@ -85,6 +87,10 @@ export function parseRunArguments(argv: readonly string[], environment: Readonly
   if (values.iterations !== undefined) options.iterations = positiveInteger("--iterations", values.iterations);
   if (values.duration !== undefined) options.duration = values.duration;
   if (values["summary-export"] !== undefined) options.summaryExport = values["summary-export"];
+  for (const output of values.out ?? []) {
+    if (!output.startsWith("json=") || output.length === "json=".length) throw new UsageError(`--out supports json=PATH only (k6's json output), got "${output}"`);
+    options.outJson = output.slice("json=".length);
+  }
   if (values["summary-trend-stats"] !== undefined) options.summaryTrendStats = values["summary-trend-stats"].split(",").map((stat) => stat.trim());
   if (values["execution-segment"] !== undefined) options.executionSegment = values["execution-segment"];
   if (values["execution-segment-sequence"] !== undefined) options.executionSegmentSequence = values["execution-segment-sequence"];

@@ -9,6 +9,7 @@ import { consolidateOptions, type ConsolidatedOptions, type OptionOverrides } fr
 import { createExecutionTuple } from "./options/executionSegment.ts";
 import { progressLine } from "./progressReporter.ts";
 import { realTime } from "./realTime.ts";
+import { createJsonOutput, type JsonOutput } from "./metrics/jsonOutput.ts";
 import { looksLikeEsModule } from "./vu/commonJsBundle.ts";
 import { createRunLogger } from "./runLogger.ts";
 import { buildSummaryData, type SummaryData } from "./summary/summaryData.ts";
@@ -27,6 +28,8 @@ export interface RunBundleOptions extends OptionOverrides {
   systemEnv?: Readonly<Record<string, string | undefined>>;
   /** `--summary-export`: also write k6's legacy JSON summary to this path. */
   summaryExport?: string;
+  /** `--out json=PATH`: every sample as k6's json output writes it (gzipped when PATH ends in .gz). */
+  outJson?: string;
   /** Directory relative paths (bundle, summary files) resolve against; defaults to `process.cwd()`. */
   cwd?: string;
   /** Where summary text for `stdout` goes; defaults to process.stdout. */
@@ -94,7 +97,13 @@ export async function runBundle(bundlePath: string, options: RunBundleOptions = 
   process.on("unhandledRejection", onUnhandledRejection);
   const onExternalAbort = (): void => run.stop({ message: "test run was aborted because the runner received a signal", exitCode: EXIT_CODES.externalAbort });
   options.signal?.addEventListener("abort", onExternalAbort);
+  let jsonOutput: JsonOutput | undefined;
   try {
+    if (options.outJson !== undefined) {
+      const output = createJsonOutput(resolvePath(cwd, options.outJson));
+      jsonOutput = output;
+      run.registry.onSample = (metric, value, tags) => output.sample(metric, value, { tags, timeMs: Date.now() });
+    }
     return await execute(run, options, { cwd, stdout, stderr });
   } catch (error) {
     if (error instanceof RunnerError) return failed(error.exitCode, error.message);
@@ -103,6 +112,7 @@ export async function runBundle(bundlePath: string, options: RunBundleOptions = 
     options.signal?.removeEventListener("abort", onExternalAbort);
     process.off("unhandledRejection", onUnhandledRejection);
     run.dispose();
+    await jsonOutput?.close();
   }
 }
 

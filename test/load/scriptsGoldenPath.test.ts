@@ -12,6 +12,7 @@ import { mkdtempSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { main, type LoadIo } from "../../load/cli.ts";
@@ -45,10 +46,11 @@ describe("npm run load -- golden-path (Node runner, our embedded server)", () =>
     const outDirectory = join(scratch, "embedded");
     const run = capture();
     const relaxedPerformance = ["EVENTS_PER_SECOND_MIN=50", "LATENCY_P95_MS=1000", "LATENCY_P99_MS=2000", "START_LATENCY_P95_MS=1000"];
-    const exitCode = await main(["golden-path", "--vus", "10", "--duration", "3s", "--out", outDirectory, ...relaxedPerformance.flatMap((pair) => ["-e", pair])], run.io);
+    const exitCode = await main(["golden-path", "--engine", "node", "--vus", "10", "--duration", "3s", "--out", outDirectory, ...relaxedPerformance.flatMap((pair) => ["-e", pair])], run.io);
 
     expect(exitCode, `${run.stdout()}\n${run.stderr()}`).toBe(EXIT_CODES.ok);
-    expect(run.stdout()).toContain("engine: node runner (k6 not found on PATH; real k6 is the engine for real load)");
+    expect(run.stdout()).toContain("engine: node runner");
+    expect(run.stdout()).toContain("load/dist/k6-v1.6/golden-path.js");
     expect(run.stdout()).toMatch(/target: ws:\/\/127\.0\.0\.1:\d+\/ws \(our server/);
     expect(run.stdout()).toContain("agent-event load: golden-path — PASS");
     expect(run.stdout()).not.toMatch(/JWT_SECRET=(?!\*\*\*)/); // the generated secret is not printed
@@ -69,6 +71,11 @@ describe("npm run load -- golden-path (Node runner, our embedded server)", () =>
       expect(summary.metrics[`violations_${violationClass}`]?.values["count"], violationClass).toBe(0);
     }
     expect(summary.metrics["ws_sessions"]?.values["count"]).toBeGreaterThanOrEqual(10); // every VU ran a session
+    expect(summary.metrics["generator_lag"]?.values["count"]).toBeGreaterThan(0);
+    // The Node runner writes k6's json output beside the summary, gzipped.
+    const points = gunzipSync(await readFile(join(outDirectory, "golden-path-metrics.jsonl.gz"))).toString("utf8").trim().split("\n").map((line) => JSON.parse(line) as { type: string; metric: string });
+    expect(points.some((point) => point.type === "Metric" && point.metric === "events_received")).toBe(true);
+    expect(points.filter((point) => point.type === "Point" && point.metric === "events_received").length).toBeGreaterThan(500);
   });
 
   test("TOKENS: one ready token per VU (indexed by exec.vu.idInTest); too few tokens abort the test naming the variable", async () => {
@@ -78,7 +85,7 @@ describe("npm run load -- golden-path (Node runner, our embedded server)", () =>
       const secretKey = jwtSecretKey(tokenSecret);
       const tokens = await Promise.all(["alice", "bob"].map((user) => signAccessToken(user, { secretKey, nowMs: Date.now(), ttlSeconds: 600 })));
       const quick = ["SCENARIOS=quick", "RUNS_PER_SESSION=6", "EVENTS_PER_SECOND_MIN=1", "LATENCY_P95_MS=5000", "LATENCY_P99_MS=10000", "START_LATENCY_P95_MS=5000"];
-      const argv = (vus: number, name: string) => ["golden-path", "--target", webSocketUrl, "--vus", String(vus), "--iterations", String(vus), "--out", join(scratch, name), "-e", `TOKENS=${tokens.join(",")}`, ...quick.flatMap((pair) => ["-e", pair])];
+      const argv = (vus: number, name: string) => ["golden-path", "--engine", "node", "--target", webSocketUrl, "--vus", String(vus), "--iterations", String(vus), "--out", join(scratch, name), "-e", `TOKENS=${tokens.join(",")}`, ...quick.flatMap((pair) => ["-e", pair])];
 
       const enough = capture();
       expect(await main(argv(2, "tokens-enough"), enough.io), enough.stderr()).toBe(EXIT_CODES.ok);
@@ -106,6 +113,8 @@ describe("npm run load -- golden-path (Node runner, our embedded server)", () =>
 
     expect(exitCode).toBe(2);
     expect(run.stderr()).toContain(message);
-    expect(run.stderr()).toContain("Usage: npm run load -- <script>");
+    // One line: the problem, and where the usage is.
+    expect(run.stderr().trim().split("\n")).toHaveLength(1);
+    expect(run.stderr()).toContain("npm run load -- --help");
   });
 });

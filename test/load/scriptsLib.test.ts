@@ -3,19 +3,20 @@
  * script gates on, and the text summary both engines print.
  */
 import { describe, expect, test } from "vitest";
-import { GOLDEN_PATH_PROFILE, profileFromEnv, RECONNECT_STORM_PROFILE, targetsFromEnv } from "../../load/lib/profiles.ts";
+import { GOLDEN_PATH_PROFILE, profileFromEnv, RECONNECT_STORM_PROFILE, targetsFromEnv, vusFromEnv } from "../../load/lib/profiles.ts";
 import { summaryJsonPath } from "../../load/lib/summaryOutputs.ts";
 import { failedThresholds, formatTextSummary, type SummaryData } from "../../load/lib/textSummary.ts";
 import { agentEventThresholds, DEFAULT_TARGETS } from "../../load/lib/thresholds.ts";
 
 describe("load/lib", () => {
-  test("thresholds: the SLOs of the brief plus count==0 on every violation class", () => {
-    expect(agentEventThresholds(DEFAULT_TARGETS)).toEqual({
+  test("thresholds: the SLOs of the brief, a floor that scales with the VUs, count==0 on every violation class, the generator keeping up", () => {
+    expect(agentEventThresholds(DEFAULT_TARGETS, { vus: 10 })).toEqual({
       events_received: ["rate>=500"],
       event_latency: ["p(95)<50", "p(99)<100"],
       agent_start_latency: ["p(95)<100"],
       checks: ["rate==1"],
       runs_completed: ["count>0"],
+      generator_lag: ["p(99)<50"],
       violations_order: ["count==0"],
       violations_pairing: ["count==0"],
       violations_duplicate: ["count==0"],
@@ -24,7 +25,12 @@ describe("load/lib", () => {
       violations_content: ["count==0"],
       violations_silent_gap: ["count==0"],
     });
-    expect(targetsFromEnv(DEFAULT_TARGETS, { EVENTS_PER_SECOND_MIN: "2000" }).eventsPerSecondMin).toBe(2000);
+    expect(agentEventThresholds(DEFAULT_TARGETS, { vus: 3 })["events_received"]).toEqual(["rate>=150"]);
+    expect(agentEventThresholds(targetsFromEnv(DEFAULT_TARGETS, { EVENTS_PER_SECOND_MIN: "2000" }), { vus: 3 })["events_received"]).toEqual(["rate>=2000"]);
+    expect(agentEventThresholds(targetsFromEnv(DEFAULT_TARGETS, { EVENTS_PER_SECOND_PER_VU_MIN: "7" }), { vus: 3 })["events_received"]).toEqual(["rate>=21"]);
+    expect(vusFromEnv({ VUS: "4", K6_VUS: "9" }, { fallback: 10 })).toBe(4);
+    expect(vusFromEnv({ K6_VUS: "9" }, { fallback: 10 })).toBe(9);
+    expect(vusFromEnv({}, { fallback: 10 })).toBe(10);
   });
 
   test("profiles: knobs override, bad values name the variable", () => {

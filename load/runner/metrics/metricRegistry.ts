@@ -32,6 +32,8 @@ const METRIC_NAME = /^[a-zA-Z_][a-zA-Z0-9_]{1,128}$/;
 export class MetricRegistry {
   private readonly metrics = new Map<string, Metric>();
   private readonly trendSamplesMax: number | undefined;
+  /** Sees every sample as it is added (the json output), if set. */
+  onSample: ((metric: Metric, value: number, tags: SampleTags) => void) | undefined = undefined;
 
   constructor(options: { trendSamplesMax?: number } = {}) {
     this.trendSamplesMax = options.trendSamplesMax;
@@ -82,6 +84,7 @@ export class MetricRegistry {
 
   /** Adds one sample to `metric` and to each of its submetrics whose tags all match. */
   addSample(metric: Metric, value: number, tags: SampleTags): void {
+    this.onSample?.(metric, value, tags);
     metric.sink.add(value);
     metric.observed = true;
     for (const submetric of metric.submetrics) {
