@@ -8,6 +8,9 @@
  *
  * Performance thresholds are relaxed here (this file shares two cores with the rest
  * of the suite); the correctness thresholds (violations_*, checks) are the real ones.
+ *
+ * Every case runs on the Node runner and, when a real k6 is found (`K6` or `k6` on
+ * PATH: `.ci/run` puts ../shared/k6 there), on real k6 too: the engine users run.
  */
 import { mkdtempSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -15,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
-import { main } from "../../load/cli.ts";
+import { findK6, main } from "../../load/cli.ts";
 import { EXIT_CODES } from "../../load/runner/exitCodes.ts";
 import type { ManagerLimits } from "../../server/manager/managerLimits.ts";
 import { createServer } from "../../server/createServer.ts";
@@ -34,13 +37,17 @@ const RUN_ENV = [
   "LATENCY_P95_MS=5000",
   "LATENCY_P99_MS=10000",
   "START_LATENCY_P95_MS=5000",
+  "GENERATOR_LAG_P99_MS=5000",
 ];
+
+const realK6 = findK6(process.env);
+const ENGINES: ("node" | "k6")[] = realK6 === undefined ? ["node"] : ["node", "k6"];
 
 interface SummaryFile {
   metrics: Record<string, { values: Record<string, number>; thresholds?: Record<string, { ok: boolean }> }>;
 }
 
-async function runGoldenPathAgainst(name: string, server: { bug?: string; limits?: Partial<ManagerLimits>; env?: string[] }) {
+async function runGoldenPathAgainst(name: string, server: { engine: "node" | "k6"; bug?: string; limits?: Partial<ManagerLimits>; env?: string[] }) {
   const bug = server.bug === undefined ? undefined : findPlantedBug(server.bug);
   if (server.bug !== undefined && bug === undefined) throw new Error(`no planted bug ${server.bug}`);
   const broken = createServer({
@@ -51,11 +58,13 @@ async function runGoldenPathAgainst(name: string, server: { bug?: string; limits
   });
   const { webSocketUrl } = await broken.listen({ host: "127.0.0.1", port: 0 });
   const output: string[] = [];
-  const outDirectory = join(scratch, name);
+  const outDirectory = join(scratch, `${name}-${server.engine}`);
   try {
     const exitCode = await main(
       [
         "golden-path",
+        "--engine",
+        server.engine,
         "--target",
         webSocketUrl,
         "--secret",
@@ -81,9 +90,9 @@ async function runGoldenPathAgainst(name: string, server: { bug?: string; limits
   }
 }
 
-describe("golden-path against deliberately broken servers", () => {
+describe.each(ENGINES)("golden-path against deliberately broken servers (engine: %s)", (engine) => {
   test("the same server without a planted bug passes, drops and resumes included", async () => {
-    const run = await runGoldenPathAgainst("control", {});
+    const run = await runGoldenPathAgainst("control", { engine });
 
     expect(run.exitCode, run.output).toBe(EXIT_CODES.ok);
     expect(run.crossed).toEqual([]);
@@ -92,7 +101,7 @@ describe("golden-path against deliberately broken servers", () => {
   });
 
   test("a correct server whose replay buffer overflows announces the loss (resync_required) and passes", async () => {
-    const run = await runGoldenPathAgainst("control-overflow", { limits: { replayEventsMax: 4 }, env: ["SESSION_TIMEOUT_MS=4000"] });
+    const run = await runGoldenPathAgainst("control-overflow", { engine, limits: { replayEventsMax: 4 }, env: ["SESSION_TIMEOUT_MS=4000"] });
 
     expect(run.exitCode, run.output).toBe(EXIT_CODES.ok);
     expect(run.summary.metrics["resyncs"]?.values["count"]).toBeGreaterThan(0);
@@ -119,7 +128,7 @@ describe("golden-path against deliberately broken servers", () => {
   ];
 
   test.each(cases)("a server that $behaviour fails with $metric ($bug)", async ({ bug, metric, limits, env }) => {
-    const run = await runGoldenPathAgainst(bug, { bug, ...(limits === undefined ? {} : { limits }), ...(env === undefined ? {} : { env }) });
+    const run = await runGoldenPathAgainst(bug, { engine, bug, ...(limits === undefined ? {} : { limits }), ...(env === undefined ? {} : { env }) });
 
     expect(run.exitCode, run.output).toBe(EXIT_CODES.thresholdsFailed);
     expect(run.crossed).toContain(metric);
@@ -128,4 +137,8 @@ describe("golden-path against deliberately broken servers", () => {
     expect(run.output).toContain(`${metric}: count==0`); // the text summary names it
     expect(run.output).toMatch(/violation \[\w+\]/); // and the violations were logged
   });
+});
+
+test.skipIf(realK6 !== undefined)("real k6: not found (set K6 or put k6 on PATH), so the broken servers ran on the Node runner only", () => {
+  expect(realK6).toBeUndefined();
 });
