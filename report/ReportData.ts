@@ -282,9 +282,14 @@ export interface LoadRunView {
   durationMs: number | null;
   thresholds: ThresholdView[];
   metrics: Array<{ name: string; type: string; contains: string; values: Record<string, number> }>;
-  /** Time series found beside the summary (events/s, connections), by name. */
-  series: Array<{ name: string; kind: "events" | "connections" | "other"; points: Array<{ t: number; value: number }> }>;
+  /** Time series found beside the summary (events/s, latency percentiles per second, VUs), by name. */
+  series: Array<{ name: string; kind: "events" | "latency" | "connections" | "other"; points: Array<{ t: number; value: number }> }>;
   seriesNote: string | null;
+  /**
+   * PASS, FAIL, or INVALID when the generator_lag threshold was crossed: the load
+   * generator fell behind, so its figures measured itself, not the server.
+   */
+  verdict: "PASS" | "FAIL" | "INVALID";
 }
 
 /** One k6 threshold and the value it was judged on. */

@@ -33,7 +33,8 @@ export function judgeColumn(column: Omit<ResultColumn, "verdict">): OverallVerdi
   }
   for (const load of column.loads) {
     const failed = load.thresholds.filter((threshold) => !threshold.ok);
-    if (failed.length > 0) reasons.push(`load run ${load.name}: ${failed.length} threshold(s) failed — ${failed.map((threshold) => `${threshold.metric} ${threshold.expression}`).join(", ")}`);
+    if (load.verdict === "INVALID") reasons.push(`load run ${load.name}: INVALID — the load generator fell behind (generator_lag), so the run measured itself, not the server`);
+    else if (failed.length > 0) reasons.push(`load run ${load.name}: ${failed.length} threshold(s) failed — ${failed.map((threshold) => `${threshold.metric} ${threshold.expression}`).join(", ")}`);
   }
   for (const zoo of column.bugZoos) {
     const missed = zoo.rows.filter((row) => row.status === "missed");

@@ -8,6 +8,7 @@
  */
 import { readFile, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import type { LoadRunView, ThresholdView } from "./ReportData.ts";
 
 /** Bound on the size of a k6 `--out json` file read for time series, bytes. */
@@ -63,6 +64,7 @@ export async function readLoadRun(json: Json, options: { path: string; displayPa
     metrics: metricRows.sort((a, b) => a.name.localeCompare(b.name)),
     series,
     seriesNote: series.length > 0 ? beside.note : (beside.note ?? "No time series recorded for this run (neither a timeSeries field in the summary nor a k6 --out json file beside it)."),
+    verdict: thresholds.some((threshold) => threshold.metric === "generator_lag" && !threshold.ok) ? "INVALID" : thresholds.every((threshold) => threshold.ok) ? "PASS" : "FAIL",
   };
 }
 
@@ -88,7 +90,8 @@ function judgedValue(expression: string, values: Record<string, number>, metric:
 }
 
 function seriesKind(name: string): Series["kind"] {
-  if (/conn|session|socket|vus/i.test(name)) return "connections";
+  if (/latency|generator_lag/i.test(name)) return "latency";
+  if (/conn|session|socket|^vus$/i.test(name)) return "connections";
   if (/event|msgs?_received|message|frames?_received/i.test(name)) return "events";
   return "other";
 }
@@ -121,12 +124,19 @@ function embeddedSeries(json: Json): Series[] {
  */
 async function seriesBeside(summaryPath: string): Promise<{ series: Series[]; note: string | null }> {
   const name = loadRunName(summaryPath);
-  for (const candidate of [`${name}-metrics.jsonl`, `${name}.jsonl`, `${name}-metrics.json`]) {
+  for (const candidate of [`${name}-metrics.jsonl.gz`, `${name}-metrics.jsonl`, `${name}.jsonl`, `${name}-metrics.json`]) {
     const path = join(dirname(summaryPath), candidate);
     const size = await stat(path).then((info) => info.size, () => null);
     if (size === null) continue;
     if (size > METRIC_POINTS_BYTES_MAX) return { series: [], note: `${candidate} is over the report's ${METRIC_POINTS_BYTES_MAX / 1024 / 1024} MiB bound; time series not drawn.` };
-    return { series: aggregatePoints(await readFile(path, "utf8")), note: null };
+    const bytes = await readFile(path);
+    let text: string;
+    try {
+      text = candidate.endsWith(".gz") ? gunzipSync(bytes, { maxOutputLength: METRIC_POINTS_BYTES_MAX }).toString("utf8") : bytes.toString("utf8");
+    } catch (error) {
+      return { series: [], note: `${candidate} could not be read (${(error as Error).message}); time series not drawn.` };
+    }
+    return { series: aggregatePoints(text), note: null };
   }
   return { series: [], note: null };
 }
@@ -153,17 +163,38 @@ function aggregatePoints(text: string): Series[] {
     startMs = Math.min(startMs, timeMs);
     points.push({ metric: entry["metric"], timeMs, value });
   }
+  const trendSamples = new Map<string, Map<number, number[]>>();
   for (const point of points) {
     const second = Math.floor((point.timeMs - startMs) / 1000);
+    if (types.get(point.metric) === "trend") {
+      const perMetric = trendSamples.get(point.metric) ?? new Map<number, number[]>();
+      trendSamples.set(point.metric, perMetric);
+      const samples = perMetric.get(second) ?? [];
+      perMetric.set(second, samples);
+      samples.push(point.value);
+      continue;
+    }
     const perMetric = buckets.get(point.metric) ?? new Map<number, number>();
     buckets.set(point.metric, perMetric);
     perMetric.set(second, types.get(point.metric) === "counter" ? (perMetric.get(second) ?? 0) + point.value : point.value);
   }
-  return [...buckets.entries()]
+  const bySecond = (perSecond: Map<number, number>) => [...perSecond.entries()].sort((a, b) => a[0] - b[0]).map(([second, value]) => ({ t: second * 1000, value }));
+  const series: Series[] = [...buckets.entries()]
     .filter(([metric]) => seriesKind(metric) !== "other")
-    .map(([metric, perSecond]) => ({
-      name: types.get(metric) === "counter" ? `${metric} per second` : metric,
-      kind: seriesKind(metric),
-      points: [...perSecond.entries()].sort((a, b) => a[0] - b[0]).map(([second, value]) => ({ t: second * 1000, value })),
-    }));
+    .map(([metric, perSecond]) => ({ name: types.get(metric) === "counter" ? `${metric} per second` : metric, kind: seriesKind(metric), points: bySecond(perSecond) }));
+  // Trends (latency): p50, p95 and p99 of each second's samples.
+  for (const [metric, perSecond] of trendSamples) {
+    if (seriesKind(metric) === "other") continue;
+    for (const percent of [50, 95, 99]) {
+      const values = new Map<number, number>();
+      for (const [second, samples] of perSecond) values.set(second, nearestRank(samples, percent));
+      series.push({ name: `${metric} p${percent}`, kind: seriesKind(metric), points: bySecond(values) });
+    }
+  }
+  return series;
+}
+
+function nearestRank(samples: number[], percent: number): number {
+  const sorted = [...samples].sort((left, right) => left - right);
+  return sorted[Math.max(0, Math.ceil((percent / 100) * sorted.length) - 1)] ?? 0;
 }

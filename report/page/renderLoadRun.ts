@@ -17,9 +17,17 @@ function showValue(value: number | null, unit: string): string {
 /** The section of one load run. */
 export function renderLoadRun(load: LoadRunView, after: AfterInsert): HTMLElement {
   const failed = load.thresholds.filter((threshold) => !threshold.ok).length;
+  const headline =
+    load.verdict === "INVALID"
+      ? " · INVALID: the load generator fell behind (generator_lag), so these figures measure it, not the server"
+      : load.thresholds.length === 0
+        ? ""
+        : failed === 0
+          ? " · all thresholds held"
+          : ` · ${failed} threshold(s) failed`;
   const element = section(
     "load",
-    `Load run: ${load.name}${load.thresholds.length === 0 ? "" : failed === 0 ? " · all thresholds held" : ` · ${failed} threshold(s) failed`}`,
+    `Load run: ${load.name}${headline}`,
     [
       "A k6-style load test against a real server. Its thresholds are the pass/fail contract (service-level objectives written in the script), e.g. ",
       h("code", {}, "p(99)<50"),
@@ -52,7 +60,8 @@ export function renderLoadRun(load: LoadRunView, after: AfterInsert): HTMLElemen
   } else {
     element.appendChild(h("p", { class: "note" }, "This run declared no thresholds, so it cannot fail; its metrics are below."));
   }
-  for (const kind of ["events", "connections"] as const) {
+  const chartTitles = { events: "Events over time", latency: "Latency over time (per-second percentiles, ms)", connections: "Virtual users and connections over time" } as const;
+  for (const kind of ["events", "latency", "connections"] as const) {
     const series = load.series.filter((entry) => entry.kind === kind);
     if (series.length === 0) continue;
     const chart = chartBox(
@@ -69,11 +78,11 @@ export function renderLoadRun(load: LoadRunView, after: AfterInsert): HTMLElemen
           })),
         },
         options: {
-          plugins: { title: { display: true, text: kind === "events" ? "Events over time" : "Connections over time" }, legend: { position: "bottom" } },
+          plugins: { title: { display: true, text: chartTitles[kind] }, legend: { position: "bottom" } },
           scales: { x: secondsAxis(), y: { beginAtZero: true } },
         },
       },
-      { section: element, label: kind === "events" ? "Events over time" : "Connections over time", heightPx: 220 },
+      { section: element, label: chartTitles[kind], heightPx: 220 },
     );
     element.appendChild(chart.box);
     after.push(chart.draw);
