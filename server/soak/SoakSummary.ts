@@ -87,6 +87,8 @@ export interface SoakSummary {
     ackDelayMs: number;
     seed: number;
     target: string | null;
+    /** A planted publishing stall: when (ms into the load) and how long, or null. */
+    stall: { atMs: number; durationMs: number } | null;
   };
   /** Wall time of the whole soak, ms (load phase plus the final catch-up). */
   elapsedMs: number;
@@ -103,5 +105,7 @@ export interface SoakSummary {
   events: { published: number; offeredPerSecond: number; achievedPerSecond: number };
   clients: SoakClientCounts;
   heap: { samples: HeapSample[]; verdict: HeapVerdict };
+  /** The /metrics recording (`--metrics-every-seconds`), or null when none was made. */
+  metrics: { path: string; everyMs: number; scrapes: number; failures: number } | null;
   reproduce: string;
 }

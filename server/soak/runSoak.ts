@@ -4,12 +4,15 @@
  * resume, samples the server's heap after a full GC, then quiesces, waits for every
  * device to catch up and judges. Returns the summary; the CLI prints and writes it.
  */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { randomSecret } from "../adapters/randomSecret.ts";
 import { createServer, type AgentEventServer } from "../createServer.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Scheduler } from "../ports/scheduler.ts";
+import { createMetricsRecorder, type MetricsRecorder } from "./createMetricsRecorder.ts";
 import { createSoakClients, type SoakClientProgress } from "./createSoakClients.ts";
 import { createSoakPublisher, RUN_EVENT_COUNT, type SoakPublisher } from "./createSoakPublisher.ts";
 import { deliveryPercent, judgeGoals, judgeHeap } from "./judgeSoak.ts";
@@ -70,6 +73,15 @@ export function planUsers(users: number, connections: number): Array<{ userId: s
   }));
 }
 
+/** The /metrics URL of the server behind a WebSocket URL (same host and port, http(s)). */
+export function metricsUrlOf(webSocketUrl: string): string {
+  const url = new URL(webSocketUrl);
+  url.protocol = url.protocol === "wss:" ? "https:" : "http:";
+  url.pathname = "/metrics";
+  url.search = "";
+  return url.toString();
+}
+
 /** Runs one soak. */
 export async function runSoak(config: Extract<SoakConfig, { help: false }>, options: RunSoakOptions): Promise<SoakSummary> {
   const { clock, scheduler } = options;
@@ -88,6 +100,13 @@ export async function runSoak(config: Extract<SoakConfig, { help: false }>, opti
       limits: { connectionsPerUserMax: Math.max(16, 2 * devicesPerUserMax), connectionsMax: Math.max(20_000, 2 * config.connections) },
     });
     url = (await server.listen({ host: "127.0.0.1", port: 0 })).webSocketUrl;
+  }
+  let recorder: MetricsRecorder | null = null;
+  const metricsPath = join(config.outDir, "metrics.prom");
+  if (config.metricsEveryMs > 0) {
+    mkdirSync(config.outDir, { recursive: true });
+    recorder = createMetricsRecorder({ clock, scheduler, url: metricsUrlOf(url), path: metricsPath, everyMs: config.metricsEveryMs });
+    recorder.start();
   }
   const clients = createSoakClients({ scheduler });
   let publisher: SoakPublisher | null = null;
@@ -119,6 +138,15 @@ export async function runSoak(config: Extract<SoakConfig, { help: false }>, opti
         },
       });
       publisher.start();
+      const planted = publisher;
+      if (config.stall !== null) {
+        const stall = config.stall;
+        scheduler.after(stall.atMs, () => {
+          planted.stall(stall.durationMs);
+          recorder?.note(`stall_started ${stall.durationMs} ms`);
+          scheduler.after(stall.durationMs, () => recorder?.note("stall_ended"));
+        });
+      }
     } else {
       clients.drive(config.ratePerSecond / RUN_EVENT_COUNT);
     }
@@ -154,6 +182,7 @@ export async function runSoak(config: Extract<SoakConfig, { help: false }>, opti
       await sleep(5_000);
     }
     const counts = await clients.finish(heads, CATCH_UP_TIMEOUT_MS);
+    await recorder?.stop();
     const published = publisher?.published() ?? Object.values(heads ?? {}).reduce((sum, head) => sum + head, 0);
     // In target mode the events are the server's runs; what the devices saw is the best count there is.
     const achieved = publishedDuringLoad ?? counts.eventsExpected / Math.max(1, counts.devices / config.users);
@@ -172,6 +201,7 @@ export async function runSoak(config: Extract<SoakConfig, { help: false }>, opti
         ackDelayMs: config.ackDelayMs,
         seed: config.seed,
         target: config.target ?? null,
+        stall: config.stall,
       },
       elapsedMs: clock.nowMs() - startedAtMs,
       ok: Object.values(goals).every((goal) => goal.ok),
@@ -180,9 +210,11 @@ export async function runSoak(config: Extract<SoakConfig, { help: false }>, opti
       events: { published, offeredPerSecond: config.ratePerSecond, achievedPerSecond: Math.round((achieved / Math.max(1, loadMs)) * 1_000) },
       clients: counts,
       heap: { samples, verdict: heapVerdict },
+      metrics: recorder === null ? null : { path: metricsPath, everyMs: config.metricsEveryMs, ...recorder.counts() },
       reproduce: soakReproduceLine(config),
     };
   } finally {
+    await recorder?.stop();
     await clients.close();
     await server?.close();
   }
