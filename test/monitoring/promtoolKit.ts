@@ -1,0 +1,57 @@
+/**
+ * Runs the real `promtool` (Debian's `prometheus` package; `.ci/run` installs it). Tests
+ * skip, saying so, only when it is absent outside CI; under CI (CI=true) its absence fails.
+ */
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+
+/** Where Debian puts promtool. */
+export const PROMTOOL = ["/usr/bin/promtool", "/usr/local/bin/promtool"].find((path) => existsSync(path)) ?? null;
+
+/** The reason to skip, or null when promtool is here (or CI demands it and the test must fail). */
+export const PROMTOOL_SKIP_REASON =
+  PROMTOOL === null && process.env["CI"] !== "true"
+    ? "promtool not installed: apt-get install -y --no-install-recommends prometheus (CI installs it and never skips)"
+    : null;
+
+if (PROMTOOL_SKIP_REASON !== null) process.stderr.write(`test/monitoring: skipped: ${PROMTOOL_SKIP_REASON}\n`);
+
+/** The shipped rule file and its unit tests. */
+export const ALERTS_PATH = resolve("monitoring/alerts.yml");
+export const RULE_TESTS_DIR = resolve("monitoring/tests");
+
+/** What a promtool run printed, and its exit code. */
+export interface PromtoolResult {
+  code: number;
+  output: string;
+}
+
+/** Runs promtool with `args` (bounded to 60 s); never throws on a non-zero exit. */
+export function runPromtool(args: readonly string[], options: { cwd?: string } = {}): Promise<PromtoolResult> {
+  if (PROMTOOL === null) throw new Error("promtool is not installed: apt-get install -y --no-install-recommends prometheus");
+  return new Promise((done) => {
+    execFile(PROMTOOL, [...args], { timeout: 60_000, cwd: options.cwd }, (error, stdout, stderr) => {
+      const code = error === null ? 0 : typeof error.code === "number" ? error.code : 1;
+      done({ code, output: `${stdout}${stderr}` });
+    });
+  });
+}
+
+/** The alert names of a rule file, in order (the file's layout: `- alert: Name`). */
+export function alertNames(rulesText: string): string[] {
+  return [...rulesText.matchAll(/^\s*- alert: (\w+)$/gm)].map((match) => match[1] as string);
+}
+
+/** A Prometheus duration (`30s`, `5m`, `1h`) in ms. */
+export function durationMs(text: string): number {
+  const match = /^(\d+)(ms|s|m|h)$/.exec(text);
+  if (match === null) throw new Error(`not a simple Prometheus duration: "${text}"`);
+  const unitMs = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[match[2] as "ms" | "s" | "m" | "h"];
+  return Number(match[1]) * unitMs;
+}
+
+/** A duration in ms as Prometheus writes it (whole seconds). */
+export function promDuration(ms: number): string {
+  return `${Math.round(ms / 1_000)}s`;
+}
