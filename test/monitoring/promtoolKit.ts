@@ -55,3 +55,29 @@ export function durationMs(text: string): number {
 export function promDuration(ms: number): string {
   return `${Math.round(ms / 1_000)}s`;
 }
+
+/** Each alert's `expr`, as written (a one-line `expr:` or an indented `expr: |` block). */
+export function alertExpressions(rulesText: string): Map<string, string> {
+  const expressions = new Map<string, string>();
+  const lines = rulesText.split("\n");
+  let alert: string | null = null;
+  for (let index = 0; index < lines.length; index += 1) {
+    const line = lines[index] as string;
+    const named = /^\s*- alert: (\w+)$/.exec(line);
+    if (named !== null) alert = named[1] as string;
+    const expr = /^(\s*)expr: (.*)$/.exec(line);
+    if (expr === null || alert === null) continue;
+    if (expr[2] !== "|") {
+      expressions.set(alert, expr[2] as string);
+      continue;
+    }
+    const indent = (expr[1] as string).length;
+    const body: string[] = [];
+    while (index + 1 < lines.length && /^\s*$|^\s+/.test(lines[index + 1] as string) && ((lines[index + 1] as string).search(/\S/) > indent || (lines[index + 1] as string).trim() === "")) {
+      index += 1;
+      body.push((lines[index] as string).trim());
+    }
+    expressions.set(alert, body.filter((part) => part !== "").join(" "));
+  }
+  return expressions;
+}
