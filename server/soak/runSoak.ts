@@ -4,7 +4,7 @@
  * resume, samples the server's heap after a full GC, then quiesces, waits for every
  * device to catch up and judges. Returns the summary; the CLI prints and writes it.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
@@ -15,7 +15,9 @@ import type { Scheduler } from "../ports/scheduler.ts";
 import { createMetricsRecorder, type MetricsRecorder } from "./createMetricsRecorder.ts";
 import { createSoakClients, type SoakClientProgress } from "./createSoakClients.ts";
 import { createSoakPublisher, RUN_EVENT_COUNT, type SoakPublisher } from "./createSoakPublisher.ts";
-import { deliveryPercent, judgeGoals, judgeHeap } from "./judgeSoak.ts";
+import { judgeAlerts, type AlertVerdict } from "./judgeAlerts.ts";
+import { deliveryPercent, judgeAlertGoal, judgeGoals, judgeHeap } from "./judgeSoak.ts";
+import { parseMetricsRecording } from "./parseMetricsRecording.ts";
 import { soakReproduceLine, type SoakConfig } from "./parseSoakArgs.ts";
 import type { HeapSample, SoakSummary } from "./SoakSummary.ts";
 
@@ -182,12 +184,16 @@ export async function runSoak(config: Extract<SoakConfig, { help: false }>, opti
       await sleep(5_000);
     }
     const counts = await clients.finish(heads, CATCH_UP_TIMEOUT_MS);
-    await recorder?.stop();
     const published = publisher?.published() ?? Object.values(heads ?? {}).reduce((sum, head) => sum + head, 0);
     // In target mode the events are the server's runs; what the devices saw is the best count there is.
     const achieved = publishedDuringLoad ?? counts.eventsExpected / Math.max(1, counts.devices / config.users);
     const heapVerdict = judgeHeap(samples, { measured: server !== null, afterGc });
-    const goals = judgeGoals(counts, heapVerdict);
+    let alerts: AlertVerdict | null = null;
+    if (recorder !== null) {
+      await recorder.stop();
+      alerts = await judgeAlerts(parseMetricsRecording(readFileSync(metricsPath, "utf8")), { intervalMs: config.metricsEveryMs });
+    }
+    const goals = { ...judgeGoals(counts, heapVerdict), alerts: judgeAlertGoal(alerts, config.stall) };
     return {
       kind: "soak",
       startedAt: new Date(startedAtMs).toISOString(),
@@ -211,6 +217,7 @@ export async function runSoak(config: Extract<SoakConfig, { help: false }>, opti
       clients: counts,
       heap: { samples, verdict: heapVerdict },
       metrics: recorder === null ? null : { path: metricsPath, everyMs: config.metricsEveryMs, ...recorder.counts() },
+      alerts,
       reproduce: soakReproduceLine(config),
     };
   } finally {

@@ -5,9 +5,10 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
+import { ALERT_RULES_PATH, alertNamesOf, PROMTOOL_PATHS } from "../../server/soak/judgeAlerts.ts";
 
 /** Where Debian puts promtool. */
-export const PROMTOOL = ["/usr/bin/promtool", "/usr/local/bin/promtool"].find((path) => existsSync(path)) ?? null;
+export const PROMTOOL = PROMTOOL_PATHS.find((path) => existsSync(path)) ?? null;
 
 /** The reason to skip, or null when promtool is here (or CI demands it and the test must fail). */
 export const PROMTOOL_SKIP_REASON =
@@ -18,7 +19,7 @@ export const PROMTOOL_SKIP_REASON =
 if (PROMTOOL_SKIP_REASON !== null) process.stderr.write(`test/monitoring: skipped: ${PROMTOOL_SKIP_REASON}\n`);
 
 /** The shipped rule file and its unit tests. */
-export const ALERTS_PATH = resolve("monitoring/alerts.yml");
+export const ALERTS_PATH = ALERT_RULES_PATH;
 export const RULE_TESTS_DIR = resolve("monitoring/tests");
 
 /** What a promtool run printed, and its exit code. */
@@ -38,10 +39,8 @@ export function runPromtool(args: readonly string[], options: { cwd?: string } =
   });
 }
 
-/** The alert names of a rule file, in order (the file's layout: `- alert: Name`). */
-export function alertNames(rulesText: string): string[] {
-  return [...rulesText.matchAll(/^\s*- alert: (\w+)$/gm)].map((match) => match[1] as string);
-}
+/** The alert names of a rule file, in order (one definition, shared with the soak's verdict). */
+export const alertNames = alertNamesOf;
 
 /** A Prometheus duration (`30s`, `5m`, `1h`) in ms. */
 export function durationMs(text: string): number {

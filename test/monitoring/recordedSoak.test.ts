@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parseMetricsRecording, promtoolInputSeries, type MetricsRecording } from "../../server/soak/parseMetricsRecording.ts";
+import type { SoakSummary } from "../../server/soak/SoakSummary.ts";
 import { alertExpressions, ALERTS_PATH, alertNames, PROMTOOL_SKIP_REASON, runPromtool } from "./promtoolKit.ts";
 
 const INTERVAL_MS = 5_000;
@@ -89,6 +90,9 @@ describe.skipIf(PROMTOOL_SKIP_REASON !== null)("alert rules on recorded soaks (h
   const scratch = mkdtempSync(join(tmpdir(), "recorded-soak-"));
   let healthy: MetricsRecording;
   let stalled: MetricsRecording;
+  let healthySummary: SoakSummary;
+  let stallSummary: SoakSummary;
+  let stallReport: string;
   beforeAll(async () => {
     const [healthyRun, stallRun] = await Promise.all([
       runSoakCli(join(scratch, "healthy"), []),
@@ -98,6 +102,9 @@ describe.skipIf(PROMTOOL_SKIP_REASON !== null)("alert rules on recorded soaks (h
     expect(stallRun.output).toContain("soak: PASS");
     healthy = parseMetricsRecording(readFileSync(join(scratch, "healthy", "metrics.prom"), "utf8"));
     stalled = parseMetricsRecording(readFileSync(join(scratch, "stall", "metrics.prom"), "utf8"));
+    healthySummary = JSON.parse(readFileSync(join(scratch, "healthy", "soak-summary.json"), "utf8")) as SoakSummary;
+    stallSummary = JSON.parse(readFileSync(join(scratch, "stall", "soak-summary.json"), "utf8")) as SoakSummary;
+    stallReport = stallRun.output;
   }, 240_000);
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -144,5 +151,13 @@ describe.skipIf(PROMTOOL_SKIP_REASON !== null)("alert rules on recorded soaks (h
     // The edges are pinned: the alert is absent at every slot in quietBefore and quietAfter.
     expect(quietBefore.length).toBeGreaterThan(10);
     expect(quietAfter.length).toBeGreaterThan(0);
+  });
+
+  test("the soak's own verdict says the same: healthy would have alerted nothing, the stall exactly AgentWsRunSilent", () => {
+    expect(healthySummary.alerts).toMatchObject({ judged: true, rules: alerts.length, fired: [] });
+    expect(healthySummary.goals.alerts).toMatchObject({ ok: true, goal: "no alert would have fired" });
+    expect(stallSummary.alerts).toMatchObject({ judged: true, fired: [{ alert: "AgentWsRunSilent", severity: "critical" }] });
+    expect(stallSummary.goals.alerts.ok).toBe(true);
+    expect(stallReport).toMatch(/would have alerted: AgentWsRunSilent \(critical, from \d+ s/);
   });
 });
