@@ -177,7 +177,10 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     if (!resume.ok) return refuse(socket, { status: 400, body: `bad resume request: ${resume.message}` });
     if (!accepting) return refuse(socket, SHUTTING_DOWN_REFUSAL);
     const refusal = manager.admit(verified.userId);
-    if (refusal !== null) return refuse(socket, admitRefusalResponse(refusal));
+    if (refusal !== null) {
+      metrics.admissionRefused(refusal);
+      return refuse(socket, admitRefusalResponse(refusal));
+    }
 
     wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
       cancelUpgradeTimer(socket);

@@ -9,7 +9,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 import type { ManagerDecision, StreamEvictionReason } from "../manager/ManagerDecision.ts";
-import type { ManagerStats } from "../manager/createConnectionManager.ts";
+import type { AdmitRefusal, ManagerStats } from "../manager/createConnectionManager.ts";
 import type { AgentRuntimeStats } from "../runtime/createAgentRuntime.ts";
 import { TOKEN_REFUSAL_REASONS, type TokenRefusalReason } from "../auth/verifyAccessToken.ts";
 import { PROTOCOL_ERROR_CODES } from "../../protocol/limits.ts";
@@ -44,6 +44,8 @@ export interface ServerMetrics {
   authFailed(reason: TokenRefusalReason): void;
   /** An upgrade was refused with an HTTP status other than 401 (404, 403, 400, 429, 503). */
   upgradeRefused(status: number): void;
+  /** An upgrade was refused at a connection limit (or during shutdown) by `manager.admit`. */
+  admissionRefused(reason: AdmitRefusal): void;
   /** A send `ws` had accepted failed later (its callback reported an error). */
   sendFailedAsync(): void;
   /** `ws` closed a socket on its own for a protocol violation (e.g. an oversized frame, 1009). */
@@ -103,6 +105,21 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
   counterFromSnapshot("agent_ws_frames_sent_total", "Frames written to sockets (events, replays and control frames)", (stats) => stats.manager.framesSent);
   counterFromSnapshot("agent_ws_runs_started_total", "Agent runs started", (stats) => stats.runtime.runsStarted);
   counterFromSnapshot("agent_ws_runs_completed_total", "Agent runs completed (any status)", (stats) => stats.runtime.runsCompleted);
+  // What the alert rules in monitoring/alerts.yml read, beyond the series above.
+  fromSnapshot("agent_ws_connections_max", "The connectionsMax limit: open connections past it are refused (503)", (stats) => stats.manager.connectionsMax);
+  fromSnapshot("agent_ws_send_buffer_bytes", "Unsent bytes in every socket's send buffer, all connections", (stats) => stats.manager.bufferedBytes);
+  fromSnapshot("agent_ws_runs_in_flight", "Runs the manager saw an event of and no agent_completed yet", (stats) => stats.manager.runsInFlight);
+  fromSnapshot(
+    "agent_ws_run_silence_seconds_max",
+    "Seconds since the last event of the run in flight silent the longest (0 with none); a busy run heartbeats every 1.5 s",
+    (stats) => stats.manager.runSilenceMsMax / 1_000,
+  );
+  counterFromSnapshot("agent_ws_runs_forgotten_total", "Runs in flight forgotten past runsTrackedMax (never completed runs pile up this way)", (stats) => stats.manager.runsForgotten);
+  counterFromSnapshot(
+    "agent_ws_send_attempts_total",
+    "Frames the manager tried to write: written, failed at once, or refused as a slow consumer (the denominator of the failure rate)",
+    (stats) => stats.manager.framesSent + stats.manager.sendFailures + (stats.manager.decisions["slow_consumer"] ?? 0),
+  );
 
   const sendFailures = new Counter({ name: "agent_ws_send_failures_total", help: "Sends that failed (the socket is closed with 1011; events stay for resume)", labelNames: ["stage"], registers });
   const slowConsumerCloses = new Counter({ name: "agent_ws_slow_consumer_closes_total", help: "Connections closed with 4409 (unsent bytes over bufferedBytesMax)", registers });
@@ -114,6 +131,12 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
   const rateLimitedCloses = new Counter({ name: "agent_ws_rate_limited_closes_total", help: "Connections closed with 1008 (client frame rate limit)", registers });
   const oversizedFrames = new Counter({ name: "agent_ws_frames_too_big_total", help: "Client frames over 64 KiB (closed with 1009)", registers });
   const wsErrors = new Counter({ name: "agent_ws_socket_errors_total", help: "Sockets ws closed for a protocol violation, by ws error code", labelNames: ["code"], registers });
+  const admissionRefusals = new Counter({
+    name: "agent_ws_admission_refusals_total",
+    help: "Connections refused at a connection limit (connections_total: the pool is exhausted) or during shutdown, by reason",
+    labelNames: ["reason"],
+    registers,
+  });
   const resyncs = new Counter({ name: "agent_ws_resync_required_total", help: "Resumes answered with resync_required (announced loss)", registers });
   const replayEvicted = new Counter({ name: "agent_ws_replay_evicted_events_total", help: "Events evicted from replay buffers by the count or byte bound", registers });
   const connectionsOpened = new Counter({ name: "agent_ws_connections_opened_total", help: "Connections accepted", registers });
@@ -132,6 +155,7 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
 
   // Known label values start at 0, so rate() and alerts work before the first occurrence.
   for (const stage of ["sync", "async"]) sendFailures.inc({ stage }, 0);
+  for (const reason of ["connections_per_user", "connections_total", "shutting_down"] satisfies AdmitRefusal[]) admissionRefusals.inc({ reason }, 0);
   for (const reason of TOKEN_REFUSAL_REASONS) authFailures.inc({ reason }, 0);
   for (const code of PROTOCOL_ERROR_CODES) protocolErrors.inc({ code }, 0);
   for (const reason of ["idle_timeout", "users_retained_max"] satisfies StreamEvictionReason[]) streamsEvicted.inc({ reason }, 0);
@@ -141,6 +165,7 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
     observeDecision(decision) {
       switch (decision.kind) {
         case "connection_opened": connectionsOpened.inc(); return;
+        case "connection_refused": admissionRefusals.inc({ reason: decision.reason }); return;
         case "slow_consumer": slowConsumerCloses.inc(); return;
         case "heartbeat_timeout": heartbeatCloses.inc(); return;
         case "token_expired": tokenExpiredCloses.inc(); return;
@@ -156,6 +181,7 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
     },
     observeDelivered: (_userId, _seq, lagMs) => latency.observe(Math.max(0, lagMs)),
     authFailed: (reason) => authFailures.inc({ reason }),
+    admissionRefused: (reason) => admissionRefusals.inc({ reason }),
     upgradeRefused: (status) => upgradeRefusals.inc({ status: String(status) }),
     sendFailedAsync: () => sendFailures.inc({ stage: "async" }),
     wsError(code) {

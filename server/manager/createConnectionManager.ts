@@ -20,6 +20,7 @@ import type { ManagerDecision, StreamEvictionReason } from "./ManagerDecision.ts
 import { resolveManagerLimits, type ManagerLimits } from "./managerLimits.ts";
 import { planResume as planResumeCorrectly, type ResumePlan, type StreamPosition } from "./planResume.ts";
 import { ReplayBuffer, type ReplayEntry, type ReplayStore } from "./ReplayBuffer.ts";
+import { RunSilenceTracker } from "./RunSilenceTracker.ts";
 import { utf8ByteLength } from "./utf8ByteLength.ts";
 
 /** A `start_agent` or `cancel` frame from an authenticated connection, for the agent runtime. */
@@ -104,6 +105,16 @@ export interface ManagerStats {
   framesSent: number;
   sendFailures: number;
   decisions: Record<string, number>;
+  /** The connectionsMax limit, so /metrics can show how full the pool is. */
+  connectionsMax: number;
+  /** Unsent bytes in every socket's send buffer, summed. */
+  bufferedBytes: number;
+  /** Runs with an event and no `agent_completed` yet (see RunSilenceTracker). */
+  runsInFlight: number;
+  /** Time since the last event of the run in flight silent the longest, ms (0 with none). */
+  runSilenceMsMax: number;
+  /** Runs forgotten past `runsTrackedMax`. */
+  runsForgotten: number;
 }
 
 /** Why {@link ConnectionManager.admit} refuses a new connection. */
@@ -171,6 +182,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
    * So the first entry is always the next to evict, and one timer serves them all.
    */
   const idleStreams = new Map<string, UserStream>();
+  const runSilence = new RunSilenceTracker({ runsTrackedMax: limits.runsTrackedMax });
   let idleTimer: TimerHandle | null = null;
   const decisions: Record<string, number> = {};
   let connectionCount = 0;
@@ -505,6 +517,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
     } as AgentEvent;
     const text = encodeEvent(event);
     eventsPublished += 1;
+    runSilence.observe(userId, draft.run_id, { nowMs: event.ts, completed: draft.type === "agent_completed" });
     const entry: ReplayEntry = { seq: event.seq, text, bytes: utf8ByteLength(text), tsMs: event.ts };
     const evicted = stream.buffer.append(entry);
     if (evicted > 0) decide({ kind: "replay_evicted", userId, count: evicted, oldestSeq: stream.buffer.oldestSeq ?? null });
@@ -529,8 +542,10 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
     const replayEventsByUser = new Map<string, number>();
     let replayEvents = 0;
     let replayBytes = 0;
+    let bufferedBytes = 0;
     for (const stream of streams.values()) {
       if (stream.connections.size > 0) connectionsByUser.set(stream.userId, stream.connections.size);
+      for (const connection of stream.connections) bufferedBytes += connection.socket.bufferedBytes();
       replayEventsByUser.set(stream.userId, stream.buffer.size);
       replayEvents += stream.buffer.size;
       replayBytes += stream.buffer.bytes;
@@ -546,6 +561,11 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
       framesSent,
       sendFailures,
       decisions: { ...decisions },
+      connectionsMax: limits.connectionsMax,
+      bufferedBytes,
+      runsInFlight: runSilence.runsInFlight,
+      runSilenceMsMax: runSilence.longestSilenceMs(clock.nowMs()),
+      runsForgotten: runSilence.runsForgotten,
     };
   }
 

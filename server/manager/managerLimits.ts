@@ -49,6 +49,11 @@ export interface ManagerLimits {
   departedHoldMs: number;
   /** Closed connections whose ack floor is held per user; past it the oldest is released. */
   departedHeldPerUserMax: number;
+  /**
+   * Runs in flight (an event seen, no `agent_completed` yet) whose silence the manager
+   * measures for /metrics; one more forgets the run silent the longest (counted).
+   */
+  runsTrackedMax: number;
 }
 
 /**
@@ -71,6 +76,7 @@ export const DEFAULT_MANAGER_LIMITS: Readonly<ManagerLimits> = Object.freeze({
   streamIdleMs: 30 * 60_000,
   departedHoldMs: 10 * 60_000,
   departedHeldPerUserMax: 64,
+  runsTrackedMax: 100_000,
 });
 
 /** Merges `overrides` onto the defaults and asserts every limit is a positive integer. */

@@ -1,3 +1,5 @@
+import type { AlertVerdict } from "./judgeAlerts.ts";
+
 /**
  * The soak's result as data (STYLE rule 15): what `results/soak-summary.json` holds.
  * Formatting for people is formatSoakReport's job.
@@ -87,6 +89,8 @@ export interface SoakSummary {
     ackDelayMs: number;
     seed: number;
     target: string | null;
+    /** A planted publishing stall: when (ms into the load) and how long, or null. */
+    stall: { atMs: number; durationMs: number } | null;
   };
   /** Wall time of the whole soak, ms (load phase plus the final catch-up). */
   elapsedMs: number;
@@ -97,11 +101,17 @@ export interface SoakSummary {
     isolation: SoakGoal;
     checker: SoakGoal;
     heapFlat: SoakGoal;
+    /** What the alert rules would have done with this run's /metrics (see judgeAlertGoal). */
+    alerts: SoakGoal;
   };
   /** Delivered / expected, percent with two decimals (100.00 when nothing was expected). */
   deliveryPercent: number;
   events: { published: number; offeredPerSecond: number; achievedPerSecond: number };
   clients: SoakClientCounts;
   heap: { samples: HeapSample[]; verdict: HeapVerdict };
+  /** The /metrics recording (`--metrics-every-seconds`), or null when none was made. */
+  metrics: { path: string; everyMs: number; scrapes: number; failures: number } | null;
+  /** The alert rules on that recording: what would have fired (null without a recording). */
+  alerts: AlertVerdict | null;
   reproduce: string;
 }

@@ -34,6 +34,8 @@ export interface SoakPublisher {
   stop(): void;
   /** Events published so far. */
   published(): number;
+  /** A planted fault: publishes nothing for `durationMs` from now (runs stay open); the rate then resumes. */
+  stall(durationMs: number): void;
 }
 
 interface UserRun {
@@ -73,6 +75,7 @@ export function createSoakPublisher(options: SoakPublisherOptions): SoakPublishe
   let startedAtMs = 0;
   let owedBase = 0;
   let timer: TimerHandle | null = null;
+  let stalledUntilMs = 0;
 
   function publishNext(userId: string): void {
     const run = runs.get(userId) as UserRun;
@@ -87,6 +90,10 @@ export function createSoakPublisher(options: SoakPublisherOptions): SoakPublishe
 
   function tick(): void {
     timer = null;
+    if (clock.nowMs() < stalledUntilMs) {
+      timer = scheduler.after(PUBLISH_TICK_MS, tick);
+      return;
+    }
     const owed = owedBase + Math.floor(((clock.nowMs() - startedAtMs) * ratePerSecond) / 1_000) - published;
     const burstMax = Math.max(1, Math.floor(ratePerSecond * PUBLISH_BURST_SECONDS_MAX));
     const now = Math.min(owed, burstMax);
@@ -112,5 +119,8 @@ export function createSoakPublisher(options: SoakPublisherOptions): SoakPublishe
       }
     },
     published: () => published,
+    stall(durationMs) {
+      stalledUntilMs = clock.nowMs() + durationMs;
+    },
   };
 }

@@ -23,6 +23,7 @@ export function formatSoakReport(summary: SoakSummary, summaryPath: string): str
     `  heap: ${heapLine}`,
     ...clients.checker.firstViolations.map((message) => `  violation: ${message}`),
     ...clients.resyncExamples.map((message) => `  resync: ${message}`),
+    ...(summary.metrics === null ? [] : [`  metrics: ${summary.metrics.path} (${summary.metrics.scrapes} scrapes of /metrics every ${summary.metrics.everyMs / 1_000} s, ${summary.metrics.failures} failed)`]),
     `  summary: ${summaryPath}`,
     `  reproduce: ${summary.reproduce}`,
   ];

@@ -2,6 +2,7 @@
  * Pure judgement of a soak: heap flatness from the samples, delivery percent, and the
  * goals. Kept apart from the run so tests can feed it numbers.
  */
+import type { AlertVerdict } from "./judgeAlerts.ts";
 import type { HeapSample, HeapVerdict, SoakClientCounts, SoakGoal, SoakSummary } from "./SoakSummary.ts";
 
 /** Relative growth allowed from the middle third of the samples to the last third. */
@@ -49,7 +50,7 @@ export function deliveryPercent(counts: Pick<SoakClientCounts, "eventsExpected" 
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
 /** The goals of a soak, each with what was observed. */
-export function judgeGoals(clients: SoakClientCounts, heap: HeapVerdict): SoakSummary["goals"] {
+export function judgeGoals(clients: SoakClientCounts, heap: HeapVerdict): Omit<SoakSummary["goals"], "alerts"> {
   const percent = deliveryPercent(clients);
   const delivered = clients.eventsReceived === clients.eventsExpected && clients.devicesBehindAtEnd === 0;
   const goal = (wanted: string, observed: string, ok: boolean): SoakGoal => ({ goal: wanted, observed, ok });
@@ -72,4 +73,31 @@ export function judgeGoals(clients: SoakClientCounts, heap: HeapVerdict): SoakSu
       heap.ok,
     ),
   };
+}
+
+/** The alert a planted stall must fire, and the shortest stall that surely fires it, ms (60 s of silence plus a scrape). */
+export const STALL_ALERT = "AgentWsRunSilent";
+export const STALL_FIRES_MS_MIN = 65_000;
+
+/**
+ * The alerting goal: a healthy soak would have paged no one; a soak with a planted stall of
+ * at least {@link STALL_FIRES_MS_MIN} would have paged for exactly {@link STALL_ALERT} (a
+ * shorter stall may or may not fire it, and nothing else). Not judged (no recording, no
+ * promtool) is not a failure: the goal says so instead.
+ */
+export function judgeAlertGoal(verdict: AlertVerdict | null, stall: { durationMs: number } | null): SoakGoal {
+  const required = stall !== null && stall.durationMs >= STALL_FIRES_MS_MIN ? [STALL_ALERT] : [];
+  const allowed = new Set(stall !== null && stall.durationMs >= 60_000 ? [STALL_ALERT] : []);
+  const wanted = required.length === 0 ? "no alert would have fired" : `exactly ${STALL_ALERT} would have fired (a ${stall?.durationMs ?? 0} ms stall was planted)`;
+  if (verdict === null) return { goal: wanted, observed: "not judged: no /metrics recording (--metrics-every-seconds 0)", ok: true };
+  if (!verdict.judged) return { goal: wanted, observed: `not judged: ${verdict.reason}`, ok: true };
+  const names = verdict.fired.map((fired) => fired.alert);
+  const ok = required.every((alert) => names.includes(alert)) && names.every((alert) => allowed.has(alert));
+  return { goal: wanted, observed: `would have alerted: ${formatFired(verdict)}`, ok };
+}
+
+/** "nothing", or each alert fired with its severity and when it first fired. */
+export function formatFired(verdict: Extract<AlertVerdict, { judged: true }>): string {
+  if (verdict.fired.length === 0) return `nothing (${verdict.rules} rules, ${verdict.evaluations} evaluations each)`;
+  return verdict.fired.map((fired) => `${fired.alert} (${fired.severity}, from ${fired.firstFiringS} s, ${fired.evaluationsFiring} evaluations)`).join(", ");
 }

@@ -29,6 +29,12 @@ Options:
                            longer than this may meet resync_required
   --seed <n>               seed of the drop and reconnect jitter (default 1)
   --out <dir>              where soak-summary.json goes (default results)
+  --metrics-every-seconds <n>
+                           scrape the server's /metrics this often into
+                           <out>/metrics.prom, for the alert rules (default 5; 0 off)
+  --stall-seconds <n>      plant a fault: publish nothing for this long, runs left
+                           open (in-process server only; default 0, none)
+  --stall-at-seconds <n>   when the planted stall starts, into the load (default 10)
   --target <ws-url>        soak a running server instead of one started in-process
                            (events then come from start_agent runs; heap is not measured)
   --secret <s>             JWT secret for --target (default: JWT_SECRET)
@@ -57,6 +63,10 @@ export type SoakConfig =
       target: string | undefined;
       /** JWT secret for --target. */
       secret: string | undefined;
+      /** Interval of the /metrics recording into <out>/metrics.prom, ms; 0 records nothing. */
+      metricsEveryMs: number;
+      /** A planted publishing stall (in-process server only), or null. */
+      stall: { atMs: number; durationMs: number } | null;
     };
 
 /** Longest soak, minutes (a week): a bound on the loop, not a recommendation. */
@@ -77,6 +87,9 @@ export function parseSoakArgs(argv: readonly string[], env: Readonly<Record<stri
     out: { type: "string" },
     target: { type: "string" },
     secret: { type: "string" },
+    "metrics-every-seconds": { type: "string" },
+    "stall-seconds": { type: "string" },
+    "stall-at-seconds": { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help === true) return { help: true };
@@ -95,6 +108,11 @@ export function parseSoakArgs(argv: readonly string[], env: Readonly<Record<stri
     throw new UsageError("--target needs the server's JWT secret: pass --secret or set JWT_SECRET", { showUsage: false });
   }
   if (target === undefined && values.secret !== undefined) throw new UsageError("--secret only goes with --target (the in-process server makes its own)");
+  const stallSeconds = parseIntegerFlag("stall-seconds", values["stall-seconds"] ?? "0", { min: 0, max: SOAK_MINUTES_MAX * 60 });
+  const stallAtSeconds = parseIntegerFlag("stall-at-seconds", values["stall-at-seconds"] ?? "10", { min: 0, max: SOAK_MINUTES_MAX * 60 });
+  if (stallSeconds > 0 && target !== undefined) throw new UsageError("--stall-seconds needs the in-process server (drop --target): a remote server's runs cannot be held");
+  if (stallSeconds > 0 && stallAtSeconds * 1_000 >= durationMs) throw new UsageError(`--stall-at-seconds (${stallAtSeconds}) must fall inside the soak (${durationMs / 1_000} s)`);
+  if (stallSeconds === 0 && values["stall-at-seconds"] !== undefined) throw new UsageError("--stall-at-seconds only goes with --stall-seconds");
   return {
     help: false,
     durationMs,
@@ -108,6 +126,8 @@ export function parseSoakArgs(argv: readonly string[], env: Readonly<Record<stri
     outDir: values.out ?? "results",
     target,
     secret,
+    metricsEveryMs: parseIntegerFlag("metrics-every-seconds", values["metrics-every-seconds"] ?? "5", { min: 0, max: 3_600 }) * 1_000,
+    stall: stallSeconds === 0 ? null : { atMs: stallAtSeconds * 1_000, durationMs: stallSeconds * 1_000 },
   };
 }
 
@@ -115,5 +135,6 @@ export function parseSoakArgs(argv: readonly string[], env: Readonly<Record<stri
 export function soakReproduceLine(config: Extract<SoakConfig, { help: false }>): string {
   const duration = config.durationMs % 60_000 === 0 ? `--minutes ${config.durationMs / 60_000}` : `--seconds ${config.durationMs / 1_000}`;
   const target = config.target === undefined ? "" : ` --target ${config.target}`;
-  return `npm run soak -- ${duration} --users ${config.users} --connections ${config.connections} --drop-every-ms ${config.dropEveryMs} --rate ${config.ratePerSecond} --seed ${config.seed}${target}`;
+  const stall = config.stall === null ? "" : ` --stall-seconds ${config.stall.durationMs / 1_000} --stall-at-seconds ${config.stall.atMs / 1_000}`;
+  return `npm run soak -- ${duration} --users ${config.users} --connections ${config.connections} --drop-every-ms ${config.dropEveryMs} --rate ${config.ratePerSecond} --seed ${config.seed}${target}${stall}`;
 }

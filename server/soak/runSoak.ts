@@ -4,15 +4,20 @@
  * resume, samples the server's heap after a full GC, then quiesces, waits for every
  * device to catch up and judges. Returns the summary; the CLI prints and writes it.
  */
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { randomSecret } from "../adapters/randomSecret.ts";
 import { createServer, type AgentEventServer } from "../createServer.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Scheduler } from "../ports/scheduler.ts";
+import { createMetricsRecorder, type MetricsRecorder } from "./createMetricsRecorder.ts";
 import { createSoakClients, type SoakClientProgress } from "./createSoakClients.ts";
 import { createSoakPublisher, RUN_EVENT_COUNT, type SoakPublisher } from "./createSoakPublisher.ts";
-import { deliveryPercent, judgeGoals, judgeHeap } from "./judgeSoak.ts";
+import { judgeAlerts, type AlertVerdict } from "./judgeAlerts.ts";
+import { deliveryPercent, judgeAlertGoal, judgeGoals, judgeHeap } from "./judgeSoak.ts";
+import { parseMetricsRecording } from "./parseMetricsRecording.ts";
 import { soakReproduceLine, type SoakConfig } from "./parseSoakArgs.ts";
 import type { HeapSample, SoakSummary } from "./SoakSummary.ts";
 
@@ -70,6 +75,15 @@ export function planUsers(users: number, connections: number): Array<{ userId: s
   }));
 }
 
+/** The /metrics URL of the server behind a WebSocket URL (same host and port, http(s)). */
+export function metricsUrlOf(webSocketUrl: string): string {
+  const url = new URL(webSocketUrl);
+  url.protocol = url.protocol === "wss:" ? "https:" : "http:";
+  url.pathname = "/metrics";
+  url.search = "";
+  return url.toString();
+}
+
 /** Runs one soak. */
 export async function runSoak(config: Extract<SoakConfig, { help: false }>, options: RunSoakOptions): Promise<SoakSummary> {
   const { clock, scheduler } = options;
@@ -88,6 +102,13 @@ export async function runSoak(config: Extract<SoakConfig, { help: false }>, opti
       limits: { connectionsPerUserMax: Math.max(16, 2 * devicesPerUserMax), connectionsMax: Math.max(20_000, 2 * config.connections) },
     });
     url = (await server.listen({ host: "127.0.0.1", port: 0 })).webSocketUrl;
+  }
+  let recorder: MetricsRecorder | null = null;
+  const metricsPath = join(config.outDir, "metrics.prom");
+  if (config.metricsEveryMs > 0) {
+    mkdirSync(config.outDir, { recursive: true });
+    recorder = createMetricsRecorder({ clock, scheduler, url: metricsUrlOf(url), path: metricsPath, everyMs: config.metricsEveryMs });
+    recorder.start();
   }
   const clients = createSoakClients({ scheduler });
   let publisher: SoakPublisher | null = null;
@@ -119,6 +140,15 @@ export async function runSoak(config: Extract<SoakConfig, { help: false }>, opti
         },
       });
       publisher.start();
+      const planted = publisher;
+      if (config.stall !== null) {
+        const stall = config.stall;
+        scheduler.after(stall.atMs, () => {
+          planted.stall(stall.durationMs);
+          recorder?.note(`stall_started ${stall.durationMs} ms`);
+          scheduler.after(stall.durationMs, () => recorder?.note("stall_ended"));
+        });
+      }
     } else {
       clients.drive(config.ratePerSecond / RUN_EVENT_COUNT);
     }
@@ -158,7 +188,12 @@ export async function runSoak(config: Extract<SoakConfig, { help: false }>, opti
     // In target mode the events are the server's runs; what the devices saw is the best count there is.
     const achieved = publishedDuringLoad ?? counts.eventsExpected / Math.max(1, counts.devices / config.users);
     const heapVerdict = judgeHeap(samples, { measured: server !== null, afterGc });
-    const goals = judgeGoals(counts, heapVerdict);
+    let alerts: AlertVerdict | null = null;
+    if (recorder !== null) {
+      await recorder.stop();
+      alerts = await judgeAlerts(parseMetricsRecording(readFileSync(metricsPath, "utf8")), { intervalMs: config.metricsEveryMs });
+    }
+    const goals = { ...judgeGoals(counts, heapVerdict), alerts: judgeAlertGoal(alerts, config.stall) };
     return {
       kind: "soak",
       startedAt: new Date(startedAtMs).toISOString(),
@@ -172,6 +207,7 @@ export async function runSoak(config: Extract<SoakConfig, { help: false }>, opti
         ackDelayMs: config.ackDelayMs,
         seed: config.seed,
         target: config.target ?? null,
+        stall: config.stall,
       },
       elapsedMs: clock.nowMs() - startedAtMs,
       ok: Object.values(goals).every((goal) => goal.ok),
@@ -180,9 +216,12 @@ export async function runSoak(config: Extract<SoakConfig, { help: false }>, opti
       events: { published, offeredPerSecond: config.ratePerSecond, achievedPerSecond: Math.round((achieved / Math.max(1, loadMs)) * 1_000) },
       clients: counts,
       heap: { samples, verdict: heapVerdict },
+      metrics: recorder === null ? null : { path: metricsPath, everyMs: config.metricsEveryMs, ...recorder.counts() },
+      alerts,
       reproduce: soakReproduceLine(config),
     };
   } finally {
+    await recorder?.stop();
     await clients.close();
     await server?.close();
   }

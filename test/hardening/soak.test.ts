@@ -33,6 +33,8 @@ describe("soak flags", () => {
       outDir: "results",
       target: undefined,
       secret: undefined,
+      metricsEveryMs: 5_000,
+      stall: null,
     });
   });
 
