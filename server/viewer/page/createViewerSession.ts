@@ -2,9 +2,13 @@
  * The viewer's connection: a browser WebSocket driven by the project's event client
  * (protocol/client), which owns the resume point, dedup and acks. This file owns only
  * what a browser host owns: opening sockets, reconnecting after a close, and the runs the
- * user asked for that still wait for a connection.
+ * user asked for that still wait for a connection. Time comes through the server's ports
+ * (main.ts binds them to the real adapters), as everywhere in server/.
  */
 import { createEventClient, RECEIVE_OUTCOMES, withResumeQuery, type EventClient, type ReceiveOutcome } from "../../../protocol/client/index.ts";
+import { CLOSE_CODES } from "../../../protocol/closeCodes.ts";
+import type { Clock } from "../../ports/clock.ts";
+import type { Scheduler } from "../../ports/scheduler.ts";
 import type { EventTable } from "./createEventTable.ts";
 import type { ViewerConfig } from "./ViewerConfig.ts";
 
@@ -28,9 +32,18 @@ export interface ViewerSession {
   drop(): void;
 }
 
-/** Connects at once and keeps reconnecting; `onChange` is called after every socket event. */
-export function createViewerSession(config: ViewerConfig, options: { table: EventTable; onChange: () => void }): ViewerSession {
-  const { table, onChange } = options;
+/** What a session needs around it. */
+export interface ViewerSessionOptions {
+  table: EventTable;
+  /** Called after every socket event (the page redraws its status). */
+  onChange: () => void;
+  clock: Clock;
+  scheduler: Scheduler;
+}
+
+/** Connects at once and keeps reconnecting. */
+export function createViewerSession(config: ViewerConfig, options: ViewerSessionOptions): ViewerSession {
+  const { table, onChange, clock, scheduler } = options;
   const counts: ViewerCounts = { connections: 0, events: 0, duplicates: 0, gaps: 0, foreign: 0, resyncs: 0 };
   const pendingStarts: Array<{ type: "start_agent"; request_id: string; agent_type: string; message: string }> = [];
   let socket: WebSocket | null = null;
@@ -42,7 +55,7 @@ export function createViewerSession(config: ViewerConfig, options: { table: Even
     ackEveryEvents: config.ackEveryEvents,
     onEvent: (event) => {
       counts.events += 1;
-      table.addEvent(event, { receivedAtMs: Date.now(), replayed: event.seq <= replayThroughSeq });
+      table.addEvent(event, { receivedAtMs: clock.nowMs(), replayed: event.seq <= replayThroughSeq });
     },
     onConnected: (frame) => {
       replayThroughSeq = frame.last_seq;
@@ -99,7 +112,7 @@ export function createViewerSession(config: ViewerConfig, options: { table: Even
       client.socketClosed();
       table.addNote("close", `closed with ${event.code}${event.reason === "" ? "" : ` (${event.reason})`}; reconnecting in ${config.reconnectDelayMs} ms`);
       onChange();
-      setTimeout(connect, config.reconnectDelayMs);
+      scheduler.after(config.reconnectDelayMs, connect);
     };
   }
 
@@ -111,14 +124,14 @@ export function createViewerSession(config: ViewerConfig, options: { table: Even
       requestIndex += 1;
       const start = {
         type: "start_agent" as const,
-        request_id: `viewer-${Date.now().toString(36)}-${requestIndex}`,
+        request_id: `viewer-${clock.nowMs().toString(36)}-${requestIndex}`,
         agent_type: "performance_analyst",
         message: "Analyze my system performance",
       };
       if (!client.send(start)) pendingStarts.push(start);
     },
     drop() {
-      socket?.close(4000, "viewer: dropped on purpose");
+      socket?.close(CLOSE_CODES.clientDrop, "viewer: dropped on purpose");
     },
   };
 }

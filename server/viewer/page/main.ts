@@ -3,6 +3,8 @@
  * from the page, connects as the dev user through the event client, and shows events as
  * they arrive. `main[data-state]` says whether a connection is up (a test waits on it).
  */
+import { createRealClock } from "../../adapters/realClock.ts";
+import { createRealScheduler } from "../../adapters/realScheduler.ts";
 import { createEventTable } from "./createEventTable.ts";
 import { createViewerSession } from "./createViewerSession.ts";
 import { VIEWER_CONFIG_ELEMENT_ID, type ViewerConfig } from "./ViewerConfig.ts";
@@ -19,6 +21,8 @@ const status = element<HTMLElement>("status");
 const table = createEventTable(element<HTMLTableSectionElement>("events"));
 const session = createViewerSession(config, {
   table,
+  clock: createRealClock(),
+  scheduler: createRealScheduler(),
   onChange: () => {
     const { client, counts } = session;
     main.dataset["state"] = client.connected ? "connected" : "disconnected";
