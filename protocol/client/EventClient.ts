@@ -18,6 +18,12 @@ export interface EventClient {
   readonly connected: boolean;
   /** True while a socket is attached (from `socketOpened` to `socketClosed`). */
   readonly attached: boolean;
+  /**
+   * Events up to this seq on the current connection are replays, not live: the `last_seq` of
+   * its `connected` frame (or of a later `resync_required`); 0 before either. A host that times
+   * delivery (receive time − `ts`) times only events above it.
+   */
+  readonly replayThroughSeq: number;
   /** Events handed to the app since the last ack on this connection. */
   readonly eventsSinceAck: number;
   /** Where the next connect resumes; undefined before any epoch is known (connect fresh). */

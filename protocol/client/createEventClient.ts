@@ -40,6 +40,7 @@ export function createEventClient(options: EventClientOptions): EventClient {
   let epoch: string | null = null;
   let lastSeq = 0;
   let eventsSinceAck = 0;
+  let replayThroughSeq = 0;
 
   function sendAck(): void {
     eventsSinceAck = 0;
@@ -48,6 +49,7 @@ export function createEventClient(options: EventClientOptions): EventClient {
 
   function connectedFrame(frame: FrameFields): ReceiveOutcome {
     connected = true;
+    if (typeof frame.last_seq === "number") replayThroughSeq = frame.last_seq;
     if (epoch === null && typeof frame.epoch === "string" && typeof frame.last_seq === "number") {
       // First connection ever: live events only, from the newest seq the server holds.
       epoch = frame.epoch;
@@ -63,6 +65,7 @@ export function createEventClient(options: EventClientOptions): EventClient {
     const previousLastSeq = lastSeq;
     epoch = frame.epoch;
     lastSeq = frame.oldest_seq - 1;
+    if (typeof frame.last_seq === "number") replayThroughSeq = frame.last_seq;
     if (onResync !== undefined) {
       const lostEvents = previousEpoch === epoch ? Math.max(0, lastSeq - previousLastSeq) : null;
       onResync(frame as ResyncRequiredFrame, { previousEpoch, previousLastSeq, lostEvents });
@@ -112,6 +115,9 @@ export function createEventClient(options: EventClientOptions): EventClient {
     get attached() {
       return transport !== null;
     },
+    get replayThroughSeq() {
+      return replayThroughSeq;
+    },
     get eventsSinceAck() {
       return eventsSinceAck;
     },
@@ -120,6 +126,7 @@ export function createEventClient(options: EventClientOptions): EventClient {
       transport = next;
       connected = false;
       eventsSinceAck = 0;
+      replayThroughSeq = 0;
     },
     receive,
     socketClosed() {

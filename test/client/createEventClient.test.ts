@@ -34,6 +34,7 @@ describe("createEventClient", () => {
     client.socketClosed();
     client.socketOpened(recordingTransport());
     client.receive(connectedFrame("e1", 5));
+    expect(client.replayThroughSeq).toBe(5);
     const outcomes = [2, 3, 4, 5].map((seq) => client.receive(eventFrame(seq)));
     expect(outcomes).toEqual(["duplicate", "duplicate", "event", "event"]);
     expect(seqs()).toEqual([1, 2, 3, 4, 5]);
@@ -76,6 +77,7 @@ describe("createEventClient", () => {
     client.receive(connectedFrame("e1", 20));
     expect(client.receive(resyncFrame("e1", 10, 20))).toBe(RECEIVE_OUTCOMES.resync);
     expect(resyncs).toEqual([{ previousEpoch: "e1", previousLastSeq: 2, lostEvents: 7 }]);
+    expect(client.replayThroughSeq).toBe(20);
     expect(client.receive(eventFrame(10))).toBe(RECEIVE_OUTCOMES.event);
     expect(seqs()).toEqual([10]);
   });

@@ -34,6 +34,7 @@ const GOLDEN_PATH_TYPES = [
 ];
 
 interface Row {
+  replayed: boolean;
   seq: number;
   type: string;
   run: string;
@@ -42,7 +43,7 @@ interface Row {
 }
 
 const READ_ROWS = `[...document.querySelectorAll("tr.event")].map((row) => ({
-  seq: Number(row.dataset.seq), type: row.dataset.type, run: row.dataset.run,
+  replayed: row.classList.contains("replayed"), seq: Number(row.dataset.seq), type: row.dataset.type, run: row.dataset.run,
   pair: row.dataset.pair === undefined ? null : Number(row.dataset.pair),
   pairText: row.querySelector(".pair").textContent }))`;
 
@@ -127,5 +128,19 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? "live event viewer (serve --dev, h
     const notes = await viewer.evaluate<string[]>(`[...document.querySelectorAll("tr.note")].map((row) => row.dataset.note + ": " + row.textContent)`);
     expect(notes.some((note) => /^close: closed with 4000/.test(note))).toBe(true);
     expect(await viewer.evaluate<string>(`document.querySelector("#status").textContent`)).toMatch(/resume point 20 · connections 2 · events 20/);
+  });
+
+  it("a drop mid-run: the events emitted while away are replayed on resume, marked as replays, each drawn once", async () => {
+    const viewer = page as ChromiumPage;
+    await viewer.evaluate(`document.querySelector("#start").click()`);
+    await poll<Row[]>(READ_ROWS, (value) => value.length >= 21, "the third run's first event");
+    await viewer.evaluate(`document.querySelector("#drop").click()`);
+    const rows = await poll<Row[]>(READ_ROWS, (value) => value.filter((row) => row.type === "agent_completed").length === 3, "the third run's agent_completed row");
+    expect(rows.map((row) => row.seq)).toEqual(Array.from({ length: 30 }, (_value, index) => index + 1));
+    expect(rows.slice(20).map((row) => row.type)).toEqual(GOLDEN_PATH_TYPES);
+    expectPaired(rows);
+    // The reconnect waits 1 s and the run lasts about 1.35 s: some of its events arrive as a replay.
+    expect(rows.slice(20).some((row) => row.replayed)).toBe(true);
+    expect(rows.slice(0, 21).some((row) => row.replayed)).toBe(false);
   });
 });

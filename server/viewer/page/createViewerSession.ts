@@ -48,17 +48,14 @@ export function createViewerSession(config: ViewerConfig, options: ViewerSession
   const pendingStarts: Array<{ type: "start_agent"; request_id: string; agent_type: string; message: string }> = [];
   let socket: WebSocket | null = null;
   let requestIndex = 0;
-  /** Events up to this seq on the current connection are replays (the `connected` frame's last_seq). */
-  let replayThroughSeq = 0;
 
   const client = createEventClient({
     ackEveryEvents: config.ackEveryEvents,
     onEvent: (event) => {
       counts.events += 1;
-      table.addEvent(event, { receivedAtMs: clock.nowMs(), replayed: event.seq <= replayThroughSeq });
+      table.addEvent(event, { receivedAtMs: clock.nowMs(), replayed: event.seq <= client.replayThroughSeq });
     },
     onConnected: (frame) => {
-      replayThroughSeq = frame.last_seq;
       table.addNote("connect", `connected as ${frame.user_id} (connection ${frame.connection_id}, epoch ${frame.epoch}, server last_seq ${frame.last_seq}); resume point ${client.lastSeq}`);
       while (pendingStarts.length > 0) {
         const start = pendingStarts[0];
@@ -67,7 +64,6 @@ export function createViewerSession(config: ViewerConfig, options: ViewerSession
       }
     },
     onResync: (frame, loss) => {
-      replayThroughSeq = frame.last_seq;
       counts.resyncs += 1;
       const lost = loss.lostEvents === null ? "an unknown number of events (new epoch)" : `${loss.lostEvents} event(s)`;
       table.addNote("resync", `resync_required: epoch ${frame.epoch}, oldest_seq ${frame.oldest_seq}; lost ${lost}`);
