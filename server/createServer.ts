@@ -11,7 +11,7 @@ import { createRealClock } from "./adapters/realClock.ts";
 import { createRealScheduler } from "./adapters/realScheduler.ts";
 import { jwtSecretKey } from "./auth/jwtSecretKey.ts";
 import { createHealthTracker, type HealthReport } from "./http/createHealthTracker.ts";
-import { createHttpServer } from "./http/createHttpServer.ts";
+import { createHttpServer, type StaticPage } from "./http/createHttpServer.ts";
 import { createServerMetrics, type ServerMetrics } from "./http/createServerMetrics.ts";
 import {
   createConnectionManager,
@@ -39,6 +39,8 @@ export interface ServerOptions {
   scripts?: ReadonlyMap<string, AgentScript>;
   /** Script for `start_agent` without `scenario`. */
   defaultScriptName?: string;
+  /** Fixed documents served on GET/HEAD by path (see createHttpServer); the `--dev` live viewer. Unset: none. */
+  pages?: ReadonlyMap<string, StaticPage>;
   /** Origin allow-list for browser upgrades (see createHttpServer). Unset: any origin. */
   allowedOrigins?: readonly string[];
   /** Time a raw socket has to complete its upgrade, ms (default 10 000). */
@@ -170,6 +172,7 @@ export function createServer(options: ServerOptions): AgentEventServer {
     ...(options.allowedOrigins === undefined ? {} : { allowedOrigins: options.allowedOrigins }),
     ...(options.upgradeTimeoutMs === undefined ? {} : { upgradeTimeoutMs: options.upgradeTimeoutMs }),
     ...(options.closeTimeoutMs === undefined ? {} : { closeTimeoutMs: options.closeTimeoutMs }),
+    ...(options.pages === undefined ? {} : { pages: options.pages }),
     onAsyncSendFailure: () => healthTracker.sendFailedAsync(),
   });
 

@@ -6,8 +6,13 @@
  * what reached it over the wire; the one exception is `requestStarted` (below), a
  * harness shortcut that tells it which of its requests started a run, so it can
  * retry a `start_agent` lost in flight with the same `request_id` (idempotent).
+ *
+ * The resume, dedup and ack rules are not the device's: they come from the project's event
+ * client (protocol/client/, docs/client.md), the same one every client uses. The device adds
+ * only what a simulated device is: its sockets, its trace lines and its fault behaviour.
  */
 import type { Checker } from "../protocol/checker/Checker.ts";
+import { createEventClient } from "../protocol/client/createEventClient.ts";
 import type { ClientFrame } from "../protocol/frames.ts";
 
 /** What the device needs from the simulation around it. */
@@ -60,21 +65,26 @@ export interface SimDevice {
 export function createSimDevice(host: SimDeviceHost, options: SimDeviceOptions): SimDevice {
   const { userId, deviceId } = options;
   const pendingRequests = new Map<string, ClientFrame>();
+  const client = createEventClient({
+    ackEveryEvents: options.ackEveryEvents,
+    onConnected: () => {
+      for (const request of pendingRequests.values()) client.send(request);
+    },
+  });
   let connectionIndex = 0;
   let connectionId: string | null = null;
-  let connected = false;
-  let epoch: string | null = null;
-  let lastSeq = 0;
-  let eventsSinceAck = 0;
   let reconnectScheduled = false;
   let nextReconnectDelayMs: number | null = null;
 
-  function send(frame: ClientFrame): void {
-    if (connectionId === null || !connected) return;
-    const atMs = host.nowMs();
-    host.trace({ kind: "send", conn: connectionId, frame });
-    host.checker.clientFrame(connectionId, frame, { atMs });
-    host.sendText(connectionId, JSON.stringify(frame));
+  /** The client's transport on socket `id`: every frame is traced and checked before it leaves. */
+  function transportOn(id: string): { send(frame: ClientFrame): void } {
+    return {
+      send(frame) {
+        host.trace({ kind: "send", conn: id, frame });
+        host.checker.clientFrame(id, frame, { atMs: host.nowMs() });
+        host.sendText(id, JSON.stringify(frame));
+      },
+    };
   }
 
   function scheduleReconnect(delayMs: number): void {
@@ -90,26 +100,15 @@ export function createSimDevice(host: SimDeviceHost, options: SimDeviceOptions):
     if (connectionId !== null || host.stopped()) return;
     connectionIndex += 1;
     const id = `${deviceId}#${connectionIndex}`;
-    const resume = epoch === null ? undefined : { epoch, last_seq: lastSeq };
-    const opened = host.openSocket(device, id, resume);
+    const resume = client.resumePoint();
+    const opened = host.openSocket(device, id, resume === undefined ? undefined : { epoch: resume.epoch, last_seq: resume.lastSeq });
     if (!opened) {
       host.trace({ kind: "refused", conn: id, device: deviceId });
       scheduleReconnect(options.reconnectDelayMs());
       return;
     }
     connectionId = id;
-    connected = false;
-    eventsSinceAck = 0;
-  }
-
-  function frameOnConnected(frame: { epoch: string; last_seq: number }): void {
-    connected = true;
-    if (epoch === null) {
-      // First connection ever: live events only, from the newest seq the server holds.
-      epoch = frame.epoch;
-      lastSeq = frame.last_seq;
-    }
-    for (const request of pendingRequests.values()) send(request);
+    client.socketOpened(transportOn(id));
   }
 
   function socketOnMessage(socketId: string, text: string): void {
@@ -125,21 +124,7 @@ export function createSimDevice(host: SimDeviceHost, options: SimDeviceOptions):
     }
     host.trace({ kind: "recv", conn: connectionId, frame });
     host.checker.serverFrame(connectionId, frame, { receivedAtMs });
-    const typed = frame as { type?: unknown; epoch?: unknown; seq?: unknown; last_seq?: unknown; oldest_seq?: unknown };
-    if (typed.type === "connected") {
-      frameOnConnected(frame as { epoch: string; last_seq: number });
-    } else if (typed.type === "resync_required") {
-      epoch = String(typed.epoch);
-      lastSeq = Number(typed.oldest_seq) - 1;
-    } else if (typeof typed.seq === "number" && typed.epoch === epoch && typed.seq === lastSeq + 1) {
-      // Only a contiguous event advances the resume point: after a gap, resume asks again.
-      lastSeq = typed.seq;
-      eventsSinceAck += 1;
-      if (options.ackEveryEvents > 0 && eventsSinceAck >= options.ackEveryEvents) {
-        eventsSinceAck = 0;
-        send({ type: "ack", seq: lastSeq });
-      }
-    }
+    client.receive(frame);
   }
 
   function socketOnClose(socketId: string, code: number): void {
@@ -147,7 +132,7 @@ export function createSimDevice(host: SimDeviceHost, options: SimDeviceOptions):
     host.trace({ kind: "close", conn: connectionId, code });
     host.checker.connectionClosed(connectionId, { atMs: host.nowMs(), code });
     connectionId = null;
-    connected = false;
+    client.socketClosed();
     const delayMs = nextReconnectDelayMs ?? options.reconnectDelayMs();
     nextReconnectDelayMs = null;
     scheduleReconnect(delayMs);
@@ -159,17 +144,17 @@ export function createSimDevice(host: SimDeviceHost, options: SimDeviceOptions):
     get connectionId() {
       return connectionId;
     },
-    position: () => ({ epoch, lastSeq, connected }),
+    position: () => ({ epoch: client.epoch, lastSeq: client.lastSeq, connected: client.connected }),
     connect,
     requestRun(frame) {
       pendingRequests.set(frame.request_id, frame);
-      send(frame);
+      client.send(frame);
     },
     requestStarted(requestId) {
       pendingRequests.delete(requestId);
     },
     cancel(runId) {
-      send({ type: "cancel", run_id: runId });
+      client.send({ type: "cancel", run_id: runId });
     },
     reconnect(delayMs) {
       if (connectionId === null) return;

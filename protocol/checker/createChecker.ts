@@ -40,6 +40,7 @@ import type { Checker, ConnectionOpen, FinishOptions } from "./Checker.ts";
 import type { CheckerVerdict } from "./CheckerVerdict.ts";
 import { resolveCheckerOptions, type CheckerOptions } from "./CheckerOptions.ts";
 import type { Violation } from "./Violation.ts";
+import { CLOSE_CODES } from "../closeCodes.ts";
 import type { AgentEvent } from "../frames.ts";
 import { CLIENT_FRAME_SHAPES } from "../frameShapes.ts";
 import type { StartAgentFrame } from "../frames.ts";
@@ -349,7 +350,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
   function finishDevice(device: DeviceState, options: { finishOptions: FinishOptions; emitted: EmittedIndex | undefined }): void {
     const { finishOptions, emitted } = options;
     const open = device.openConnections > 0;
-    const judged = open || (finishOptions.requireRunsComplete && device.lastClose?.code === 1000);
+    const judged = open || (finishOptions.requireRunsComplete && device.lastClose?.code === CLOSE_CODES.normal);
     const user = users.get(device.userId);
     if (!judged || user === undefined) return;
     const view = device.view;

@@ -6,6 +6,7 @@
  * the buttons or Ctrl + wheel, scroll sideways when zoomed in. Hover anything for
  * details.
  */
+import { CLOSE_CODES, closeCodeInfo } from "../../protocol/closeCodes.ts";
 import type { EventMark, LaneAnnotation, LaneView, TraceView, UserLanes } from "../ReportData.ts";
 import { escapeText, h } from "./_internals/html.ts";
 import { formatMs, formatSeconds } from "./_internals/format.ts";
@@ -213,7 +214,7 @@ function laneSvg(lane: LaneView, x: (t: number) => number, top: number, view: { 
   // Resume and close, in words, outside the span.
   if (lane.resume !== null) out.push(`<text x="${x(lane.openMs) - 5}" y="${centre + 4}" text-anchor="end" class="resume-label">↻ resume</text>`);
   if (lane.closeMs !== null && lane.closeCode !== null && lane.closeMs <= view.untilMs) {
-    const colour = lane.closeCode === 1000 ? "#607d8b" : lane.closeCode === 1001 ? ANNOTATION_COLOURS.global : ANNOTATION_COLOURS.fault;
+    const colour = lane.closeCode === CLOSE_CODES.normal ? "#607d8b" : lane.closeCode === CLOSE_CODES.goingAway ? ANNOTATION_COLOURS.global : ANNOTATION_COLOURS.fault;
     out.push(
       `<g><line x1="${x(lane.closeMs)}" x2="${x(lane.closeMs)}" y1="${centre - 13}" y2="${centre + 13}" stroke="${colour}" stroke-width="2.5"/><text x="${x(lane.closeMs) + 6}" y="${centre + 4}" class="close-label" fill="${colour}">${escapeText(shortClose(lane.closeCode))}</text><title>${escapeText(`${lane.connectionId} ${lane.closeMeaning ?? "closed"} at ${formatMs(lane.closeMs)}`)}</title></g>`,
     );
@@ -290,21 +291,9 @@ function byTime(annotations: readonly LaneAnnotation[]): LaneAnnotation[] {
   return [...annotations].sort((a, b) => a.t - b.t);
 }
 
+/** The close code's short label from the one close-code table (protocol/closeCodes.ts). */
 function shortClose(code: number): string {
-  switch (code) {
-    case 1000:
-      return "closed";
-    case 1001:
-      return "server going away";
-    case 1006:
-      return "✕ dropped";
-    case 4408:
-      return "✕ heartbeat timeout";
-    case 4409:
-      return "✕ slow consumer";
-    default:
-      return `closed ${code}`;
-  }
+  return closeCodeInfo(code)?.label ?? `closed ${code}`;
 }
 
 function hashIndex(text: string, modulo: number): number {

@@ -12,11 +12,18 @@ import { DEFAULT_SCRIPTS } from "../runtime/defaultScripts.ts";
 import { loadScenarioScripts, ScenarioScriptsError } from "./loadScenarioScripts.ts";
 import { EXIT_USAGE, UsageError } from "./parseCliArgs.ts";
 import { parseServeArgs, SERVE_USAGE, type ServeConfig } from "./parseServeArgs.ts";
+import type { StaticPage } from "../http/createHttpServer.ts";
+import { bundleViewerPage } from "../viewer/bundleViewerPage.ts";
+import { renderViewerHtml } from "../viewer/renderViewerHtml.ts";
 
 /** The user `--dev` prints a token for. */
 const DEV_USER_ID = "u1";
 /** Lifetime of the `--dev` sample token, seconds. */
 const DEV_TOKEN_TTL_SECONDS = 24 * 3_600;
+/** The `--dev` live viewer's wait before reconnecting, ms. */
+const VIEWER_RECONNECT_DELAY_MS = 1_000;
+/** The `--dev` live viewer acks every this many events. */
+const VIEWER_ACK_EVERY_EVENTS = 10;
 
 async function main(): Promise<void> {
   let config: ServeConfig;
@@ -47,8 +54,13 @@ async function main(): Promise<void> {
       process.exit(EXIT_USAGE);
     }
   }
+  const devToken = config.dev
+    ? await signAccessToken(DEV_USER_ID, { secretKey: jwtSecretKey(jwtSecret), nowMs: createRealClock().nowMs(), ttlSeconds: DEV_TOKEN_TTL_SECONDS })
+    : undefined;
+  const pages = devToken === undefined ? undefined : await viewerPages(devToken, config.path);
   const options: ServerOptions = {
     jwtSecret,
+    ...(pages === undefined ? {} : { pages }),
     ...(scripts === undefined ? {} : { scripts }),
     path: config.path,
     limits: config.limits,
@@ -69,7 +81,7 @@ async function main(): Promise<void> {
   process.stdout.write(`serve: listening on ${address.webSocketUrl}\n`);
   process.stdout.write(`serve: health ${address.httpUrl}/health, metrics ${address.httpUrl}/metrics\n`);
   process.stdout.write(`serve: agent scripts: ${[...(scripts ?? DEFAULT_SCRIPTS).keys()].join(", ")}\n`);
-  if (config.dev) await printDevHelp(address, jwtSecret, generatedSecret !== undefined);
+  if (devToken !== undefined) printDevHelp(address, { jwtSecret, generated: generatedSecret !== undefined, token: devToken });
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -94,16 +106,20 @@ async function main(): Promise<void> {
   process.on("SIGTERM", stop);
 }
 
-async function printDevHelp(address: BoundAddress, jwtSecret: string, generated: boolean): Promise<void> {
-  const token = await signAccessToken(DEV_USER_ID, {
-    secretKey: jwtSecretKey(jwtSecret),
-    nowMs: createRealClock().nowMs(),
-    ttlSeconds: DEV_TOKEN_TTL_SECONDS,
-  });
+/** The live event viewer at `/` (docs/server.md), signed in as the dev user. */
+async function viewerPages(token: string, wsPath: string): Promise<ReadonlyMap<string, StaticPage>> {
+  const script = await bundleViewerPage();
+  const html = renderViewerHtml({ token, userId: DEV_USER_ID, wsPath, reconnectDelayMs: VIEWER_RECONNECT_DELAY_MS, ackEveryEvents: VIEWER_ACK_EVERY_EVENTS }, script);
+  return new Map([["/", { contentType: "text/html; charset=utf-8", body: html }]]);
+}
+
+function printDevHelp(address: BoundAddress, dev: { jwtSecret: string; generated: boolean; token: string }): void {
+  const { jwtSecret, generated, token } = dev;
   const url = `${address.webSocketUrl}?token=${token}`;
   const lines = [
     generated ? `[dev] JWT_SECRET=${jwtSecret}   (random, for this process only; export it to mint more tokens)` : "[dev] using JWT_SECRET from the environment",
     `[dev] token for user ${DEV_USER_ID} (valid 24 h): ${token}`,
+    `[dev] live viewer: ${address.httpUrl}/   (signed in as ${DEV_USER_ID}; start a run and watch its events)`,
     `[dev] connect:  websocat '${url}'`,
     `[dev]      or:  npx wscat -c '${url}'`,
     `[dev] then send: {"type":"start_agent","request_id":"req-1","agent_type":"performance_analyst","message":"Analyze my system performance"}`,

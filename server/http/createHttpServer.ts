@@ -58,6 +58,15 @@ export interface HttpServerOptions {
   closeTimeoutMs?: number;
   /** A send `ws` accepted failed later; the socket is already closed with 1011. */
   onAsyncSendFailure?: (error: Error) => void;
+  /** Fixed documents served on GET/HEAD by path (the `--dev` live viewer at `/`). Unset: none. */
+  pages?: ReadonlyMap<string, StaticPage>;
+}
+
+/** A fixed document the HTTP server answers with (see {@link HttpServerOptions.pages}). */
+export interface StaticPage {
+  /** The Content-Type header, e.g. `text/html; charset=utf-8`. */
+  contentType: string;
+  body: string;
 }
 
 /** The HTTP server and what shutdown needs of it. */
@@ -143,6 +152,11 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
       } catch (error) {
         response.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" }).end(`metrics failed: ${String(error)}\n`);
       }
+      return;
+    }
+    const page = options.pages?.get(url.pathname);
+    if (page !== undefined && (request.method === "GET" || request.method === "HEAD")) {
+      response.writeHead(200, { "Content-Type": page.contentType, "Cache-Control": "no-store" }).end(request.method === "GET" ? page.body : undefined);
       return;
     }
     const status = url.pathname === path ? 426 : 404;

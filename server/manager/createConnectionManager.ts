@@ -462,7 +462,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
     const refusal = admit(identity.userId);
     if (refusal !== null) {
       decide({ kind: "connection_refused", userId: identity.userId, reason: refusal });
-      socket.close(1013, "try again later");
+      socket.close(CLOSE_CODES.tryAgainLater, "try again later");
       return null;
     }
     const stream = streamOf(identity.userId);

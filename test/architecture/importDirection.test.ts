@@ -46,6 +46,13 @@ describe("import direction (STYLE rule 13)", () => {
     expect(nodeImports).toEqual([]);
   });
 
+  it("the client library (protocol/client/) imports only the protocol, not zod (it is bundled into browsers and k6)", () => {
+    const wrong = sourceFiles("protocol/client").flatMap((file) =>
+      importsOf(file).filter((specifier) => !specifier.startsWith(".") || topFolder(file, specifier) !== "protocol").map((specifier) => `${file} imports ${specifier}`),
+    );
+    expect(wrong).toEqual([]);
+  });
+
   it("the check can fail", () => {
     expect((ALLOWED.protocol as (target: string) => boolean)("server")).toBe(false);
     expect(topFolder("protocol/checker/x.ts", "../../server/manager/y.ts")).toBe("server");

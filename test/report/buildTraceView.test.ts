@@ -47,7 +47,7 @@ describe("buildTraceView", () => {
   it("draws one lane per connection, grouped by user, with how each closed", () => {
     expect(view.users.map((user) => user.userId)).toEqual(["u1"]);
     expect(lanes.map((lane) => lane.connectionId)).toEqual(["u1-d1#1", "u1-d1#3"]);
-    expect(lanes[0]).toMatchObject({ openMs: 1, closeMs: 41, closeCode: 4409, closeMeaning: "slow consumer (4409)", serverConnectionId: "s1", resume: null });
+    expect(lanes[0]).toMatchObject({ openMs: 1, closeMs: 41, closeCode: 4409, closeMeaning: "slow consumer: unsent bytes exceeded the bound; the events stay in the replay buffer (4409)", serverConnectionId: "s1", resume: null });
     expect(lanes[1]).toMatchObject({ closeMs: null, resume: { epoch: "e1", lastSeq: 3 } });
   });
 

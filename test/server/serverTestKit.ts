@@ -278,45 +278,5 @@ export function tryUpgrade(url: string, headers: Record<string, string> = {}): P
   });
 }
 
-/**
- * The per-run invariants of docs/protocol.md (1-4) over one run's events, in arrival
- * order. Returns the problems found (empty when the run is well-formed).
- */
-export function runProblems(events: readonly ReceivedFrame[]): string[] {
-  const problems: string[] = [];
-  const types = events.map((event) => event.type);
-  if (types[0] !== "agent_started") problems.push(`first event is ${types[0]}, not agent_started`);
-  if (types.filter((type) => type === "agent_started").length !== 1) problems.push("agent_started is not exactly once");
-  if (types[types.length - 1] !== "agent_completed") problems.push(`last event is ${types[types.length - 1]}, not agent_completed`);
-  if (types.filter((type) => type === "agent_completed").length !== 1) problems.push("agent_completed is not exactly once");
-  const firstTool = types.indexOf("tool_executing");
-  if (firstTool >= 0 && !types.slice(0, firstTool).includes("agent_thinking")) problems.push("no agent_thinking before the first tool_executing");
-  const open = new Map<string, string>();
-  for (const event of events) {
-    const data = event.data ?? {};
-    if (event.type === "tool_executing") open.set(String(data["execution_id"]), String(data["tool_name"]));
-    if (event.type === "tool_completed") {
-      const name = open.get(String(data["execution_id"]));
-      if (name === undefined) problems.push(`tool_completed ${String(data["execution_id"])} without its tool_executing`);
-      else if (name !== data["tool_name"]) problems.push(`tool_completed ${String(data["execution_id"])} names another tool`);
-      open.delete(String(data["execution_id"]));
-    }
-  }
-  if (open.size > 0) problems.push(`tool_executing without tool_completed: ${[...open.keys()].join(", ")}`);
-  const completed = events[events.length - 1];
-  if (completed?.type === "agent_completed" && completed.data?.["status"] === "error" && !types.includes("error_event")) {
-    problems.push("failed run without error_event");
-  }
-  return problems;
-}
-
-/** Problems with a connection's seqs: each must be the previous + 1, from `startSeq` + 1. */
-export function seqProblems(events: readonly ReceivedFrame[], startSeq: number): string[] {
-  const problems: string[] = [];
-  let expected = startSeq + 1;
-  for (const event of events) {
-    if (event.seq !== expected) problems.push(`seq ${String(event.seq)} where ${expected} was expected`);
-    expected = (event.seq as number) + 1;
-  }
-  return problems;
-}
+/** The oracles for invariants 1-4 and 7, as calls of the shared checker. */
+export { runProblems, seqProblems } from "./checkerOracles.ts";
