@@ -8,6 +8,8 @@
  *   throughput  manager end-to-end delivery vs raw `ws` sending the same frames, 100 users
  *   heap        heap used by 10,000 buffered events of one user
  *   rate        latency p50/p99 at fixed offered rates (1k and 10k events/s, 100 users), manager vs raw ws
+ *   k6          on real k6: checker cost per event (k6 and Node), bundle size, k6 memory per VU,
+ *               golden-path 10 VUs against our server, throughput with the checker on vs CHECK=off
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
@@ -22,8 +24,9 @@ import type { SocketPort } from "../server/ports/socketPort.ts";
 import { runSimulation } from "../sim/runSimulation.ts";
 import { loadScenario } from "../sim/scenario/loadScenario.ts";
 import { createClientPool, type ClientPool } from "./createClientPool.ts";
+import { sectionK6 } from "./k6Section.ts";
 
-const SECTIONS = ["sim", "throughput", "heap", "rate"] as const;
+const SECTIONS = ["sim", "throughput", "heap", "rate", "k6"] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The one-line usage, printed by --help and after a bad flag. */
@@ -268,6 +271,7 @@ async function main(): Promise<void> {
   if (chosen.includes("heap")) results.heap = await sectionHeap();
   if (chosen.includes("throughput")) results.throughput = await sectionThroughput(quick);
   if (chosen.includes("rate")) results.rate = await sectionRate(quick);
+  if (chosen.includes("k6")) results.k6 = await sectionK6(quick);
   const out = values.out ?? "results/bench.json";
   mkdirSync(out.split("/").slice(0, -1).join("/") || ".", { recursive: true });
   writeFileSync(out, `${JSON.stringify({ kind: "bench", node: process.version, quick, ...results }, null, 2)}\n`);
