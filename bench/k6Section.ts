@@ -17,6 +17,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { VU_CHECKER_OPTIONS } from "../protocol/checker/CheckerOptions.ts";
 import { createChecker } from "../protocol/checker/createChecker.ts";
 import { bundleK6Script } from "../load/build.ts";
 import { findK6, type K6Engine } from "../load/cli.ts";
@@ -76,7 +77,7 @@ function nodeCheckerCost(): { parseUsPerEvent: number; checkerUsPerEvent: number
   });
   const checkMs = time(() => {
     for (let session = 0; session < sessions; session += 1) {
-      const checker = createChecker();
+      const checker = createChecker(VU_CHECKER_OPTIONS);
       checker.connectionOpened({ connectionId: "c1", deviceId: "d1", userId: "u1", atMs: 1 });
       let index = 0;
       for (const text of frames) checker.serverFrame("c1", JSON.parse(text), { receivedAtMs: 1_700_000_000_000 + (index += 1) });

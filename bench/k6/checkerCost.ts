@@ -10,6 +10,7 @@
  * microseconds per event. `-e EVENTS=N` changes the stream length.
  */
 import { Gauge } from "k6/metrics";
+import { VU_CHECKER_OPTIONS } from "../../protocol/checker/CheckerOptions.ts";
 import { createChecker } from "../../protocol/checker/createChecker.ts";
 import { syntheticStream } from "./syntheticStream.ts";
 
@@ -39,7 +40,7 @@ export default function (): void {
   const checkOnce = (): number => {
     const startedMs = Date.now();
     for (let session = 0; session < sessions; session += 1) {
-      const checker = createChecker();
+      const checker = createChecker(VU_CHECKER_OPTIONS);
       checker.connectionOpened({ connectionId: "c1", deviceId: "d1", userId: "u1", atMs: 1 });
       for (let index = 0; index < frames.length; index += 1) {
         checker.serverFrame("c1", JSON.parse(frames[index] as string), { receivedAtMs: 1_700_000_000_000 + index });

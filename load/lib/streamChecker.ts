@@ -8,6 +8,7 @@
  * the VU's user, and its sequential connections (drops and resumes) form one view.
  */
 import type { CheckerVerdict } from "../../protocol/checker/CheckerVerdict.ts";
+import { VU_CHECKER_OPTIONS } from "../../protocol/checker/CheckerOptions.ts";
 import { createChecker } from "../../protocol/checker/createChecker.ts";
 import type { Violation } from "../../protocol/checker/Violation.ts";
 import { VIOLATION_CLASSES, violationClassOf } from "../../protocol/checker/violationCountsByClass.ts";
@@ -31,7 +32,7 @@ export interface StreamChecker {
 
 /** Makes the checker of one session of `userId` on device `deviceId`; `log` receives the bounded violation lines. */
 export function createStreamChecker(identity: { userId: string; deviceId: string }, options: { log: (line: string) => void }): StreamChecker {
-  const checker = createChecker();
+  const checker = createChecker(VU_CHECKER_OPTIONS);
   let counted = 0;
   let logged = 0;
   let notLogged = 0;

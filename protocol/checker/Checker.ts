@@ -44,7 +44,8 @@ export interface Checker {
   /** A frame a client sent (start_agent is used for start latency and run attribution). */
   clientFrame(connectionId: string, frame: unknown, options: { atMs: number }): Violation[];
   /** A frame a client received, already JSON.parsed (pass the raw parsed value, not a validated one). */
-  serverFrame(connectionId: string, frame: unknown, options: { receivedAtMs: number }): Violation[];
+  /** Returns the violations this frame revealed (a shared empty list when none: do not modify it). */
+  serverFrame(connectionId: string, frame: unknown, options: { receivedAtMs: number }): readonly Violation[];
   /** A client socket closed, with the code the client saw (1006 when abrupt). */
   connectionClosed(connectionId: string, options: { atMs: number; code: number }): void;
   /** End-of-run checks (completeness, liveness, delivery latency) and the verdict. Idempotent: later calls return the first verdict. */

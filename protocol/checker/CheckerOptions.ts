@@ -79,6 +79,12 @@ export interface CheckerOptions {
    * for that run, never the reverse. Default 256.
    */
   missingStartSuspicionsPerUserMax?: number;
+  /**
+   * Judge the timing budgets (invariant 9) and sample delivery latency. Default true. A
+   * k6 VU turns it off: k6's own Trends time the events there, and the checker's
+   * per-event cost must stay in microseconds (timing never changes a violation class).
+   */
+  measureTiming?: boolean;
 }
 
 /** Options with every default filled in. */
@@ -108,6 +114,7 @@ export const CHECKER_DEFAULTS = {
   epochsRememberedPerUserMax: 16,
   attributeRunsToOwnStarts: true,
   missingStartSuspicionsPerUserMax: 256,
+  measureTiming: true,
 } as const satisfies Required<Omit<CheckerOptions, "toolDurationMs" | "runDurationBudgetMsForRun">>;
 
 /** Fills in the defaults; a bound below 1 is raised to 1 (a checker that remembers nothing cannot check). */
@@ -126,3 +133,11 @@ export function resolveCheckerOptions(options: CheckerOptions = {}): ResolvedChe
   if (options.runDurationBudgetMsForRun !== undefined) resolved.runDurationBudgetMsForRun = options.runDurationBudgetMsForRun;
   return resolved;
 }
+
+/**
+ * The options of the checker inside a k6 VU (load/lib/streamChecker.ts): one device's
+ * stream, checked as it arrives, with timing off (k6's Trends time the events there).
+ * `test/protocol/vuCheckerDifferential.test.ts` proves this path finds the same
+ * violation classes as the full checker on whole traces (bug zoo, sweep seeds).
+ */
+export const VU_CHECKER_OPTIONS: Readonly<CheckerOptions> = Object.freeze({ measureTiming: false });

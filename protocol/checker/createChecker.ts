@@ -76,7 +76,7 @@ import { rememberBounded } from "./_internals/rememberBounded.ts";
 import { SeqRanges } from "./_internals/SeqRanges.ts";
 import { TimingTracker } from "./_internals/TimingTracker.ts";
 import { clearMissingStartSuspicion, judgeMissingStartSuspicions } from "./_internals/missingStartSuspicions.ts";
-import { ViolationSink, type Finding, type FindingContext } from "./_internals/ViolationSink.ts";
+import { NO_VIOLATIONS, ViolationSink, type Finding, type FindingContext } from "./_internals/ViolationSink.ts";
 
 /** Makes a checker (see the module comment for its semantics and CheckerOptions for its bounds). */
 export function createChecker(options: CheckerOptions = {}): Checker {
@@ -130,7 +130,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     }
     const user = userOf(open.userId);
     const device = user === undefined ? undefined : deviceOf(open.userId, open.deviceId);
-    if (device === undefined) return;
+    if (user === undefined || device === undefined) return;
     connections.set(open.connectionId, {
       connectionId: open.connectionId,
       deviceId: open.deviceId,
@@ -146,6 +146,8 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       received: new SeqRanges(rangeBounds.rangesMax, rangeBounds.onMerge),
       arrivalTimesMs: new Map(),
       eventsReceived: 0,
+      user,
+      device,
       subject: `user ${open.userId} connection ${open.connectionId}`,
       findingContext: { userId: open.userId, connectionId: open.connectionId, deviceId: open.deviceId, atMs: open.atMs },
     });
@@ -185,14 +187,13 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     return [];
   }
 
-  function serverFrame(connectionId: string, frame: unknown, frameOptions: { receivedAtMs: number }): Violation[] {
+  function serverFrame(connectionId: string, frame: unknown, frameOptions: { receivedAtMs: number }): readonly Violation[] {
     const connection = connections.get(connectionId);
-    const user = connection === undefined ? undefined : users.get(connection.userId);
-    const device = connection === undefined ? undefined : devices.get(deviceKey(connection.userId, connection.deviceId));
-    if (connection === undefined || user === undefined || device === undefined) {
+    if (connection === undefined) {
       counts.framesIgnored += 1;
       return [];
     }
+    const { user, device } = connection;
     counts.frames += 1;
     const subject = connection.subject;
     const context: FindingContext = connection.findingContext;
@@ -256,7 +257,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
   };
 
   // Positional on purpose (an internal hot-path function): no options object per event.
-  function agentEvent(connection: ConnectionState, event: AgentEvent, user: UserState, device: DeviceState, receivedAtMs: number): Violation[] {
+  function agentEvent(connection: ConnectionState, event: AgentEvent, user: UserState, device: DeviceState, receivedAtMs: number): readonly Violation[] {
     const context = connection.findingContext;
     const subject = connection.subject;
     counts.events += 1;
@@ -269,30 +270,37 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     orderOptions.subject = subject;
     orderOptions.deviceView = device.view;
     const order = checkConnectionOrder(connection, event, orderOptions);
-    const violations = sink.report(order.findings, context);
-    if (order.disposition === "rejected") return violations;
+    // Built only when something is found: the usual event allocates no result.
+    let violations = collect(undefined, order.findings, context);
+    if (order.disposition === "rejected") return violations ?? NO_VIOLATIONS;
     applyOrderOptions.disposition = order.disposition;
     applyOrderOptions.receivedAtMs = receivedAtMs;
     applyConnectionOrder(connection, event, applyOrderOptions);
-    if (event.seq > connection.replayThroughSeq) timing.deliveryLatency.add(receivedAtMs - event.ts);
+    if (resolved.measureTiming && event.seq > connection.replayThroughSeq) timing.deliveryLatency.add(receivedAtMs - event.ts);
     userEventContext.connectionId = connection.connectionId;
     userEventContext.connectionSubject = subject;
-    sink.reportInto(violations, recordUserEvent(user, event, userEventContext), context);
+    violations = collect(violations, recordUserEvent(user, event, userEventContext), context);
     clearMissingStartSuspicion(user, event);
     if (order.disposition === "unannounced_restart") {
       device.view = createDeviceView(event.epoch, event.seq, rangeBounds);
       device.view.toldNewestSeq = Math.max(connection.replayThroughSeq, event.seq - 1);
     }
     const view = device.view;
-    if (view === undefined || view.epoch !== event.epoch) return violations;
+    if (view === undefined || view.epoch !== event.epoch) return violations ?? NO_VIOLATIONS;
     if (order.skipped !== undefined) markViewLoss(view, order.skipped, "flagged");
-    if (viewTakeSeq(view, event.seq) !== "frontier") return violations;
+    if (viewTakeSeq(view, event.seq) !== "frontier") return violations ?? NO_VIOLATIONS;
     deviceRunContext.user = user;
     deviceRunContext.deviceId = device.deviceId;
     deviceRunContext.connectionId = connection.connectionId;
     deviceRunContext.receivedAtMs = receivedAtMs;
-    const runFindings = checkDeviceRunEvent(view, event, deviceRunContext);
-    sink.reportInto(violations, runFindings, context);
+    return collect(violations, checkDeviceRunEvent(view, event, deviceRunContext), context) ?? NO_VIOLATIONS;
+  }
+
+  /** Reports `findings` into `into` (made on the first finding); unchanged when there are none. */
+  function collect(into: Violation[] | undefined, findings: readonly Finding[], context: FindingContext): Violation[] | undefined {
+    if (findings.length === 0) return into;
+    const violations = into ?? [];
+    sink.reportInto(violations, findings, context);
     return violations;
   }
 

@@ -30,7 +30,7 @@ export class SeqRanges {
     if (high < low) return;
     const last = this.ranges[this.ranges.length - 1];
     if (last !== undefined && low >= last[0] && low <= last[1] + 1) {
-      last[1] = Math.max(last[1], high);
+      if (high > last[1]) last[1] = high;
       return;
     }
     const kept: [number, number][] = [];

@@ -59,12 +59,16 @@ export function checkDeviceRunEvent(view: DeviceView, event: AgentEvent, context
   const input: RunCheckInput = {
     run,
     event,
-    subject: `user ${context.user.userId} device ${context.deviceId} run ${event.run_id}`,
+    userId: context.user.userId,
+    deviceId: context.deviceId,
     startCovered: proven,
     startCoveredBecause: coverage?.because ?? "",
   };
   if (coverage !== undefined && !coverage.proven) suspectFirstEvent({ ...input, startCovered: true }, context);
-  const findings = joinFindings([checkRunStartedFirst(input), checkRunCompletedLast(input), checkThinkingBeforeTool(input), checkToolPairing(input)]);
+  let findings = checkRunStartedFirst(input);
+  findings = joinFindings(findings, checkRunCompletedLast(input));
+  findings = joinFindings(findings, checkThinkingBeforeTool(input));
+  findings = joinFindings(findings, checkToolPairing(input));
   const { options, bounds } = context;
   const updated = applyEventToRun(run, event, {
     relaxedAtStart: event.type !== "agent_started" && !proven,
@@ -134,14 +138,9 @@ function startCoverage(view: DeviceView, event: AgentEvent, context: DeviceRunCo
   };
 }
 
-/** The findings of several checks as one list; the shared empty one when all found nothing (the usual case). */
-function joinFindings(lists: readonly (readonly Finding[])[]): readonly Finding[] {
-  let joined: Finding[] | undefined;
-  for (let index = 0; index < lists.length; index += 1) {
-    const list = lists[index] as readonly Finding[];
-    if (list.length === 0) continue;
-    joined ??= [];
-    for (let item = 0; item < list.length; item += 1) joined.push(list[item] as Finding);
-  }
-  return joined ?? NO_FINDINGS;
+/** Two lists of findings as one; either one itself when the other is empty (the usual case: no allocation). */
+function joinFindings(first: readonly Finding[], second: readonly Finding[]): readonly Finding[] {
+  if (second.length === 0) return first;
+  if (first.length === 0) return second;
+  return [...first, ...second];
 }

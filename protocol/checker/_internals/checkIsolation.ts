@@ -8,7 +8,6 @@ import { NO_FINDINGS, type Finding } from "./ViolationSink.ts";
 
 /** See the module comment. */
 export function checkIsolation(authenticatedUserId: string, event: AgentEvent, subject: string): readonly Finding[] {
-  const where = `${event.type} seq ${event.seq} (epoch ${event.epoch}) of run ${event.run_id}`;
   if (event.user_id !== authenticatedUserId) {
     return [
       {
@@ -16,7 +15,7 @@ export function checkIsolation(authenticatedUserId: string, event: AgentEvent, s
         kind: "foreign_event",
         runId: event.run_id,
         seqs: [event.seq],
-        message: `${subject}: received ${where} belonging to user ${event.user_id}.`,
+        message: `${subject}: received ${describeEvent(event)} belonging to user ${event.user_id}.`,
       },
     ];
   }
@@ -27,9 +26,13 @@ export function checkIsolation(authenticatedUserId: string, event: AgentEvent, s
         kind: "foreign_started_user",
         runId: event.run_id,
         seqs: [event.seq],
-        message: `${subject}: received ${where} whose data.user_id is ${event.data.user_id}.`,
+        message: `${subject}: received ${describeEvent(event)} whose data.user_id is ${event.data.user_id}.`,
       },
     ];
   }
   return NO_FINDINGS;
+}
+
+function describeEvent(event: AgentEvent): string {
+  return `${event.type} seq ${event.seq} (epoch ${event.epoch}) of run ${event.run_id}`;
 }

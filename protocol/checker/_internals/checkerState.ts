@@ -37,6 +37,9 @@ export interface ConnectionState {
   eventsReceived: number;
   /** "user u1 connection d1#2", the start of this connection's messages (made once). */
   subject: string;
+  /** The connection's user and device (fixed at open: users and devices are never forgotten). */
+  user: UserState;
+  device: DeviceState;
   /** Who this connection's findings name; `atMs` is set per frame (made once: the hot path allocates nothing per frame). */
   findingContext: { userId: string; connectionId: string; deviceId: string; atMs: number };
 }

@@ -42,14 +42,13 @@ export function checkConnectionOrder(
   options: { subject: string; deviceView: DeviceView | undefined },
 ): OrderCheck {
   const { subject } = options;
-  const where = `(epoch ${event.epoch})`;
   if (!connection.connected || connection.epoch === undefined) {
     return rejected({
       invariant: "order_exactly_once",
       kind: "before_connected",
       runId: event.run_id,
       seqs: [event.seq],
-      message: `${subject}: ${event.type} seq ${event.seq} ${where} arrived before the connected frame.`,
+      message: `${subject}: ${event.type} seq ${event.seq} (epoch ${event.epoch}) arrived before the connected frame.`,
     });
   }
   if (event.epoch !== connection.epoch) {
@@ -73,7 +72,7 @@ export function checkConnectionOrder(
           kind: "gap",
           runId: event.run_id,
           seqs: firstSeqs([skipped]),
-          message: `${subject}: seq ${event.seq} ${where} arrived when seq ${due} was due; ${skipped[0] === skipped[1] ? `seq ${due} was` : `seqs ${describeSeqRanges([skipped])} were`} skipped without resync_required.`,
+          message: `${subject}: seq ${event.seq} (epoch ${event.epoch}) arrived when seq ${due} was due; ${skipped[0] === skipped[1] ? `seq ${due} was` : `seqs ${describeSeqRanges([skipped])} were`} skipped without resync_required.`,
         },
       ],
       disposition: "gap",
@@ -87,7 +86,7 @@ export function checkConnectionOrder(
       kind: "duplicate",
       runId: event.run_id,
       seqs: [event.seq],
-      message: `${subject}: seq ${event.seq} arrived twice ${where}; ${firstAtMs === undefined ? "the first copy came earlier" : `the first copy came at ${firstAtMs} ms`}.`,
+      message: `${subject}: seq ${event.seq} arrived twice (epoch ${event.epoch}); ${firstAtMs === undefined ? "the first copy came earlier" : `the first copy came at ${firstAtMs} ms`}.`,
     });
   }
   const view = options.deviceView;
@@ -98,7 +97,7 @@ export function checkConnectionOrder(
       kind: "duplicate",
       runId: event.run_id,
       seqs: [event.seq],
-      message: `${subject}: seq ${event.seq} ${where} arrived again although the connection started after seq ${connection.startSeq - 1} and the device already had it.`,
+      message: `${subject}: seq ${event.seq} (epoch ${event.epoch}) arrived again although the connection started after seq ${connection.startSeq - 1} and the device already had it.`,
     });
   }
   if (event.seq < connection.startSeq) {
@@ -109,7 +108,7 @@ export function checkConnectionOrder(
           kind: "before_start",
           runId: event.run_id,
           seqs: [event.seq],
-          message: `${subject}: seq ${event.seq} ${where} arrived though the connection started at seq ${connection.startSeq} and was not owed it.`,
+          message: `${subject}: seq ${event.seq} (epoch ${event.epoch}) arrived though the connection started at seq ${connection.startSeq} and was not owed it.`,
         },
       ],
       disposition: "late",
@@ -122,7 +121,7 @@ export function checkConnectionOrder(
         kind: "reorder",
         runId: event.run_id,
         seqs: [event.seq],
-        message: `${subject}: seq ${event.seq} ${where} arrived after seq ${due - 1}; it is out of order.`,
+        message: `${subject}: seq ${event.seq} (epoch ${event.epoch}) arrived after seq ${due - 1}; it is out of order.`,
       },
     ],
     disposition: "late",

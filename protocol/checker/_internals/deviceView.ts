@@ -30,7 +30,8 @@ export function createDeviceView(epoch: string, startSeq: number, bounds: ViewBo
 
 /** The newest seq the view holds, or startSeq - 1 when it holds none. */
 export function viewHighestSeq(view: DeviceView): number {
-  return Math.max(view.received.highest() ?? view.startSeq - 1, view.startSeq - 1);
+  const highest = view.received.highest();
+  return highest === undefined || highest < view.startSeq - 1 ? view.startSeq - 1 : highest;
 }
 
 /**

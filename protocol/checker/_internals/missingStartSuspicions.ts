@@ -29,6 +29,7 @@ export function suspectMissingStart(user: UserState, suspicion: MissingStartSusp
 
 /** Clears the suspicion on `event`'s run when the event (the first copy any connection of the user received) precedes the suspected one. */
 export function clearMissingStartSuspicion(user: UserState, event: AgentEvent): void {
+  if (user.missingStartSuspicions.size === 0) return;
   const key = runKey(event.epoch, event.run_id);
   const suspicion = user.missingStartSuspicions.get(key);
   if (suspicion !== undefined && event.seq < suspicion.seq) user.missingStartSuspicions.delete(key);

@@ -91,7 +91,7 @@ function followRun(user: UserState, event: AgentEvent, context: UserEventContext
     // A copy skewed across connections: an earlier event of the run reached this connection after a later one reached another.
     run.firstSeq = event.seq;
   } else if (event.seq > run.lastSeq) {
-    if (!run.completed && observedEverySeqBetween(user, event.epoch, [run.lastSeq, event.seq], options.eventsRememberedPerUserMax)) {
+    if (options.measureTiming && !run.completed && observedEverySeqBetween(user, event.epoch, [run.lastSeq, event.seq], options.eventsRememberedPerUserMax)) {
       silence = timing.thinkingInterval(event.ts - run.lastTs, { subject: runSubject(user, event), runId: event.run_id, fromSeq: run.lastSeq, toSeq: event.seq });
     }
     run.lastSeq = event.seq;
@@ -126,10 +126,11 @@ function timeRunEvent(user: UserState, run: UserRun, event: AgentEvent, context:
       run.startedTs = event.ts;
       context.onRunStarted();
       const pending = takePendingStart(user, (candidate) => candidate.agentType === event.data.agent_type);
-      if (pending === undefined) return NO_FINDINGS;
+      if (pending === undefined || !options.measureTiming) return NO_FINDINGS;
       return timing.startLatency(event.ts - pending.atMs, { subject: runSubject(user, event), requestId: pending.requestId, runId: event.run_id, seq: event.seq });
     }
     case "tool_executing":
+      if (!options.measureTiming) return NO_FINDINGS;
       if (rememberBounded(run.executingTs, event.data.execution_id, event.ts, { entriesMax: options.executionsRememberedPerRunMax })) {
         bounds.hit("executionsRememberedPerRunMax", options.executionsRememberedPerRunMax, "the oldest tool executions of a run were forgotten");
       }
@@ -151,7 +152,7 @@ function timeRunEvent(user: UserState, run: UserRun, event: AgentEvent, context:
       if (run.completed) return NO_FINDINGS;
       run.completed = true;
       context.onRunCompleted();
-      if (run.startedTs === undefined) return NO_FINDINGS;
+      if (run.startedTs === undefined || !options.measureTiming) return NO_FINDINGS;
       return timing.runDuration(event.ts - run.startedTs, { subject: runSubject(user, event), runId: event.run_id, seq: event.seq });
     }
     default:

@@ -29,7 +29,7 @@ export function applyEventToRun(run: RunView | undefined, event: AgentEvent, opt
     completed: undefined,
     executions: new Map(),
   };
-  current.lastSeq = Math.max(current.lastSeq, event.seq);
+  if (event.seq > current.lastSeq) current.lastSeq = event.seq;
   if (current.completed !== undefined) return current;
   switch (event.type) {
     case "agent_started":

@@ -4,11 +4,11 @@
  * completion is provable on any view; the missing error_event only on a strict one.
  */
 import { NO_FINDINGS, type Finding } from "../ViolationSink.ts";
-import { isStrict, type RunCheckInput } from "./RunCheckInput.ts";
+import { isStrict, runSubject, type RunCheckInput } from "./RunCheckInput.ts";
 
 /** See the module comment. Read-only. */
 export function checkRunCompletedLast(input: RunCheckInput): readonly Finding[] {
-  const { run, event, subject } = input;
+  const { run, event } = input;
   if (run?.completed !== undefined) {
     const twice = event.type === "agent_completed";
     return [
@@ -18,8 +18,8 @@ export function checkRunCompletedLast(input: RunCheckInput): readonly Finding[] 
         runId: event.run_id,
         seqs: [run.completed.seq, event.seq],
         message: twice
-          ? `${subject}: a second agent_completed arrived at seq ${event.seq} (epoch ${event.epoch}); the run already completed at seq ${run.completed.seq}.`
-          : `${subject}: ${event.type} arrived at seq ${event.seq} (epoch ${event.epoch}) after the run completed at seq ${run.completed.seq}.`,
+          ? `${runSubject(input)}: a second agent_completed arrived at seq ${event.seq} (epoch ${event.epoch}); the run already completed at seq ${run.completed.seq}.`
+          : `${runSubject(input)}: ${event.type} arrived at seq ${event.seq} (epoch ${event.epoch}) after the run completed at seq ${run.completed.seq}.`,
       },
     ];
   }
@@ -31,7 +31,7 @@ export function checkRunCompletedLast(input: RunCheckInput): readonly Finding[] 
       kind: "error_without_error_event",
       runId: event.run_id,
       seqs: [event.seq],
-      message: `${subject}: agent_completed at seq ${event.seq} (epoch ${event.epoch}) has status error but no error_event came before it.`,
+      message: `${runSubject(input)}: agent_completed at seq ${event.seq} (epoch ${event.epoch}) has status error but no error_event came before it.`,
     },
   ];
 }

@@ -5,11 +5,11 @@
  * when the view provably covers the run's start.
  */
 import { NO_FINDINGS, type Finding } from "../ViolationSink.ts";
-import type { RunCheckInput } from "./RunCheckInput.ts";
+import { runSubject, type RunCheckInput } from "./RunCheckInput.ts";
 
 /** See the module comment. Read-only. */
 export function checkRunStartedFirst(input: RunCheckInput): readonly Finding[] {
-  const { run, event, subject } = input;
+  const { run, event } = input;
   if (run === undefined) {
     if (event.type === "agent_started" || !input.startCovered) return NO_FINDINGS;
     return [
@@ -18,7 +18,7 @@ export function checkRunStartedFirst(input: RunCheckInput): readonly Finding[] {
         kind: "missing_start",
         runId: event.run_id,
         seqs: [event.seq],
-        message: `${subject}: the run's first event is ${event.type} at seq ${event.seq} (epoch ${event.epoch}), not agent_started, although ${input.startCoveredBecause}.`,
+        message: `${runSubject(input)}: the run's first event is ${event.type} at seq ${event.seq} (epoch ${event.epoch}), not agent_started, although ${input.startCoveredBecause}.`,
       },
     ];
   }
@@ -30,7 +30,7 @@ export function checkRunStartedFirst(input: RunCheckInput): readonly Finding[] {
         kind: "started_twice",
         runId: event.run_id,
         seqs: [event.seq],
-        message: `${subject}: a second agent_started arrived at seq ${event.seq} (epoch ${event.epoch}); the run began at seq ${run.firstSeq}.`,
+        message: `${runSubject(input)}: a second agent_started arrived at seq ${event.seq} (epoch ${event.epoch}); the run began at seq ${run.firstSeq}.`,
       },
     ];
   }
@@ -40,7 +40,7 @@ export function checkRunStartedFirst(input: RunCheckInput): readonly Finding[] {
       kind: "started_not_first",
       runId: event.run_id,
       seqs: [run.firstSeq, event.seq],
-      message: `${subject}: agent_started came at seq ${event.seq} (epoch ${event.epoch}) after the run's event at seq ${run.firstSeq}.`,
+      message: `${runSubject(input)}: agent_started came at seq ${event.seq} (epoch ${event.epoch}) after the run's event at seq ${run.firstSeq}.`,
     },
   ];
 }

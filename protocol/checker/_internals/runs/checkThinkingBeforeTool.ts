@@ -1,10 +1,10 @@
 /** Invariant 3: at least one agent_thinking before the run's first tool_executing (judged on strict views only). */
 import { NO_FINDINGS, type Finding } from "../ViolationSink.ts";
-import { isStrict, type RunCheckInput } from "./RunCheckInput.ts";
+import { isStrict, runSubject, type RunCheckInput } from "./RunCheckInput.ts";
 
 /** See the module comment. Read-only. */
 export function checkThinkingBeforeTool(input: RunCheckInput): readonly Finding[] {
-  const { run, event, subject } = input;
+  const { run, event } = input;
   if (event.type !== "tool_executing" || run?.completed !== undefined) return NO_FINDINGS;
   if (run?.thinkingSeen === true || run?.toolExecutingSeen === true || !isStrict(input)) return NO_FINDINGS;
   return [
@@ -13,7 +13,7 @@ export function checkThinkingBeforeTool(input: RunCheckInput): readonly Finding[
       kind: "tool_before_thinking",
       runId: event.run_id,
       seqs: [event.seq],
-      message: `${subject}: the first tool_executing (${event.data.tool_name}, execution ${event.data.execution_id}) came at seq ${event.seq} (epoch ${event.epoch}) with no agent_thinking before it.`,
+      message: `${runSubject(input)}: the first tool_executing (${event.data.tool_name}, execution ${event.data.execution_id}) came at seq ${event.seq} (epoch ${event.epoch}) with no agent_thinking before it.`,
     },
   ];
 }

@@ -5,13 +5,12 @@
  * unmatched completion or an execution left open only on a strict one.
  */
 import { NO_FINDINGS, type Finding } from "../ViolationSink.ts";
-import { isStrict, type RunCheckInput } from "./RunCheckInput.ts";
+import { isStrict, runSubject, type RunCheckInput } from "./RunCheckInput.ts";
 
 /** See the module comment. Read-only. */
 export function checkToolPairing(input: RunCheckInput): readonly Finding[] {
-  const { run, event, subject } = input;
+  const { run, event } = input;
   if (run?.completed !== undefined) return NO_FINDINGS;
-  const where = `seq ${event.seq} (epoch ${event.epoch})`;
   if (event.type === "tool_executing") {
     const earlier = run?.executions.get(event.data.execution_id);
     if (earlier === undefined) return NO_FINDINGS;
@@ -21,7 +20,7 @@ export function checkToolPairing(input: RunCheckInput): readonly Finding[] {
         kind: "execution_reused",
         runId: event.run_id,
         seqs: [earlier.executingSeq, event.seq],
-        message: `${subject}: tool_executing at ${where} reuses execution ${event.data.execution_id}, already started at seq ${earlier.executingSeq}.`,
+        message: `${runSubject(input)}: tool_executing at seq ${event.seq} (epoch ${event.epoch}) reuses execution ${event.data.execution_id}, already started at seq ${earlier.executingSeq}.`,
       },
     ];
   }
@@ -35,7 +34,7 @@ export function checkToolPairing(input: RunCheckInput): readonly Finding[] {
           kind: "unpaired_completion",
           runId: event.run_id,
           seqs: [event.seq],
-          message: `${subject}: tool_completed at ${where} for execution ${event.data.execution_id} (${event.data.tool_name}) has no tool_executing before it.`,
+          message: `${runSubject(input)}: tool_completed at seq ${event.seq} (epoch ${event.epoch}) for execution ${event.data.execution_id} (${event.data.tool_name}) has no tool_executing before it.`,
         },
       ];
     }
@@ -46,7 +45,7 @@ export function checkToolPairing(input: RunCheckInput): readonly Finding[] {
           kind: "duplicate_completion",
           runId: event.run_id,
           seqs: [execution.completedSeq, event.seq],
-          message: `${subject}: execution ${event.data.execution_id} completed a second time at ${where}; it first completed at seq ${execution.completedSeq}.`,
+          message: `${runSubject(input)}: execution ${event.data.execution_id} completed a second time at seq ${event.seq} (epoch ${event.epoch}); it first completed at seq ${execution.completedSeq}.`,
         },
       ];
     }
@@ -57,7 +56,7 @@ export function checkToolPairing(input: RunCheckInput): readonly Finding[] {
         kind: "tool_name_mismatch",
         runId: event.run_id,
         seqs: [execution.executingSeq, event.seq],
-        message: `${subject}: tool_completed at ${where} names tool ${event.data.tool_name} but execution ${event.data.execution_id} started ${execution.toolName} at seq ${execution.executingSeq}.`,
+        message: `${runSubject(input)}: tool_completed at seq ${event.seq} (epoch ${event.epoch}) names tool ${event.data.tool_name} but execution ${event.data.execution_id} started ${execution.toolName} at seq ${execution.executingSeq}.`,
       },
     ];
   }
@@ -68,6 +67,6 @@ export function checkToolPairing(input: RunCheckInput): readonly Finding[] {
     kind: "unpaired_executing",
     runId: event.run_id,
     seqs: [execution.executingSeq, event.seq],
-    message: `${subject}: agent_completed at ${where} came while execution ${executionId} (${execution.toolName}, started at seq ${execution.executingSeq}) had no tool_completed.`,
+    message: `${runSubject(input)}: agent_completed at seq ${event.seq} (epoch ${event.epoch}) came while execution ${executionId} (${execution.toolName}, started at seq ${execution.executingSeq}) had no tool_completed.`,
   }));
 }
