@@ -8,8 +8,8 @@
  * - the golden-path bundle's size per flavour, KiB;
  * - k6's memory per VU for golden-path (peak RSS of a 21-VU run minus a 1-VU run, / 20);
  * - golden-path, 10 VUs, 30 s, against our embedded server: verdict, events/s, p95/p99;
- * - throughput with the checker on vs `CHECK=off`, same k6, same server, one after the
- *   other: the ratio of events/s.
+ * - throughput with the checker on vs `CHECK=off`, and with session recording on vs
+ *   `RECORD_LINES=0`, same k6, same server, one after the other: ratios of events/s.
  * Figures are from one run on this machine; a busy machine shows in `generator_lag`.
  */
 import { spawn } from "node:child_process";
@@ -176,9 +176,14 @@ export async function sectionK6(quick: boolean): Promise<Record<string, unknown>
   const relaxed = ["LATENCY_P95_MS=100000", "LATENCY_P99_MS=100000", "START_LATENCY_P95_MS=100000", "GENERATOR_LAG_P99_MS=100000"];
   const checkOff = await loadRun(k6, { script: "throughput", vus: 50, duration: throughputDuration, env: ["CHECK=off", ...relaxed], scratch, name: "throughput-check-off" });
   const checkOn = await loadRun(k6, { script: "throughput", vus: 50, duration: throughputDuration, env: relaxed, scratch, name: "throughput-check-on" });
+  const recordOff = await loadRun(k6, { script: "throughput", vus: 50, duration: throughputDuration, env: ["RECORD_LINES=0", ...relaxed], scratch, name: "throughput-record-off" });
   const ratio = checkOn.eventsPerSecond / checkOff.eventsPerSecond;
+  const recordingRatio = checkOn.eventsPerSecond / recordOff.eventsPerSecond;
   console.log(
     `[k6] throughput 50 VUs ${throughputDuration}: checker on ${checkOn.eventsPerSecond.toFixed(0)} events/s vs CHECK=off ${checkOff.eventsPerSecond.toFixed(0)} events/s: ${ratio.toFixed(2)}× (goal ≥ 0.8×)`,
   );
-  return { engine: k6.versionLine, flavour: k6.flavour.name, node, k6: inK6, bundleKiB, memoryPerVuMiB, goldenPath, throughput: { checkOn, checkOff, ratio } };
+  console.log(
+    `[k6] throughput 50 VUs ${throughputDuration}: recording on (default) ${checkOn.eventsPerSecond.toFixed(0)} events/s vs RECORD_LINES=0 ${recordOff.eventsPerSecond.toFixed(0)} events/s: ${recordingRatio.toFixed(2)}× (goal ≥ 0.9×)`,
+  );
+  return { engine: k6.versionLine, flavour: k6.flavour.name, node, k6: inK6, bundleKiB, memoryPerVuMiB, goldenPath, throughput: { checkOn, checkOff, recordOff, ratio, recordingRatio } };
 }

@@ -12,7 +12,7 @@
  * use separate cores, and both engines get the same flags and `-e` variables.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { accessSync, constants as fsConstants, existsSync, mkdirSync, readFileSync, renameSync, statSync } from "node:fs";
+import { accessSync, constants as fsConstants, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { delimiter, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
@@ -57,6 +57,7 @@ Options:
   --out DIR           the run folder: <script>-summary.json and <script>-metrics.jsonl.gz
                       (default ${RUNS_DIRECTORY}/<script>-<date>T<time>, new for every run)
   --engine E          auto (default), k6 or node
+  --record-max N      records of flagged sessions kept in <out>/traces/ (default 10; 0 none)
   --flavour F         the bundle flavour (default: the one for the k6 in use): ${K6_FLAVOURS.map((flavour) => flavour.name).join(", ")}
   -q, --quiet         no progress lines (also when CI=true)
   -h, --help          this text
@@ -82,6 +83,8 @@ export interface LoadCommand {
   outDirectory: string | undefined;
   engine: "auto" | "k6" | "node";
   flavour: K6Flavour | undefined;
+  /** Records of flagged sessions kept per run, at most. */
+  recordMax: number;
   quiet: boolean;
 }
 
@@ -112,6 +115,7 @@ export function parseLoadArguments(argv: readonly string[], scriptNames: readonl
         out: { type: "string" },
         engine: { type: "string" },
         flavour: { type: "string" },
+        "record-max": { type: "string" },
         quiet: { type: "boolean", short: "q" },
         help: { type: "boolean", short: "h" },
       },
@@ -156,6 +160,7 @@ export function parseLoadArguments(argv: readonly string[], scriptNames: readonl
     outDirectory: values.out,
     engine,
     flavour,
+    recordMax: values["record-max"] === undefined ? 10 : nonNegativeInteger("--record-max", values["record-max"]),
     quiet: values.quiet === true,
   };
 }
@@ -312,18 +317,25 @@ export async function main(argv: readonly string[], io: LoadIo = processIo()): P
     ...Object.entries(scriptEnv).flatMap(([key, value]) => ["-e", `${key}=${value}`]),
     bundlePath,
   ];
+  const traces = createTraceCollector(join(outDirectory, "traces"), command.recordMax);
   const [executable, ...prefix] = k6 === undefined ? [process.execPath, "--import", TSX_LOADER, RUNNER_CLI] : [k6.path];
   io.stdout(`run: ${[k6 === undefined ? "tsx load/runner/cli.ts" : "k6", ...engineArguments.map((argument) => maskSecret(argument, secret))].join(" ")}\n`);
 
   let exitCode: number;
   try {
-    exitCode = await runEngine(executable as string, [...prefix, ...engineArguments], io);
+    exitCode = await runEngine(executable as string, [...prefix, ...engineArguments], io, traces);
   } finally {
     await server?.close();
   }
   // Only this run's files: the folder is new, so nothing older can be named here.
   if (existsSync(summaryPath)) io.stdout(`summary: ${shownPath(summaryPath, io.cwd)}\n`);
   if (existsSync(metricsPath)) io.stdout(`time series: ${shownPath(metricsPath, io.cwd)}\n`);
+  if (traces.written.length > 0) {
+    const first = shownPath(traces.written[0] as string, io.cwd);
+    io.stdout(
+      `traces: ${traces.written.length} flagged session(s) recorded in ${shownPath(join(outDirectory, "traces"), io.cwd)}${traces.dropped > 0 ? ` (${traces.dropped} more not kept: --record-max)` : ""}; replay one: npm run sim -- --replay ${first}\n`,
+    );
+  }
   if (existsSync(summaryPath) && exitCode === EXIT_CODES.thresholdsFailed) {
     const verdict = runVerdict(JSON.parse(readFileSync(summaryPath, "utf8")) as SummaryData);
     if (verdict === "INVALID") {
@@ -342,17 +354,73 @@ function requireCredentials(command: LoadCommand, env: Readonly<Record<string, s
   throw new LoadUsageError("--target needs credentials: --secret S (the server's JWT secret), JWT_SECRET in the environment, or TOKEN / TOKENS (one token per VU)");
 }
 
-/** Spawns the engine, forwarding its output; resolves with its exit code (105 when a signal ended it). */
-function runEngine(executable: string, args: readonly string[], io: LoadIo): Promise<number> {
-  const inherit = io.stdout === processIo().stdout;
+/** A recorded-session console line: `aep-trace <id> <index>/<count> <base64>` (load/lib/sessionRecorder.ts). */
+const TRACE_LINE = /aep-trace (\S+) (\d+)\/(\d+) ([A-Za-z0-9+/=]+)/;
+
+/**
+ * Collects the records of flagged sessions from the engine's console (k6 and the Node
+ * runner both print them there) and writes each whole one as `<directory>/<id>.jsonl`,
+ * at most `recordsMax`. Returns the paths written.
+ */
+function createTraceCollector(directory: string, recordsMax: number): { line(line: string): boolean; written: string[]; dropped: number } {
+  const pending = new Map<string, string[]>();
+  const collector = {
+    written: [] as string[],
+    dropped: 0,
+    line(line: string): boolean {
+      const match = TRACE_LINE.exec(line);
+      if (match === null) return false;
+      const [, id = "", indexText = "1", countText = "1", chunk = ""] = match;
+      const chunks = pending.get(id) ?? [];
+      pending.set(id, chunks);
+      chunks[Number(indexText) - 1] = chunk;
+      const count = Number(countText);
+      if (chunks.filter((part) => part !== undefined).length < count) return true;
+      pending.delete(id);
+      if (collector.written.length >= recordsMax) {
+        collector.dropped += 1;
+        return true;
+      }
+      mkdirSync(directory, { recursive: true });
+      const path = join(directory, `${id.replace(/[^\w.-]/g, "_")}.jsonl`);
+      writeFileSync(path, Buffer.from(chunks.join(""), "base64").toString("utf8"));
+      collector.written.push(path);
+      return true;
+    },
+  };
+  return collector;
+}
+
+/**
+ * Spawns the engine, forwarding its output line by line except the records of flagged
+ * sessions, which go to `onLine`'s collector; resolves with its exit code (105 when a
+ * signal ended it).
+ */
+function runEngine(executable: string, args: readonly string[], io: LoadIo, traces: { line(line: string): boolean }): Promise<number> {
   return new Promise((resolvePromise) => {
     const child = spawn(executable, args, {
       cwd: io.cwd,
       env: { ...io.env } as NodeJS.ProcessEnv,
-      stdio: inherit ? "inherit" : ["ignore", "pipe", "pipe"],
+      stdio: ["ignore", "pipe", "pipe"],
     });
-    child.stdout?.on("data", (chunk: Buffer) => io.stdout(chunk.toString("utf8")));
-    child.stderr?.on("data", (chunk: Buffer) => io.stderr(chunk.toString("utf8")));
+    const forward = (write: (text: string) => void) => {
+      let partial = "";
+      return {
+        data(chunk: Buffer): void {
+          const lines = (partial + chunk.toString("utf8")).split("\n");
+          partial = lines.pop() ?? "";
+          for (const line of lines) if (!traces.line(line)) write(`${line}\n`);
+        },
+        end(): void {
+          if (partial !== "" && !traces.line(partial)) write(partial);
+          partial = "";
+        },
+      };
+    };
+    const stdout = forward(io.stdout);
+    const stderr = forward(io.stderr);
+    child.stdout.on("data", stdout.data);
+    child.stderr.on("data", stderr.data);
     // Ctrl+C reaches the engine too (same process group) and stops the test with a
     // summary; a second one would kill it at once, so SIGINT is not forwarded. SIGTERM
     // (a CI cancel, say) may reach only us: pass it on.
@@ -364,6 +432,8 @@ function runEngine(executable: string, args: readonly string[], io: LoadIo): Pro
       io.stderr(`load: cannot start ${executable}: ${error.message}\n`);
     });
     child.on("close", (code, signal) => {
+      stdout.end();
+      stderr.end();
       process.off("SIGINT", ignoreSignal);
       process.off("SIGTERM", forwardSignal);
       resolvePromise(code ?? (signal === null ? LOAD_CLI_EXIT_CODES.setupFailed : EXIT_CODES.externalAbort));
@@ -395,6 +465,11 @@ function scriptNameOf(argument: string): string {
 
 function parseEnvPairs(pairs: readonly string[]): Record<string, string> {
   return parseEnvPairsWith(pairs, (message) => new LoadUsageError(message));
+}
+
+function nonNegativeInteger(flag: string, text: string): number {
+  if (!/^\d+$/.test(text)) throw new LoadUsageError(`${flag} expects a whole number >= 0, got "${text}"`);
+  return Number(text);
 }
 
 function positiveInteger(flag: string, text: string): number {

@@ -56,6 +56,7 @@ export function agentEventIteration(profile: SessionProfile, options: { env: Scr
       connectDelayMs: exec.vu.iterationInInstance === 0 ? Math.floor(Math.random() * FIRST_SESSION_SPREAD_MS) : 0,
       requestIdPrefix: `${options.data.runTag}-i${exec.vu.iterationInInstance}`,
       log: (line) => console.warn(`[vu ${idInTest}] ${line}`),
+      emitRecordLine: (line) => console.log(line),
     },
     profile,
   );

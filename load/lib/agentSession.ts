@@ -35,6 +35,7 @@ import {
   resyncs,
   runsCompleted,
 } from "./metrics.ts";
+import { createSessionRecorder } from "./sessionRecorder.ts";
 import { createStreamChecker, createUncheckedStream } from "./streamChecker.ts";
 import type { VuCredentials } from "./token.ts";
 
@@ -73,6 +74,10 @@ export interface SessionProfile {
   clientFramesPerSecondMax: number;
   /** Feed every frame to the invariant checker (`CHECK=off` turns it off to measure the checker's own cost). */
   checkInvariants: boolean;
+  /** Lines of the session kept for a replayable record when the checker flags it; 0 records nothing. */
+  recordLinesMax: number;
+  /** Flagged sessions a VU emits records of, at most (the rest are counted, not recorded). */
+  recordSessionsPerVuMax: number;
 }
 
 /** Who the session is and where it goes. */
@@ -88,6 +93,8 @@ export interface SessionIdentity {
   connectDelayMs: number;
   /** Log lines (violations, failures) go here. */
   log: (line: string) => void;
+  /** Lines of a flagged session's record go here, unprefixed (the console: `npm run load` collects them). */
+  emitRecordLine: (line: string) => void;
 }
 
 /** What a session did, for the caller's checks and logs. */
@@ -116,9 +123,16 @@ interface Connection {
 
 type Timer = ReturnType<typeof setTimeout>;
 
+/** Records this VU emitted (module state is per VU in k6 and in the Node runner). */
+let recordsEmitted = 0;
+
 /** Runs one session; see the module comment. */
 export function runAgentSession(identity: SessionIdentity, profile: SessionProfile): Promise<SessionOutcome> {
   const { credentials, log } = identity;
+  const recorder =
+    profile.recordLinesMax > 0 && profile.checkInvariants
+      ? createSessionRecorder({ userId: credentials.userId, deviceId: identity.deviceId }, { linesMax: profile.recordLinesMax })
+      : undefined;
   const checker = profile.checkInvariants ? createStreamChecker({ userId: credentials.userId, deviceId: identity.deviceId }, { log }) : createUncheckedStream();
   const timers = new Set<Timer>();
   const startSentAtMs: number[] = [];
@@ -169,7 +183,9 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
     current = connection;
     socket.onopen = () => {
       connection.opened = true;
-      checker.opened(connection.id, { atMs: Date.now(), ...(resume === undefined ? {} : { resume }) });
+      const openedAtMs = Date.now();
+      checker.opened(connection.id, { atMs: openedAtMs, ...(resume === undefined ? {} : { resume }) });
+      recorder?.opened(connection.id, { atMs: openedAtMs, resume });
       if (ended !== undefined) closeRetired(connection, "end");
     };
     socket.onmessage = (event) => socketOnMessage(connection, event?.data);
@@ -190,6 +206,7 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
       frame = text; // the checker reports it (content)
     }
     checker.received(connection.id, frame, receivedAtMs);
+    recorder?.received(connection.id, text, receivedAtMs);
     if (typeof frame === "object" && frame !== null) serverFrame(connection, frame as Record<string, unknown>, receivedAtMs);
   }
 
@@ -316,9 +333,11 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
 
   function sendFrame(connection: Connection, frame: Record<string, unknown>): void {
     const atMs = Date.now();
-    connection.socket.send(JSON.stringify(frame));
+    const text = JSON.stringify(frame);
+    connection.socket.send(text);
     connection.recentFramesAtMs.push(atMs);
     checker.sent(connection.id, frame, atMs);
+    recorder?.sent(connection.id, text, atMs);
   }
 
   /** How long until one more frame fits under clientFramesPerSecondMax, ms (0: now). */
@@ -356,7 +375,11 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
     connection.closed = true;
     connection.retired = true;
     const code = typeof codeFromEvent === "number" ? codeFromEvent : connection.plannedClose === "end" ? 1000 : connection.plannedClose === "drop" ? 4000 : 1006;
-    if (connection.opened) checker.closed(connection.id, { atMs: Date.now(), code });
+    if (connection.opened) {
+      const closedAtMs = Date.now();
+      checker.closed(connection.id, { atMs: closedAtMs, code });
+      recorder?.closed(connection.id, { atMs: closedAtMs, code });
+    }
     if (ended !== undefined) {
       if (connection === current) settle();
       return;
@@ -400,6 +423,11 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
     // Finish before the last close, while the view is open: all runs done means the stream is quiet.
     const verdict = checker.finish({ atMs: Date.now(), requireRunsComplete: completed });
     ended = { completed, verdict };
+    // A flagged session leaves its record for `npm run sim -- --replay` (see sessionRecorder.ts).
+    if (recorder !== undefined && (!verdict.ok || checker.violationCount > 0) && recordsEmitted < profile.recordSessionsPerVuMax) {
+      recordsEmitted += 1;
+      recorder.emit(`${credentials.userId}.${identity.requestIdPrefix}`, identity.emitRecordLine);
+    }
     check(verdict, {
       "connected": () => connectedOnce,
       "every run completed (or its loss was announced)": () => completed || resyncCount > 0,

@@ -15,6 +15,8 @@
  * | `SESSION_TIMEOUT_MS` | sessionTimeoutMs | a session waiting longer fails its check |
  * | `ACK_EVERY` | ackEveryEvents | send `ack` every N events (0: never) |
  * | `CHECK` | checkInvariants | `on` (default) or `off`: off skips the invariant checker, to measure its cost |
+ * | `RECORD_LINES` | recordLinesMax | lines of a session kept for the record of a flagged session (0: record nothing) |
+ * | `RECORD_SESSIONS_PER_VU` | recordSessionsPerVuMax | flagged sessions per VU whose record is emitted |
  */
 import type { DropPlan, SessionProfile } from "./agentSession.ts";
 import { envInteger, envList, envString, type ScriptEnv } from "./env.ts";
@@ -35,6 +37,8 @@ const BASE_PROFILE: SessionProfile = {
   unplannedReconnectsMax: 5,
   clientFramesPerSecondMax: 100,
   checkInvariants: true,
+  recordLinesMax: 4000,
+  recordSessionsPerVuMax: 2,
 };
 
 /**
@@ -96,6 +100,8 @@ export function profileFromEnv(profile: SessionProfile, env: ScriptEnv): Session
     sessionTimeoutMs: envInteger(env, "SESSION_TIMEOUT_MS", { fallback: profile.sessionTimeoutMs, minimum: 1 }),
     ackEveryEvents: envInteger(env, "ACK_EVERY", { fallback: profile.ackEveryEvents }),
     checkInvariants: checkFromEnv(env),
+    recordLinesMax: envInteger(env, "RECORD_LINES", { fallback: profile.recordLinesMax }),
+    recordSessionsPerVuMax: envInteger(env, "RECORD_SESSIONS_PER_VU", { fallback: profile.recordSessionsPerVuMax }),
   };
 }
 

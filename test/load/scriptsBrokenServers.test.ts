@@ -12,13 +12,15 @@
  * Every case runs on the Node runner and, when a real k6 is found (`K6` or `k6` on
  * PATH: `.ci/run` puts ../shared/k6 there), on real k6 too: the engine users run.
  */
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { findK6, main } from "../../load/cli.ts";
+import { checkTrace } from "../../protocol/checker/checkTrace.ts";
+import { violationClassOf } from "../../protocol/checker/violationCountsByClass.ts";
 import { EXIT_CODES } from "../../load/runner/exitCodes.ts";
 import type { ManagerLimits } from "../../server/manager/managerLimits.ts";
 import { createServer } from "../../server/createServer.ts";
@@ -84,7 +86,9 @@ async function runGoldenPathAgainst(name: string, server: { engine: "node" | "k6
       .filter(([, metric]) => Object.values(metric.thresholds ?? {}).some((verdict) => !verdict.ok))
       .map(([metricName]) => metricName)
       .sort();
-    return { exitCode, summary, crossed, output: output.join("") };
+    const tracesDirectory = join(outDirectory, "traces");
+    const traces = existsSync(tracesDirectory) ? readdirSync(tracesDirectory).map((name) => join(tracesDirectory, name)) : [];
+    return { exitCode, summary, crossed, output: output.join(""), traces };
   } finally {
     await broken.close();
   }
@@ -96,6 +100,7 @@ describe.each(ENGINES)("golden-path against deliberately broken servers (engine:
 
     expect(run.exitCode, run.output).toBe(EXIT_CODES.ok);
     expect(run.crossed).toEqual([]);
+    expect(run.traces).toEqual([]); // nothing flagged, nothing recorded
     expect(run.summary.metrics["resumes"]?.values["count"]).toBeGreaterThanOrEqual(4);
     expect(run.summary.metrics["events_replayed"]?.values["count"]).toBeGreaterThan(0);
   });
@@ -136,6 +141,13 @@ describe.each(ENGINES)("golden-path against deliberately broken servers (engine:
     expect(run.summary.metrics[metric]?.thresholds).toEqual({ "count==0": { ok: false } });
     expect(run.output).toContain(`${metric}: count==0`); // the text summary names it
     expect(run.output).toMatch(/violation \[\w+\]/); // and the violations were logged
+    // The flagged sessions were recorded, and each replays to a violation; one of them to this class.
+    expect(run.traces.length, run.output).toBeGreaterThan(0);
+    expect(run.output).toContain("replay one: npm run sim -- --replay");
+    const replayed = run.traces.map((path) => checkTrace(readFileSync(path, "utf8"), { requireRunsComplete: false }));
+    for (const verdict of replayed) expect(verdict.traceProblems).toEqual([]);
+    const classes = new Set(replayed.flatMap((verdict) => [...verdict.safety, ...verdict.liveness].map((violation) => `violations_${violationClassOf(violation)}`)));
+    expect([...classes]).toContain(metric);
   });
 });
 

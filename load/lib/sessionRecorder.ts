@@ -1,0 +1,124 @@
+/**
+ * A bounded, cheap record of one k6 session's frames (opens, sends, receives, closes,
+ * with the VU's receive times), kept so that a session the checker flags can be
+ * replayed: `npm run sim -- --replay` re-checks it and `npm run report` draws it.
+ *
+ * Cost: a ring of parallel arrays filled in place, so recording an event stores four
+ * references and allocates nothing (the frame text exists already). Only a flagged
+ * session pays for turning the ring into trace lines (protocol/trace.ts format) and
+ * emitting them. The channel is the console, the one output k6 (any version) and the
+ * Node runner share outside handleSummary: base64 chunks behind a marker, which
+ * `npm run load` collects into `results/load/<run>/traces/<user>.jsonl`.
+ */
+import { b64encode } from "k6/encoding";
+
+/** The marker of a recorded-session console line: `aep-trace <id> <index>/<count> <base64 chunk>`. */
+export const TRACE_LINE_MARKER = "aep-trace";
+
+/** Base64 characters per console line. */
+const CHUNK_CHARACTERS = 16_384;
+
+const KIND_OPEN = 0;
+const KIND_SEND = 1;
+const KIND_RECV = 2;
+const KIND_CLOSE = 3;
+
+/** One session's recorder. */
+export interface SessionRecorder {
+  opened(connectionId: string, options: { atMs: number; resume: { epoch: string; lastSeq: number } | undefined }): void;
+  /** `text` is the frame as sent. */
+  sent(connectionId: string, text: string, atMs: number): void;
+  /** `text` is the frame as received. */
+  received(connectionId: string, text: string, atMs: number): void;
+  closed(connectionId: string, options: { atMs: number; code: number }): void;
+  /** The record as trace lines (JSONL), from the oldest connection still whole in the ring. */
+  traceText(): string;
+  /** Emits the record on the console (see the module comment) under `recordId`. */
+  emit(recordId: string, log: (line: string) => void): void;
+}
+
+/** A recorder keeping the last `linesMax` lines of the session of `userId` on device `deviceId`. */
+export function createSessionRecorder(identity: { userId: string; deviceId: string }, options: { linesMax: number }): SessionRecorder {
+  const size = Math.max(1, options.linesMax);
+  const times: number[] = new Array<number>(size);
+  const kinds: number[] = new Array<number>(size);
+  const connections: string[] = new Array<string>(size);
+  const payloads: unknown[] = new Array<unknown>(size);
+  let next = 0;
+  let count = 0;
+
+  function put(kind: number, connectionId: string, atMs: number, payload: unknown): void {
+    times[next] = atMs;
+    kinds[next] = kind;
+    connections[next] = connectionId;
+    payloads[next] = payload;
+    next = next + 1 === size ? 0 : next + 1;
+    if (count < size) count += 1;
+  }
+
+  function lineAt(slot: number): string {
+    const base = { t: times[slot] as number, conn: connections[slot] as string };
+    const payload = payloads[slot];
+    switch (kinds[slot]) {
+      case KIND_OPEN: {
+        const resume = payload as { epoch: string; lastSeq: number } | undefined;
+        return JSON.stringify({
+          t: base.t,
+          kind: "open",
+          conn: base.conn,
+          device: identity.deviceId,
+          user: identity.userId,
+          ...(resume === undefined ? {} : { resume: { epoch: resume.epoch, last_seq: resume.lastSeq } }),
+        });
+      }
+      case KIND_SEND:
+        return JSON.stringify({ t: base.t, kind: "send", conn: base.conn, frame: parseOrText(payload as string) });
+      case KIND_RECV: {
+        const parsed = parseOrUndefined(payload as string);
+        return JSON.stringify(parsed === undefined ? { t: base.t, kind: "recv", conn: base.conn, raw: payload } : { t: base.t, kind: "recv", conn: base.conn, frame: parsed });
+      }
+      default:
+        return JSON.stringify({ t: base.t, kind: "close", conn: base.conn, code: payload });
+    }
+  }
+
+  return {
+    opened: (connectionId, openOptions) => put(KIND_OPEN, connectionId, openOptions.atMs, openOptions.resume),
+    sent: (connectionId, text, atMs) => put(KIND_SEND, connectionId, atMs, text),
+    received: (connectionId, text, atMs) => put(KIND_RECV, connectionId, atMs, text),
+    closed: (connectionId, closeOptions) => put(KIND_CLOSE, connectionId, closeOptions.atMs, closeOptions.code),
+    traceText() {
+      const lines: string[] = [];
+      const first = count < size ? 0 : next;
+      // After a wrap, the oldest connection is cut: start at the first open still held.
+      let started = count < size;
+      for (let offset = 0; offset < count; offset += 1) {
+        const slot = (first + offset) % size;
+        if (!started && kinds[slot] !== KIND_OPEN) continue;
+        started = true;
+        lines.push(lineAt(slot));
+      }
+      return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
+    },
+    emit(recordId, log) {
+      const encoded = b64encode(this.traceText(), "std");
+      const chunks = Math.max(1, Math.ceil(encoded.length / CHUNK_CHARACTERS));
+      for (let index = 0; index < chunks; index += 1) {
+        log(`${TRACE_LINE_MARKER} ${recordId} ${index + 1}/${chunks} ${encoded.slice(index * CHUNK_CHARACTERS, (index + 1) * CHUNK_CHARACTERS)}`);
+      }
+    },
+  };
+}
+
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseOrText(text: string): unknown {
+  const parsed = parseOrUndefined(text);
+  return parsed === undefined ? text : parsed;
+}
