@@ -4,7 +4,7 @@
  * the full `golden-path` agent), every frame checked by the shared invariant checker.
  *
  *   npm run load -- golden-path                       # our server, started for you
- *   k6 run -e TARGET=ws://host/ws -e JWT_SECRET=... load/dist/golden-path.js
+ *   k6 run -e TARGET=ws://host/ws -e JWT_SECRET=... load/dist/<flavour>/golden-path.js
  *
  * Gate (thresholds): events_received rate >= 500/s, event_latency p95 < 50 ms and
  * p99 < 100 ms, agent_start_latency p95 < 100 ms, every check, zero violations of
