@@ -16,7 +16,9 @@ import { DEFAULT_SCRIPTS } from "../../server/runtime/defaultScripts.ts";
 import { connectClient, TEST_SECRET, waitFor } from "./serverTestKit.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const TSX = `${ROOT}node_modules/.bin/tsx`;
+// Node itself with tsx as a loader, not the tsx wrapper process: a signal sent to the child
+// then reaches the CLI under test directly, with no relay that can race it under load.
+const TSX_LOADER = `${ROOT}node_modules/tsx/dist/loader.mjs`;
 
 interface Spawned {
   child: ChildProcessWithoutNullStreams;
@@ -27,7 +29,7 @@ interface Spawned {
 
 function run(script: string, args: string[], env: Record<string, string> = {}): Spawned {
   const { JWT_SECRET: _ignored, ...baseEnv } = process.env;
-  const child = spawn(TSX, [script, ...args], { cwd: ROOT, env: { ...baseEnv, ...env } });
+  const child = spawn(process.execPath, ["--import", TSX_LOADER, script, ...args], { cwd: ROOT, env: { ...baseEnv, ...env } });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

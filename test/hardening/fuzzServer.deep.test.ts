@@ -13,7 +13,7 @@
  * frames; /health still answers; heapUsed after a full GC stays within HEAP_GROWTH_MAX
  * of the baseline.
  *
- * Deeper: HARDENING_FUZZ_RUNS=2000 npx vitest run test/hardening/fuzzServer.test.ts
+ * Deeper: HARDENING_FUZZ_RUNS=2000 npm run test:deep -- test/hardening/fuzzServer.deep.test.ts
  * (HARDENING_FUZZ_SEED=<n> to replay a seed; fast-check prints seed and path on failure).
  */
 import fc from "fast-check";
