@@ -1,62 +1,91 @@
 /**
  * The first copy of each (epoch, seq) a user's connections received, bounded: past
- * `entriesMax` the oldest remembered entry is forgotten first (a ring of insertion
- * order, so forgetting is O(1): no Map iteration). Keyed by epoch, then by the seq
- * number itself, so the per-event path builds no key string (the checker runs inside
- * k6 VUs, where each allocation costs microseconds).
+ * `entriesMax` the oldest remembered entry is forgotten first. The copies live in a
+ * ring of parallel arrays (the event and the connection that got it) and each epoch's
+ * map points at ring slots, so remembering an event allocates nothing and forgetting
+ * one is O(1): the checker runs inside k6 VUs, where each allocation costs microseconds.
+ * The {@link EventMemory} of a copy is built only when a second copy asks for it.
  */
+import type { AgentEvent } from "../../frames.ts";
 import type { EventMemory } from "./checkerState.ts";
 
 /** See the module comment. */
 export class EventMemoryStore {
-  private readonly byEpoch = new Map<string, Map<number, EventMemory>>();
-  /** Insertion order as a ring: the map and the seq of each remembered entry. */
-  private readonly ringMaps: (Map<number, EventMemory> | undefined)[] = [];
-  private readonly ringSeqs: number[] = [];
+  private readonly byEpoch = new Map<string, Map<number, number>>();
+  /** The map of the epoch used last: most events are in one epoch, so most lookups skip byEpoch. */
+  private lastEpoch: string | undefined = undefined;
+  private lastSeqs: Map<number, number> | undefined = undefined;
+  private readonly ringEvents: AgentEvent[] = [];
+  private readonly ringConnections: string[] = [];
+  private readonly ringMaps: Map<number, number>[] = [];
   private ringStart = 0;
-  private size = 0;
 
   constructor(private readonly entriesMax: number) {}
 
-  /** The remembered copy of (epoch, seq), if any. */
+  /** The remembered first copy of (epoch, seq), if any. */
   get(epoch: string, seq: number): EventMemory | undefined {
-    return this.byEpoch.get(epoch)?.get(seq);
+    const slot = this.seqsOf(epoch)?.get(seq);
+    if (slot === undefined) return undefined;
+    const event = this.ringEvents[slot] as AgentEvent;
+    return { type: event.type, runId: event.run_id, data: event.data, connectionId: this.ringConnections[slot] as string };
   }
 
   /** True when (epoch, seq) is remembered. */
   has(epoch: string, seq: number): boolean {
-    return this.byEpoch.get(epoch)?.has(seq) === true;
+    return this.seqsOf(epoch)?.has(seq) === true;
   }
 
-  /** Remembers a first copy of (epoch, seq) (not remembered yet); true when the oldest entry was forgotten to make room. */
-  remember(epoch: string, seq: number, memory: EventMemory): boolean {
+  /**
+   * Remembers `event` as the first copy of its (epoch, seq), received on `connectionId`
+   * (call it only when none is remembered); true when the oldest entry was forgotten.
+   */
+  remember(event: AgentEvent, connectionId: string): boolean {
     if (this.entriesMax <= 0) return false;
-    let seqs = this.byEpoch.get(epoch);
+    let seqs = this.seqsOf(event.epoch);
     if (seqs === undefined) {
       seqs = new Map();
-      this.byEpoch.set(epoch, seqs);
+      this.byEpoch.set(event.epoch, seqs);
+      this.lastEpoch = event.epoch;
+      this.lastSeqs = seqs;
     }
-    seqs.set(seq, memory);
-    if (this.size < this.entriesMax) {
+    if (this.ringEvents.length < this.entriesMax) {
+      seqs.set(event.seq, this.ringEvents.length);
+      this.ringEvents.push(event);
+      this.ringConnections.push(connectionId);
       this.ringMaps.push(seqs);
-      this.ringSeqs.push(seq);
-      this.size += 1;
       return false;
     }
     const slot = this.ringStart;
-    const oldestSeqs = this.ringMaps[slot] as Map<number, EventMemory>;
-    oldestSeqs.delete(this.ringSeqs[slot] as number);
-    if (oldestSeqs.size === 0) {
-      for (const [oldestEpoch, candidate] of this.byEpoch) {
-        if (candidate === oldestSeqs) {
-          this.byEpoch.delete(oldestEpoch);
-          break;
-        }
-      }
-    }
+    const oldestSeqs = this.ringMaps[slot] as Map<number, number>;
+    oldestSeqs.delete((this.ringEvents[slot] as AgentEvent).seq);
+    if (oldestSeqs.size === 0 && oldestSeqs !== seqs) this.forgetEpochMap(oldestSeqs);
+    seqs.set(event.seq, slot);
+    this.ringEvents[slot] = event;
+    this.ringConnections[slot] = connectionId;
     this.ringMaps[slot] = seqs;
-    this.ringSeqs[slot] = seq;
-    this.ringStart = (slot + 1) % this.entriesMax;
+    this.ringStart = slot + 1 === this.entriesMax ? 0 : slot + 1;
     return true;
+  }
+
+  private seqsOf(epoch: string): Map<number, number> | undefined {
+    if (epoch === this.lastEpoch) return this.lastSeqs;
+    const seqs = this.byEpoch.get(epoch);
+    if (seqs !== undefined) {
+      this.lastEpoch = epoch;
+      this.lastSeqs = seqs;
+    }
+    return seqs;
+  }
+
+  private forgetEpochMap(seqs: Map<number, number>): void {
+    for (const [epoch, candidate] of this.byEpoch) {
+      if (candidate !== seqs) continue;
+      this.byEpoch.delete(epoch);
+      if (this.lastSeqs === seqs) {
+        this.lastEpoch = undefined;
+        this.lastSeqs = undefined;
+      }
+      return;
+    }
   }
 }

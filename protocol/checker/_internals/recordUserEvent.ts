@@ -48,11 +48,10 @@ export interface UserEventContext {
 
 /** Records one accepted event of `user`; returns seq_conflict and timing findings. */
 export function recordUserEvent(user: UserState, event: AgentEvent, context: UserEventContext): readonly Finding[] {
-  const copy = eventMemoryOf(event, context.connectionId);
   const remembered = user.events.get(event.epoch, event.seq);
   noteNewestSeq(user, event.epoch, event.seq, context);
-  if (remembered !== undefined) return checkSeqConflict(remembered, copy, { event, subject: context.connectionSubject });
-  if (user.events.remember(event.epoch, event.seq, copy)) {
+  if (remembered !== undefined) return checkSeqConflict(remembered, eventMemoryOf(event, context.connectionId), { event, subject: context.connectionSubject });
+  if (user.events.remember(event, context.connectionId)) {
     context.bounds.hit(
       "eventsRememberedPerUserMax",
       context.options.eventsRememberedPerUserMax,
