@@ -50,9 +50,10 @@ export function judgeColumn(column: Omit<ResultColumn, "verdict">): OverallVerdi
   return { ok: reasons.length === 0, reasons, judged: judged.join(", ") };
 }
 
-/** "seed 3 · multi-user-isolation · planted cross-user-leak". */
-export function runName(run: Pick<SimRunRow, "seed" | "scenario" | "plant">): string {
-  return `seed ${run.seed} · ${run.scenario}${run.plant === null ? "" : ` · planted ${run.plant}`}`;
+/** "seed 3 · multi-user-isolation · planted cross-user-leak", or "live ws://host/ws · default" for a recording. */
+export function runName(run: Pick<SimRunRow, "source" | "seed" | "target" | "scenario" | "plant">): string {
+  const origin = run.source === "live" ? `live ${run.target ?? "(unknown target)"}` : `seed ${run.seed}`;
+  return `${origin} · ${run.scenario}${run.plant === null ? "" : ` · planted ${run.plant}`}`;
 }
 
 function plural(count: number, noun: string): string {
