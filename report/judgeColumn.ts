@@ -40,9 +40,11 @@ export function judgeColumn(column: Omit<ResultColumn, "verdict">): OverallVerdi
     const missed = zoo.rows.filter((row) => row.status === "missed");
     if (missed.length > 0) reasons.push(`bug zoo ${zoo.path}: ${missed.length} planted bug(s) not caught — ${missed.map((row) => row.bug).join(", ")}`);
   }
-  const simCount = column.sims.length + column.simsListedOnly.length;
+  const runs = [...column.sims, ...column.simsListedOnly];
+  const liveCount = runs.filter((run) => run.source === "live").length;
   const judged = [
-    plural(simCount, "simulator run"),
+    plural(runs.length - liveCount, "simulator run"),
+    plural(liveCount, "live recording"),
     plural(column.sweeps.length, "sweep"),
     plural(column.loads.length, "load run"),
     plural(column.bugZoos.length, "bug zoo result"),
