@@ -6,7 +6,7 @@
  * (`<out>/trace.jsonl` + `<out>/summary.json`, marked `source: "live"`), so
  * `npm run sim -- --replay` re-checks it and `npm run report` draws it. See docs/record.md.
  *
- * Exit codes (the simulator's numbers): 0 pass · 1 safety violation · 2 bad usage, an
+ * Exit codes (the simulator's numbers, sim/cli.ts EXIT_CODES): 0 pass · 1 safety violation · 2 bad usage, an
  * unreachable target or a refused token · 3 liveness (a violation, or runs that did not
  * complete before --timeout-ms).
  */
@@ -21,7 +21,7 @@ import { jwtSecretKey } from "../server/auth/jwtSecretKey.ts";
 import { signAccessToken } from "../server/auth/signAccessToken.ts";
 import { recordLive, type LiveRecording } from "./recordLive.ts";
 
-/** Exit code per outcome; the same numbers as `npm run sim` (test/record checks they agree). */
+/** Exit code per outcome; the same numbers as `npm run sim` (sim/cli.ts runs on import, so they are not imported from there). */
 export const RECORD_EXIT_CODES = { pass: 0, safety: 1, usage: 2, liveness: 3 } as const;
 
 /** Defaults of the flags, one place. */
