@@ -18,6 +18,8 @@ import { violationClassOf } from "../../protocol/checker/violationCountsByClass.
 import type { Violation } from "../../protocol/checker/Violation.ts";
 import { buildReport } from "../../report/buildReport.ts";
 import { main, RECORD_EXIT_CODES } from "../../record/cli.ts";
+import { jwtSecretKey } from "../../server/auth/jwtSecretKey.ts";
+import { signAccessToken } from "../../server/auth/signAccessToken.ts";
 import { createServer } from "../../server/createServer.ts";
 import { findPlantedBug } from "../../sim/bugZoo/bugZoo.ts";
 
@@ -84,6 +86,33 @@ describe("npm run record against our server", () => {
     expect(recorded.output).toContain(`Replay: npm run sim -- --replay ${join(recorded.directory, "trace.jsonl")}`);
     const replayed = await replay(join(recorded.directory, "trace.jsonl"));
     expect(replayed).toMatchObject({ exitCode: 0, outcome: "pass", recordedFrom: { target: recorded.target } });
+    // The trace's wall clock is the server's ts clock: the report measures live delivery latency from it.
+    const data = await buildReport([recorded.directory], { command: "npm run report -- test", generatedAt: "2026-01-01T00:00:00.000Z" });
+    const latency = data.columns[0]?.sims[0]?.trace?.latency;
+    expect(latency?.count).toBeGreaterThan(0);
+    expect(latency?.p50).toBeGreaterThanOrEqual(0);
+    expect(data.columns[0]?.sims[0]?.trace?.users.map((user) => user.userId)).toEqual(["u1", "u2"]);
+  });
+
+  test("--token: the token's sub is the user", async () => {
+    const token = await signAccessToken("token-user", { secretKey: jwtSecretKey(secret), nowMs: Date.now(), ttlSeconds: 600 });
+    const live = createServer({ jwtSecret: secret });
+    const { webSocketUrl } = await live.listen({ host: "127.0.0.1", port: 0 });
+    const directory = join(scratch, "token");
+    const output: string[] = [];
+    try {
+      const exitCode = await main(["--target", webSocketUrl, "--token", token, "--runs", "1", "--scenario", "quick", "--out", directory, "--json"], {
+        stdout: (text) => void output.push(text),
+        stderr: (text) => void output.push(text),
+        cwd: repositoryRoot,
+      });
+      expect(exitCode, output.join("")).toBe(RECORD_EXIT_CODES.pass);
+    } finally {
+      await live.close();
+    }
+    const summary = JSON.parse(output.join("")) as { users: string[]; scenario: string; totals: Record<string, number> };
+    expect(summary).toMatchObject({ users: ["token-user"], scenario: "quick", totals: { runsCompleted: 1 } });
+    expect(readFileSync(join(directory, "trace.jsonl"), "utf8")).toContain('"scenario":"quick"');
   });
 });
 
