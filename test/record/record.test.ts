@@ -33,7 +33,7 @@ interface Recorded {
   output: string;
   errors: string;
   directory: string;
-  summary: { kind: string; source: string; target: string; seed: unknown; outcome: string; repro: string; totals: Record<string, number>; verdict: { safety: Violation[]; liveness: Violation[] } };
+  summary: { kind: string; source: string; users: string[]; target: string; seed: unknown; outcome: string; repro: string; totals: Record<string, number>; verdict: { safety: Violation[]; liveness: Violation[] } };
 }
 
 async function recordAgainst(name: string, server: { bug?: string; flags: string[] }): Promise<Recorded & { target: string }> {
@@ -122,6 +122,10 @@ describe("npm run record against servers with a planted bug", () => {
     { bug: "reorder-on-replay", expectedClass: "order", flags: ["--runs", "3", "--drop-every-ms", "300", "--drop-pause-ms", "150"] },
     // The replay skips tool_completed: a drop must fall while a tool runs (tools take 400–500 ms).
     { bug: "lost-tool-completed-on-drop", expectedClass: "gap", flags: ["--runs", "4", "--drop-every-ms", "150", "--drop-pause-ms", "300"] },
+    // Two users, so one can receive the other's events; no drops needed.
+    { bug: "cross-user-leak", expectedClass: "isolation", flags: ["--runs", "2", "--user", "u1", "--user", "u2"] },
+    // A bug planted in the runtime's publish port (wrapPublish), not in the manager.
+    { bug: "late-agent-started", expectedClass: "order", flags: ["--runs", "2"] },
   ];
 
   test.each(cases)("$bug: a failing trace whose replay gives the same verdict ($expectedClass), drawn by the report as a live recording", async ({ bug, expectedClass, flags }) => {
@@ -148,8 +152,8 @@ describe("npm run record against servers with a planted bug", () => {
     expect(view).toMatchObject({ source: "live", target: recorded.target, seed: null, outcome: "safety" });
     // Drawn from the recording's start like a simulator run: lanes per connection, violations on them.
     const lanes = view?.trace?.users.flatMap((user) => user.lanes) ?? [];
-    expect(lanes.length).toBe((recorded.summary.totals["resumes"] ?? 0) + 1);
-    expect(lanes[0]?.openMs).toBe(0);
+    expect(lanes.length).toBe((recorded.summary.totals["resumes"] ?? 0) + recorded.summary.users.length); // one first connection per user, one per resume
+    expect(Math.min(...lanes.map((lane) => lane.openMs))).toBe(0);
     const duration = view?.trace?.durationMs ?? 0;
     for (const violation of view?.verdict?.violations ?? []) {
       // Each violation is drawn on its connection's lane: a red ring on the event it names, or a violation mark.
