@@ -52,7 +52,12 @@ export type SimOutcome = "pass" | "safety" | "liveness" | "crash";
 /** One sim run in a list. */
 export interface SimRunRow {
   path: string;
-  seed: number;
+  /** "sim": the simulator ran it; "live": `npm run record` recorded it against a real server. */
+  source: "sim" | "live";
+  /** The seed of a simulator run; null for a live recording (nothing replays it but its trace). */
+  seed: number | null;
+  /** The server a live recording talked to (its WebSocket URL); null for a simulator run. */
+  target: string | null;
   scenario: string;
   plant: string | null;
   outcome: SimOutcome;
@@ -66,6 +71,7 @@ export interface SimRunView extends SimRunRow {
   id: string;
   crash: string | null;
   livenessReason: string | null;
+  /** Virtual time a simulator run lasted, or wall time a live recording lasted, ms. */
   simTimeMs: number;
   realMs: number | null;
   traceSha256: string | null;

@@ -44,7 +44,16 @@ export interface TraceViewResult {
    * simulator's virtual start time), to move checker timestamps onto the trace clock.
    */
   clockOffsetMs: number | null;
+  /**
+   * Subtracted from every `t` before drawing: the first line's `t` when the trace's clock
+   * is wall time (a live recording, `npm run record`), so the picture starts at 0 like a
+   * simulator's; 0 when the trace already counts from its start.
+   */
+  originMs: number;
 }
+
+/** A `t` above this is wall-clock time (ms since 1970, after 2001), not time since the start. */
+const WALL_CLOCK_MS_MIN = 1e12;
 
 interface LaneState extends LaneView {
   /** `last_seq` of the `connected` frame: events up to it were replayed. */
@@ -81,6 +90,7 @@ export function buildTraceView(lines: Iterable<Line>, options: TraceViewOptions 
   let foreignExcluded = 0;
   let withoutEmitTime = 0;
   let clockOffsetMs: number | null = null;
+  let originMs: number | null = null;
   let durationMs = 0;
   let activeUntilMs = 0;
   let marksKept = 0;
@@ -110,8 +120,8 @@ export function buildTraceView(lines: Iterable<Line>, options: TraceViewOptions 
       latencyMs = t - emitT;
       const ts = num(frame["ts"]);
       if (clockOffsetMs === null && ts !== null) clockOffsetMs = ts - emitT;
-    } else if (num(frame["ts"]) !== null && t > 1e12) {
-      latencyMs = t - (num(frame["ts"]) as number); // the recorder's clock is wall time: ts is on the same clock
+    } else if (num(frame["ts"]) !== null && (originMs ?? 0) > 0) {
+      latencyMs = t + (originMs ?? 0) - (num(frame["ts"]) as number); // the recorder's clock is wall time: ts is on the same clock
     }
     const foreign = userId !== null && userId !== lane.userId;
     if (replay) replaysExcluded += 1;
@@ -256,9 +266,11 @@ export function buildTraceView(lines: Iterable<Line>, options: TraceViewOptions 
   };
 
   for (const line of lines) {
-    const t = num(line["t"]);
+    const lineMs = num(line["t"]);
     const kind = text(line["kind"]);
-    if (t === null || kind === null) continue;
+    if (lineMs === null || kind === null) continue;
+    originMs ??= lineMs > WALL_CLOCK_MS_MIN ? lineMs : 0;
+    const t = lineMs - originMs;
     if (t > durationMs) durationMs = t;
     if (t > activeUntilMs && ACTIVE_KINDS.has(kind)) activeUntilMs = t;
     const lane = lanes.get(text(line["conn"]) ?? "");
@@ -335,6 +347,7 @@ export function buildTraceView(lines: Iterable<Line>, options: TraceViewOptions 
     },
     latencySamplesMs,
     clockOffsetMs,
+    originMs: originMs ?? 0,
   };
 }
 

@@ -98,7 +98,7 @@ export async function collectColumn(dir: string, options: { label: string; idPre
     const displayPath = relative(dir, path) || path;
     if (index >= limits.simRunsDetailedMax) {
       const violations = summary.verdict === null ? 0 : summary.verdict.safety.length + summary.verdict.liveness.length;
-      column.simsListedOnly.push({ path: displayPath, seed: summary.seed, scenario: summary.scenario, plant: summary.plant, outcome: summary.outcome, repro: summary.repro, violations });
+      column.simsListedOnly.push({ path: displayPath, source: summary.source, seed: summary.seed, target: summary.target, scenario: summary.scenario, plant: summary.plant, outcome: summary.outcome, repro: summary.repro, violations });
       continue;
     }
     const read = await readSimRun(summary, { summaryPath: path, displayPath, id: `${options.idPrefix}sim-${index}`, eventMarksMax: limits.eventMarksMax });

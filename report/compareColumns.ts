@@ -47,7 +47,7 @@ function comparePair(runA: SimRunView, runB: SimRunView, samples: { samplesA: nu
   const latencyB = runB.verdict?.latencyMs ?? null;
   const rows: Row[] = [
     { metric: "outcome", a: runA.outcome, b: runB.outcome, change: outcomeChange },
-    { metric: "seed", a: String(runA.seed), b: String(runB.seed), change: runA.seed === runB.seed ? "same" : "different" },
+    { metric: "seed or target", a: runOrigin(runA), b: runOrigin(runB), change: runOrigin(runA) === runOrigin(runB) ? "same" : "different" },
     numberRow("violations (safety + liveness)", runA.violations, runB.violations, { lowerIsBetter: true }),
     numberRow("latency p50", latencyA?.p50, latencyB?.p50, { lowerIsBetter: true, unit: " ms" }),
     numberRow("latency p95", latencyA?.p95, latencyB?.p95, { lowerIsBetter: true, unit: " ms" }),
@@ -80,4 +80,9 @@ function comparePair(runA: SimRunView, runB: SimRunView, samples: { samplesA: nu
 
 function sum(values: Record<string, number>): number {
   return Object.values(values).reduce((total, value) => total + value, 0);
+}
+
+/** What decided a run: its seed, or for a live recording its server. */
+function runOrigin(run: SimRunView): string {
+  return run.source === "live" ? `live ${run.target ?? "?"}` : String(run.seed);
 }

@@ -40,9 +40,11 @@ export function judgeColumn(column: Omit<ResultColumn, "verdict">): OverallVerdi
     const missed = zoo.rows.filter((row) => row.status === "missed");
     if (missed.length > 0) reasons.push(`bug zoo ${zoo.path}: ${missed.length} planted bug(s) not caught — ${missed.map((row) => row.bug).join(", ")}`);
   }
-  const simCount = column.sims.length + column.simsListedOnly.length;
+  const runs = [...column.sims, ...column.simsListedOnly];
+  const liveCount = runs.filter((run) => run.source === "live").length;
   const judged = [
-    plural(simCount, "simulator run"),
+    plural(runs.length - liveCount, "simulator run"),
+    plural(liveCount, "live recording"),
     plural(column.sweeps.length, "sweep"),
     plural(column.loads.length, "load run"),
     plural(column.bugZoos.length, "bug zoo result"),
@@ -50,9 +52,10 @@ export function judgeColumn(column: Omit<ResultColumn, "verdict">): OverallVerdi
   return { ok: reasons.length === 0, reasons, judged: judged.join(", ") };
 }
 
-/** "seed 3 · multi-user-isolation · planted cross-user-leak". */
-export function runName(run: Pick<SimRunRow, "seed" | "scenario" | "plant">): string {
-  return `seed ${run.seed} · ${run.scenario}${run.plant === null ? "" : ` · planted ${run.plant}`}`;
+/** "seed 3 · multi-user-isolation · planted cross-user-leak", or "live ws://host/ws · default" for a recording. */
+export function runName(run: Pick<SimRunRow, "source" | "seed" | "target" | "scenario" | "plant">): string {
+  const origin = run.source === "live" ? `live ${run.target ?? "(unknown target)"}` : `seed ${run.seed}`;
+  return `${origin} · ${run.scenario}${run.plant === null ? "" : ` · planted ${run.plant}`}`;
 }
 
 function plural(count: number, noun: string): string {

@@ -1,6 +1,7 @@
 /**
  * One simulator run for the report: its `summary.json` (kind "sim", written by
- * sim/cli.ts), validated leniently at the edge (a field the report does not know,
+ * sim/cli.ts, or by record/cli.ts with `source: "live"`: a recording against a real
+ * server, with its target instead of a seed), validated leniently at the edge (a field the report does not know,
  * or one an older simulator did not write, is fine), and the `trace.jsonl` beside it.
  */
 import { dirname, join } from "node:path";
@@ -52,7 +53,11 @@ const verdictSchema = z.looseObject({
 /** The fields of a sim summary the report uses. */
 export const simSummarySchema = z.looseObject({
   kind: z.literal("sim"),
-  seed: z.number(),
+  source: z.enum(["sim", "live"]).default("sim"),
+  seed: z.number().nullable(),
+  target: z.string().nullable().default(null),
+  /** Wall time a live recording lasted, ms. */
+  recordedMs: z.number().nullable().default(null),
   scenario: z.string().default("(unnamed scenario)"),
   plant: z.string().nullable().default(null),
   outcome: z.enum(["pass", "safety", "liveness", "crash"]),
@@ -102,6 +107,7 @@ export async function readSimRun(summary: SimSummary, options: { summaryPath: st
   const toTraceClock = (atMs: number | undefined): number | null => {
     if (atMs === undefined) return null;
     if (built?.clockOffsetMs !== null && built?.clockOffsetMs !== undefined && atMs > 1e12) return atMs - built.clockOffsetMs;
+    if (built !== null && built.originMs > 0 && atMs > 1e12) return atMs - built.originMs; // a wall-clock trace, drawn from its first line
     return atMs <= Math.max(durationMs, 1) * 2 ? atMs : null;
   };
   const violations: ViolationView[] = rawViolations.map((violation) => {
@@ -142,7 +148,9 @@ export async function readSimRun(summary: SimSummary, options: { summaryPath: st
     view: {
       id: options.id,
       path: options.displayPath,
+      source: summary.source,
       seed: summary.seed,
+      target: summary.target,
       scenario: summary.scenario,
       plant: summary.plant,
       outcome: summary.outcome,
@@ -150,7 +158,7 @@ export async function readSimRun(summary: SimSummary, options: { summaryPath: st
       violations: violations.length,
       crash: summary.crash,
       livenessReason: summary.livenessReason,
-      simTimeMs: summary.simTimeMs,
+      simTimeMs: summary.source === "live" ? (summary.recordedMs ?? built?.view.durationMs ?? 0) : summary.simTimeMs,
       realMs: summary.realMs,
       traceSha256: summary.traceSha256,
       totals: numbersOf(summary.totals),

@@ -263,15 +263,33 @@ function replay(path: string, options: { json: boolean }): number {
   }
   if (verdict.lines.checked === 0) throw new UsageError(`--replay ${path}: no open, send, recv or close line, so nothing a client saw: not a client trace (${traceFormat})`);
   const outcome = verdict.ok ? "pass" : verdict.safety.length > 0 ? "safety" : "liveness";
+  const recordedFrom = liveRecordingBeside(path);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ kind: "sim-replay", path, outcome, ...verdict }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ kind: "sim-replay", path, outcome, ...(recordedFrom === null ? {} : { recordedFrom }), ...verdict }, null, 2)}\n`);
     return EXIT_CODES[outcome];
   }
   const violations = [...verdict.safety, ...verdict.liveness];
+  if (recordedFrom !== null) process.stdout.write(`Recorded live from ${recordedFrom.target} (npm run record${recordedFrom.startedAt === null ? "" : `, ${recordedFrom.startedAt}`}): no seed; this re-checks what its clients saw\n`);
   process.stdout.write(`Replay of ${path}: ${verdict.ok ? "PASSED" : "FAILED"} — ${verdict.counts.events} events on ${verdict.counts.connections} connection(s) of ${verdict.counts.users} user(s)\n`);
   for (const violation of violations.slice(0, 20)) process.stdout.write(`  [${violation.category}] ${violation.invariant} (${violation.kind}): ${violation.message}\n`);
   if (violations.length > 20) process.stdout.write(`  … and ${violations.length - 20} more\n`);
   return EXIT_CODES[outcome];
+}
+
+/**
+ * The target of the live recording whose summary.json (source "live", written by
+ * `npm run record`) sits beside the trace; null for any other trace.
+ */
+function liveRecordingBeside(tracePath: string): { target: string; startedAt: string | null } | null {
+  let summary: unknown;
+  try {
+    summary = JSON.parse(readFileSync(join(dirname(tracePath), "summary.json"), "utf8"));
+  } catch {
+    return null;
+  }
+  const fields = typeof summary === "object" && summary !== null ? (summary as Record<string, unknown>) : {};
+  if (fields["source"] !== "live" || typeof fields["target"] !== "string") return null;
+  return { target: fields["target"], startedAt: typeof fields["startedAt"] === "string" ? fields["startedAt"] : null };
 }
 
 function main(argv: string[]): number {

@@ -27,7 +27,7 @@ function readData(): ReportData {
 
 function contents(column: ResultColumn): HTMLElement | null {
   const links: HTMLElement[] = column.sims.map((run) =>
-    h("li", { class: run.outcome === "pass" ? "ok" : "bad" }, h("a", { href: `#${run.id}` }, `${run.outcome === "pass" ? "✓" : "✗"} seed ${run.seed} · ${run.scenario}${run.plant === null ? "" : ` · ${run.plant}`}`)),
+    h("li", { class: run.outcome === "pass" ? "ok" : "bad" }, h("a", { href: `#${run.id}` }, `${run.outcome === "pass" ? "✓" : "✗"} ${run.source === "live" ? `live ${run.target ?? "?"}` : `seed ${run.seed}`} · ${run.scenario}${run.plant === null ? "" : ` · ${run.plant}`}`)),
   );
   const count = links.length + column.simsListedOnly.length + column.sweeps.length + column.loads.length + column.bugZoos.length;
   if (count <= 1) return null;
@@ -45,8 +45,8 @@ function listedRuns(rows: readonly SimRunRow[]): HTMLElement {
     h(
       "table",
       { class: "table" },
-      h("thead", {}, h("tr", {}, h("th", {}, "outcome"), h("th", {}, "seed"), h("th", {}, "scenario"), h("th", {}, "violations"), h("th", {}, "reproduce"))),
-      h("tbody", {}, ...rows.map((row) => h("tr", { class: row.outcome === "pass" ? "ok" : "bad" }, h("td", {}, row.outcome), h("td", { class: "num" }, String(row.seed)), h("td", {}, `${row.scenario}${row.plant === null ? "" : ` · ${row.plant}`}`), h("td", { class: "num" }, String(row.violations)), h("td", {}, row.repro === "" ? row.path : commandLine(row.repro))))),
+      h("thead", {}, h("tr", {}, h("th", {}, "outcome"), h("th", {}, "seed or target"), h("th", {}, "scenario"), h("th", {}, "violations"), h("th", {}, "reproduce"))),
+      h("tbody", {}, ...rows.map((row) => h("tr", { class: row.outcome === "pass" ? "ok" : "bad" }, h("td", {}, row.outcome), h("td", { class: row.source === "live" ? "" : "num" }, row.source === "live" ? `live ${row.target ?? "?"}` : String(row.seed)), h("td", {}, `${row.scenario}${row.plant === null ? "" : ` · ${row.plant}`}`), h("td", { class: "num" }, String(row.violations)), h("td", {}, row.repro === "" ? row.path : commandLine(row.repro))))),
     ),
   );
   markRendered(element);

@@ -12,6 +12,13 @@ import { connectionsSection, latencySection, throughputSection, type AfterInsert
 /** Occurrences listed under each kind of violation before the rest fold away. */
 const VIOLATIONS_LISTED_MAX = 3;
 
+/** What a recording against a live server (`npm run record`) means by each outcome: no faults healed there, a trace was checked. */
+const LIVE_OUTCOME_TEXT: Record<string, { badge: string; words: string }> = {
+  pass: { badge: "PASS", words: "Recorded against a live server: every invariant held on what the clients saw." },
+  safety: { badge: "FAIL · safety", words: "Recorded against a live server: something that must never happen happened (see the violations below). The trace replays with the command below." },
+  liveness: { badge: "FAIL · liveness", words: "Recorded against a live server: something that must eventually happen did not (an event never came, or runs did not complete in time)." },
+};
+
 const OUTCOME_TEXT: Record<string, { badge: string; words: string }> = {
   pass: { badge: "PASS", words: "Every invariant held and the run settled after the faults healed." },
   safety: { badge: "FAIL · safety", words: "Something that must never happen happened (see the violations below)." },
@@ -21,19 +28,20 @@ const OUTCOME_TEXT: Record<string, { badge: string; words: string }> = {
 
 /** The `<article>` of one run; charts and the swimlane are drawn by the `after` callbacks. */
 export function renderSimRun(run: SimRunView, after: AfterInsert): HTMLElement {
-  const outcome = OUTCOME_TEXT[run.outcome] ?? { badge: run.outcome, words: "" };
+  const live = run.source === "live";
+  const outcome = (live ? LIVE_OUTCOME_TEXT : OUTCOME_TEXT)[run.outcome] ?? { badge: run.outcome, words: "" };
   const article = h("article", { class: `sim-run outcome-${run.outcome}`, id: run.id, "data-outcome": run.outcome });
   article.appendChild(
     h(
       "header",
       { class: "run-header" },
       h("span", { class: `badge badge-${run.outcome === "pass" ? "pass" : "fail"}` }, outcome.badge),
-      h("h2", {}, `Simulator run · seed ${run.seed} · ${run.scenario}`, run.plant === null ? null : h("span", { class: "plant" }, ` · planted bug: ${run.plant}`)),
+      h("h2", {}, live ? `Live recording · ${run.target ?? "unknown target"} · ${run.scenario}` : `Simulator run · seed ${run.seed} · ${run.scenario}`, run.plant === null ? null : h("span", { class: "plant" }, ` · planted bug: ${run.plant}`)),
       h("p", { class: "run-words" }, outcome.words, run.plant === null ? "" : ` This run plants the bug "${run.plant}" on purpose, to prove the checkers catch it: a failure here is the expected result.`),
-      run.repro === "" ? null : commandLine(run.repro, { label: "Reproduce" }),
+      run.repro === "" ? null : commandLine(run.repro, { label: live ? "Re-check" : "Reproduce" }),
     ),
   );
-  article.appendChild(factsRow(run));
+  article.appendChild(live ? liveFactsRow(run) : factsRow(run));
   let swimlane: Swimlane | null = null;
   const showOnTimeline = (violation: ViolationView) => {
     if (swimlane !== null && violation.atMs !== null) swimlane.focus(violation.atMs, violation.connectionId);
@@ -91,6 +99,20 @@ function factsRow(run: SimRunView): HTMLElement {
     fact(formatNumber(totals["framesDelivered"] ?? 0), "frames delivered"),
     fact(formatMs(run.simTimeMs), `simulated${speed}`),
     fact(faults.length === 0 ? "none" : String(faults.reduce((total, [, count]) => total + count, 0)), "faults injected", faults.map(([kind, count]) => `${kind} ×${count}`).join(", ")),
+  );
+}
+
+/** A recording has no emit log, no faults injected and no simulated time: what it has instead. */
+function liveFactsRow(run: SimRunView): HTMLElement {
+  const totals = run.totals;
+  return h(
+    "div",
+    { class: "facts" },
+    fact(String(run.violations), run.violations === 1 ? "violation" : "violations"),
+    fact(`${totals["runsCompleted"] ?? "?"} / ${totals["runsRequested"] ?? "?"}`, "runs completed / asked"),
+    fact(formatNumber(run.trace?.eventsReceived ?? 0), "events received"),
+    fact(`${totals["drops"] ?? 0} / ${totals["resumes"] ?? 0}`, "drops / resumes"),
+    fact(formatMs(run.simTimeMs), "recorded (wall time)"),
   );
 }
 
@@ -219,18 +241,24 @@ function checksSection(run: SimRunView): HTMLElement {
 }
 
 function detailsSection(run: SimRunView): HTMLElement {
-  const element = section("details", "Run details", "The fault mix this seed drew, the simulator's own list of notable moments, and where the data came from.");
+  const live = run.source === "live";
+  const element = section(
+    "details",
+    "Run details",
+    live ? "Where this recording came from: a live server, not the simulator, so no seed replays it; its trace re-checks with the command above." : "The fault mix this seed drew, the simulator's own list of notable moments, and where the data came from.",
+  );
   element.appendChild(
     h(
       "dl",
       { class: "details-list" },
+      live ? [h("dt", {}, "Target"), h("dd", {}, h("code", {}, run.target ?? "unknown"), " (a live server)")] : null,
       h("dt", {}, "Fault mix"),
-      h("dd", {}, run.faultPlan.length === 0 ? "unknown" : run.faultPlan.join(", ")),
+      h("dd", {}, live ? "none injected: what the server and the network did, plus the recorder's planned drops" : run.faultPlan.length === 0 ? "unknown" : run.faultPlan.join(", ")),
       h("dt", {}, "Faults injected"),
       h("dd", {}, Object.keys(run.faultsInjected).length === 0 ? "none" : Object.entries(run.faultsInjected).map(([kind, count]) => `${kind.replaceAll("_", " ")} ×${count}`).join(", ")),
       h("dt", {}, "Source"),
       h("dd", {}, h("code", {}, run.path)),
-      run.traceSha256 === null ? null : [h("dt", {}, "Trace sha256"), h("dd", {}, h("code", {}, run.traceSha256), " (same seed, same scenario → same hash)")],
+      run.traceSha256 === null ? null : [h("dt", {}, "Trace sha256"), h("dd", {}, h("code", {}, run.traceSha256), live ? null : " (same seed, same scenario → same hash)")],
     ),
   );
   if (run.moments.length > 0) {

@@ -30,6 +30,7 @@ const ALLOWED: Record<string, (target: string) => boolean> = {
   sim: (target) => ["protocol", "server", "sim"].includes(target) || target.startsWith("package:"),
   property: (target) => ["protocol", "server", "sim", "property"].includes(target) || target.startsWith("package:"),
   report: (target) => ["protocol", "report"].includes(target) || target.startsWith("package:"),
+  record: (target) => ["protocol", "server", "load", "record"].includes(target) || target.startsWith("package:"),
 };
 
 describe("import direction (STYLE rule 13)", () => {

@@ -22,6 +22,7 @@ const TABLE_SCRIPT_OF_DOC: Record<string, string> = {
   "docs/load.md": "load",
   "docs/soak.md": "soak",
   "docs/report.md": "report",
+  "docs/record.md": "record",
   "docs/bench.md": "bench",
 };
 

@@ -109,4 +109,20 @@ describe("buildTraceView", () => {
     expect(odd.users.map((user) => user.lanes.length)).toEqual([1]);
     expect(odd.latency.note).toBe("No live agent events were received.");
   });
+
+  it("draws a wall-clock trace (a live recording) from its first line, with latency from the events' ts", () => {
+    const live = [
+      { t: START + 100, kind: "open", conn: "u1-d1#1", device: "u1-d1", user: "u1" },
+      { t: START + 101, kind: "recv", conn: "u1-d1#1", frame: { type: "connected", user_id: "u1", connection_id: "s1", epoch: "e1", last_seq: 0 } },
+      { t: START + 112, kind: "recv", conn: "u1-d1#1", frame: event("agent_started", 1, 110) },
+      { t: START + 130, kind: "close", conn: "u1-d1#1", code: 1006 },
+    ];
+    const result = buildTraceView(live);
+    expect(result.originMs).toBe(START + 100);
+    const lane = result.view.users[0]?.lanes[0];
+    expect(lane).toMatchObject({ openMs: 0, closeMs: 30, closeCode: 1006 });
+    expect(lane?.marks[0]).toMatchObject({ t: 12, latencyMs: 2 });
+    expect(result.view.durationMs).toBe(30);
+    expect(buildTraceView(TRACE).originMs).toBe(0); // a trace that counts from its start is left alone
+  });
 });

@@ -1,0 +1,140 @@
+/**
+ * `npm run record -- --target ws://… (--secret S | --token T) [options]`: drives a few
+ * agent runs against any server that speaks docs/protocol.md (optionally dropping and
+ * resuming every N ms), records what each client saw as a trace (protocol/trace.ts),
+ * judges it with the shared checker and writes the simulator's layout
+ * (`<out>/trace.jsonl` + `<out>/summary.json`, marked `source: "live"`), so
+ * `npm run sim -- --replay` re-checks it and `npm run report` draws it. See docs/record.md.
+ *
+ * Exit codes (the simulator's numbers, sim/cli.ts EXIT_CODES): 0 pass · 1 safety violation · 2 bad usage, an
+ * unreachable target or a refused token · 3 liveness (a violation, or runs that did not
+ * complete before --timeout-ms).
+ */
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { probeTarget } from "../load/probeTarget.ts";
+import { jwtSecretKey } from "../server/auth/jwtSecretKey.ts";
+import { signAccessToken } from "../server/auth/signAccessToken.ts";
+import { formatRecording } from "./formatRecording.ts";
+import { liveSummary } from "./liveSummary.ts";
+import { parseRecordArguments, RECORD_DEFAULTS, RecordUsageError, type RecordCommand } from "./parseRecordArguments.ts";
+import { recordLive } from "./recordLive.ts";
+
+
+/** Exit code per outcome; the same numbers as `npm run sim` (sim/cli.ts runs on import, so they are not imported from there). */
+export const RECORD_EXIT_CODES = { pass: 0, safety: 1, usage: 2, liveness: 3 } as const;
+
+/** Lifetime of a token minted from --secret, seconds (one recording). */
+const MINTED_TOKEN_TTL_SECONDS = 3600;
+
+const USAGE = `Usage: npm run record -- --target ws://host:port/ws (--secret S | --token T) [options]
+
+  --target URL         the server's WebSocket endpoint (ws:// or wss://)
+  --secret S           its HS256 JWT secret: a token is minted per --user
+  --token T            a ready token (its sub is the user; not with --secret or --user)
+  --user ID            a user to record, one client each; repeat for a few
+                       (default: rec-<time>, a fresh user per recording)
+  --runs N             agent runs per user, one after another (default ${RECORD_DEFAULTS.runs})
+  --scenario NAME      start_agent.scenario (default: none, the server's default script)
+  --drop-every-ms N    drop each socket N ms after it opens and resume with last_seq + epoch (default 0: never)
+  --drop-pause-ms N    time between a drop and the resume (default ${RECORD_DEFAULTS.dropPauseMs})
+  --timeout-ms N       stop every client after this long (default ${RECORD_DEFAULTS.timeoutMs})
+  --out DIR            where trace.jsonl and summary.json go (default ${RECORD_DEFAULTS.outRoot}/<time>)
+  --json               print summary.json instead of text
+  --help               this text
+
+Exit codes: 0 pass, 1 safety violation, 2 bad usage or unreachable target or refused token, 3 liveness.`;
+
+/** Where the command writes and what it may read. */
+export interface RecordIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+}
+
+/** Runs the command; resolves with the exit code. */
+export async function main(argv: readonly string[], io: RecordIo = processIo()): Promise<number> {
+  try {
+    const command = parseRecordArguments(argv, { nowMs: Date.now() });
+    if (command === "help") {
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    }
+    return await record(command, io);
+  } catch (error) {
+    if (!(error instanceof RecordUsageError)) throw error;
+    io.stderr(`record: ${error.message}\n`);
+    return RECORD_EXIT_CODES.usage;
+  }
+}
+
+async function record(command: RecordCommand, io: RecordIo): Promise<number> {
+  const problem = await probeTarget(command.target, command.credentials);
+  if (problem !== undefined) throw new RecordUsageError(problem);
+  const startedAtMs = Date.now();
+  const users = await Promise.all(
+    command.users.map(async (userId) => ({
+      userId,
+      token:
+        "token" in command.credentials
+          ? command.credentials.token
+          : await signAccessToken(userId, { secretKey: jwtSecretKey(command.credentials.secret), nowMs: startedAtMs, ttlSeconds: MINTED_TOKEN_TTL_SECONDS }),
+    })),
+  );
+  const recording = await recordLive({
+    users,
+    session: {
+      target: command.target,
+      runs: command.runs,
+      scenario: command.scenario,
+      dropEveryMs: command.dropEveryMs,
+      dropPauseMs: command.dropPauseMs,
+      unplannedReconnectsMax: RECORD_DEFAULTS.unplannedReconnectsMax,
+      ackEveryEvents: RECORD_DEFAULTS.ackEveryEvents,
+      requestIdPrefix: `rec-${startedAtMs.toString(36)}`,
+    },
+    timeoutMs: command.timeoutMs,
+    traceLinesMax: RECORD_DEFAULTS.traceLinesMax,
+  });
+  const directory = resolve(io.cwd, command.out ?? newRecordDirectory(io.cwd, startedAtMs));
+  mkdirSync(directory, { recursive: true });
+  const tracePath = join(directory, "trace.jsonl");
+  const summaryPath = join(directory, "summary.json");
+  const shown = (path: string): string => {
+    const inside = relative(io.cwd, path);
+    return inside === "" || inside.startsWith("..") ? path : inside;
+  };
+  const traceText = recording.lines.length === 0 ? "" : `${recording.lines.join("\n")}\n`;
+  writeFileSync(tracePath, traceText);
+  const summary = liveSummary(recording, { command, replay: `npm run sim -- --replay ${shown(tracePath)}`, traceSha256: createHash("sha256").update(traceText).digest("hex") });
+  writeFileSync(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
+  if (command.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+  else io.stdout(formatRecording(recording, { summary, tracePath: shown(tracePath), summaryPath: shown(summaryPath), directory: shown(directory) }));
+  return RECORD_EXIT_CODES[summary.outcome];
+}
+
+/** `results/record/<date>T<time>Z` (UTC, seconds), a new folder per recording. */
+function newRecordDirectory(cwd: string, nowMs: number): string {
+  const stamp = new Date(nowMs).toISOString().replace(/[:]/g, "").replace(/\.\d+Z$/, "Z");
+  let directory = resolve(cwd, RECORD_DEFAULTS.outRoot, stamp);
+  for (let suffix = 2; existsSync(directory); suffix += 1) directory = resolve(cwd, RECORD_DEFAULTS.outRoot, `${stamp}-${suffix}`);
+  return directory;
+}
+
+function processIo(): RecordIo {
+  return { stdout: (text) => void process.stdout.write(text), stderr: (text) => void process.stderr.write(text), cwd: process.cwd() };
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`record: crashed: ${(error as Error)?.stack ?? String(error)}\n`);
+      process.exitCode = 4;
+    },
+  );
+}

@@ -1,0 +1,53 @@
+/**
+ * Records one session per user against a live server at once, and judges the trace with
+ * the shared checker exactly as `npm run sim -- --replay` will (checkTrace with its
+ * defaults), so the recording's verdict and the replay's are the same by construction.
+ */
+import { checkTrace, type TraceVerdict } from "../protocol/checker/checkTrace.ts";
+import type { TraceLine } from "../protocol/trace.ts";
+import { recordUserSession, type UserSessionPlan, type UserSessionResult } from "./recordUserSession.ts";
+
+/** What to record. */
+export interface LivePlan {
+  /** One session per entry (user id and token). */
+  users: ReadonlyArray<{ userId: string; token: string }>;
+  /** The rest of each session's plan. */
+  session: Omit<UserSessionPlan, "userId" | "token">;
+  /** Every session is stopped after this long, ms. */
+  timeoutMs: number;
+  /** Trace lines kept at most; past it every session stops and the recording says so. */
+  traceLinesMax: number;
+}
+
+/** A recording and its verdict. */
+export interface LiveRecording {
+  /** The trace, one JSON text per line, in the order things happened. */
+  lines: string[];
+  verdict: TraceVerdict;
+  sessions: UserSessionResult[];
+  /** Wall clock at the start and the end, ms since the Unix epoch. */
+  startedAtMs: number;
+  endedAtMs: number;
+}
+
+/** Runs every session to its end (runs done, gave up, timeout or trace bound) and checks the trace. */
+export async function recordLive(plan: LivePlan): Promise<LiveRecording> {
+  const lines: string[] = [];
+  const startedAtMs = Date.now();
+  const sessions: Array<ReturnType<typeof recordUserSession>> = [];
+  const onTraceLine = (line: TraceLine): void => {
+    if (lines.length >= plan.traceLinesMax) return;
+    lines.push(JSON.stringify(line));
+    if (lines.length === plan.traceLinesMax) for (const session of sessions) session.stop(`the trace reached its bound of ${plan.traceLinesMax} lines`);
+  };
+  for (const user of plan.users) sessions.push(recordUserSession({ ...plan.session, ...user }, { onTraceLine }));
+  const deadline = setTimeout(() => {
+    for (const session of sessions) session.stop(`--timeout-ms ${plan.timeoutMs} passed`);
+  }, plan.timeoutMs);
+  try {
+    const results = await Promise.all(sessions.map((session) => session.done));
+    return { lines, verdict: checkTrace(lines.join("\n")), sessions: results, startedAtMs, endedAtMs: Date.now() };
+  } finally {
+    clearTimeout(deadline);
+  }
+}
