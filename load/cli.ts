@@ -22,6 +22,7 @@ import { bundleK6Script, findK6Scripts } from "./build.ts";
 import { describeFlavourRange, flavourForVersion, flavourNamed, formatK6Version, K6_FLAVOURS, NEWEST_FLAVOUR, parseK6Version, SUPPORTED_K6_RANGE, type K6Flavour } from "./k6Flavours.ts";
 import { runVerdict, type SummaryData } from "./lib/textSummary.ts";
 import { probeTarget } from "./probeTarget.ts";
+import { checkTrace } from "../protocol/checker/checkTrace.ts";
 import { EXIT_CODES } from "./runner/exitCodes.ts";
 import { parseDuration } from "./runner/options/parseDuration.ts";
 import { parseEnvPairs as parseEnvPairsWith, parsePositiveInteger } from "./runner/options/parseCliValues.ts";
@@ -317,7 +318,7 @@ export async function main(argv: readonly string[], io: LoadIo = processIo()): P
     ...Object.entries(scriptEnv).flatMap(([key, value]) => ["-e", `${key}=${value}`]),
     bundlePath,
   ];
-  const traces = createTraceCollector(join(outDirectory, "traces"), command.recordMax);
+  const traces = createTraceCollector(join(outDirectory, "traces"), { recordsMax: command.recordMax, target, scriptName: command.scriptName });
   const [executable, ...prefix] = k6 === undefined ? [process.execPath, "--import", TSX_LOADER, RUNNER_CLI] : [k6.path];
   io.stdout(`run: ${[k6 === undefined ? "tsx load/runner/cli.ts" : "k6", ...engineArguments.map((argument) => maskSecret(argument, secret))].join(" ")}\n`);
 
@@ -359,10 +360,14 @@ const TRACE_LINE = /aep-trace (\S+) (\d+)\/(\d+) ([A-Za-z0-9+/=]+)/;
 
 /**
  * Collects the records of flagged sessions from the engine's console (k6 and the Node
- * runner both print them there) and writes each whole one as `<directory>/<id>.jsonl`,
- * at most `recordsMax`. Returns the paths written.
+ * runner both print them there) and writes each whole one in the simulator's layout,
+ * `<directory>/<id>/trace.jsonl` with a `summary.json` beside it (kind "sim", `source:
+ * "live"`, the target, the full checker's verdict on the trace: what `npm run report`
+ * draws and `npm run sim -- --replay` re-checks), at most `recordsMax`. `written` lists
+ * the trace paths.
  */
-function createTraceCollector(directory: string, recordsMax: number): { line(line: string): boolean; written: string[]; dropped: number } {
+function createTraceCollector(directory: string, options: { recordsMax: number; target: string; scriptName: string }): { line(line: string): boolean; written: string[]; dropped: number } {
+  const { recordsMax } = options;
   const pending = new Map<string, string[]>();
   const collector = {
     written: [] as string[],
@@ -381,14 +386,45 @@ function createTraceCollector(directory: string, recordsMax: number): { line(lin
         collector.dropped += 1;
         return true;
       }
-      mkdirSync(directory, { recursive: true });
-      const path = join(directory, `${id.replace(/[^\w.-]/g, "_")}.jsonl`);
-      writeFileSync(path, Buffer.from(chunks.join(""), "base64").toString("utf8"));
+      const sessionDirectory = join(directory, id.replace(/[^\w.-]/g, "_"));
+      mkdirSync(sessionDirectory, { recursive: true });
+      const path = join(sessionDirectory, "trace.jsonl");
+      const text = Buffer.from(chunks.join(""), "base64").toString("utf8");
+      writeFileSync(path, text);
+      writeFileSync(join(sessionDirectory, "summary.json"), `${JSON.stringify(flaggedSessionSummary(text, { ...options, path }), null, 2)}\n`);
       collector.written.push(path);
       return true;
     },
   };
   return collector;
+}
+
+/** The summary.json of a flagged k6 session: the simulator's fields, marked live (see record/liveSummary.ts). */
+function flaggedSessionSummary(text: string, options: { target: string; scriptName: string; path: string }) {
+  const verdict = checkTrace(text, { requireRunsComplete: false });
+  const times = text
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => (JSON.parse(line) as { t: number }).t);
+  const startedMs = times.length === 0 ? 0 : Math.min(...times);
+  const endedMs = times.length === 0 ? 0 : Math.max(...times);
+  return {
+    kind: "sim" as const,
+    source: "live" as const,
+    target: options.target,
+    seed: null,
+    scenario: `k6 ${options.scriptName}`,
+    plant: null,
+    outcome: verdict.safety.length > 0 ? "safety" : verdict.ok ? "pass" : "liveness",
+    crash: null,
+    faultPlan: null,
+    verdict,
+    recordedMs: endedMs - startedMs,
+    startedAt: new Date(startedMs).toISOString(),
+    totals: { traceLines: times.length },
+    timeline: {},
+    repro: `npm run sim -- --replay ${options.path}`,
+  };
 }
 
 /**

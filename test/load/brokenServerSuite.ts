@@ -16,7 +16,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { findK6, main } from "../../load/cli.ts";
@@ -88,7 +88,7 @@ async function runGoldenPathAgainst(name: string, server: { engine: "node" | "k6
       .map(([metricName]) => metricName)
       .sort();
     const tracesDirectory = join(outDirectory, "traces");
-    const traces = existsSync(tracesDirectory) ? readdirSync(tracesDirectory).map((name) => join(tracesDirectory, name)) : [];
+    const traces = existsSync(tracesDirectory) ? readdirSync(tracesDirectory).map((name) => join(tracesDirectory, name, "trace.jsonl")) : [];
     return { exitCode, summary, crossed, output: output.join(""), traces };
   } finally {
     await broken.close();
@@ -149,6 +149,13 @@ describe(`golden-path against deliberately broken servers (engine: ${engine})`, 
     expect(run.output).toContain("replay one: npm run sim -- --replay");
     const replayed = run.traces.map((path) => checkTrace(readFileSync(path, "utf8"), { requireRunsComplete: false }));
     for (const verdict of replayed) expect(verdict.traceProblems).toEqual([]);
+    // Beside each trace, a summary in the simulator's layout marks it live, so the report draws it.
+    for (const path of run.traces) {
+      const summary = JSON.parse(readFileSync(join(dirname(path), "summary.json"), "utf8")) as { kind: string; source: string; target: string; seed: null; outcome: string };
+      expect(summary).toMatchObject({ kind: "sim", source: "live", seed: null });
+      expect(summary.target).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/ws$/);
+      expect(summary.outcome).not.toBe("pass");
+    }
     const classes = new Set(replayed.flatMap((verdict) => [...verdict.safety, ...verdict.liveness].map((violation) => `violations_${violationClassOf(violation)}`)));
     expect([...classes]).toContain(metric);
   });
