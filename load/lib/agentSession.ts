@@ -157,6 +157,10 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
   const done = new Promise<SessionOutcome>((resolve) => (resolveSession = resolve));
 
   function later(delayMs: number, callback: () => void): void {
+    // Nothing is scheduled once the session ended: k6 keeps an iteration alive while any
+    // of its timers is pending, so a timer armed after end() would hold the VU until
+    // gracefulStop interrupts it (and stretch the test, diluting its events/s).
+    if (ended !== undefined) return;
     const timer = setTimeout(() => {
       timers.delete(timer);
       callback();
