@@ -48,6 +48,8 @@ import { checkDeviceAtFinish } from "./_internals/checkDeviceAtFinish.ts";
 import { checkDeviceRunEvent } from "./_internals/checkDeviceRunEvent.ts";
 import type { ConnectionState, DeviceState, UserState } from "./_internals/checkerState.ts";
 import { checkIsolation } from "./_internals/checkIsolation.ts";
+import { checkNeedlessResync } from "./_internals/checkNeedlessResync.ts";
+import { ProtocolErrorLedger } from "./_internals/ProtocolErrorLedger.ts";
 import {
   applyConnected,
   applyConnectionOrder,
@@ -82,6 +84,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
   const connections = new Map<string, ConnectionState>();
   const devices = new Map<string, DeviceState>();
   const users = new Map<string, UserState>();
+  const protocolErrors = new ProtocolErrorLedger();
   const counts = { frames: 0, events: 0, eventsByType: {} as Record<string, number>, connections: 0, runsStarted: 0, runsCompleted: 0, framesIgnored: 0 };
   const rangeBounds: ViewBounds = {
     rangesMax: resolved.seqRangesPerSetMax,
@@ -153,7 +156,9 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       counts.framesIgnored += 1;
       return [];
     }
-    const parsed = startAgentSchema.safeParse(typeof frame === "string" ? parseJsonOrUndefined(frame) : frame);
+    const value = typeof frame === "string" ? parseJsonOrUndefined(frame) : frame;
+    protocolErrors.clientFrame(connection, value);
+    const parsed = startAgentSchema.safeParse(value);
     const user = users.get(connection.userId);
     const device = devices.get(deviceKey(connection.userId, connection.deviceId));
     if (!parsed.success || user === undefined || device === undefined) return [];
@@ -210,10 +215,10 @@ export function createChecker(options: CheckerOptions = {}): Checker {
         applyResync(connection, valid, rangeBounds);
         noteNewestSeq(user, valid.epoch, valid.last_seq, { options: resolved, bounds });
         deviceOnResync(device, valid, { ...rangeBounds, resumedAfterSeq });
-        return [];
+        return sink.report(checkNeedlessResync(connection, valid, subject), context);
       }
       case "protocol_error":
-        return connection.connected ? [] : sink.report([controlBeforeConnected(valid.type, subject)], context);
+        return sink.report(connection.connected ? protocolErrors.protocolError(connection, valid, subject) : [controlBeforeConnected(valid.type, subject)], context);
       default:
         return agentEvent({ connection, user, device }, valid, { context, subject, receivedAtMs: frameOptions.receivedAtMs });
     }
@@ -301,6 +306,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       return;
     }
     connections.delete(connectionId);
+    protocolErrors.closed(connectionId);
     const device = devices.get(deviceKey(connection.userId, connection.deviceId));
     if (device === undefined) return;
     device.openConnections = Math.max(0, device.openConnections - 1);

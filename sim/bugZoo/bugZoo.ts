@@ -102,6 +102,18 @@ export const BUG_ZOO: readonly PlantedBug[] = [
     },
   },
   {
+    name: "needless-resync-at-boundary",
+    description: "Resume reads the buffer bound off by one (last_seq < oldest_seq instead of < oldest_seq - 1): a client that resumes exactly at the trim point is told of a loss that did not happen.",
+    expectedInvariant: "completeness",
+    scenario: "reconnect-storm",
+    parts: {
+      planResume: (stream, resume) =>
+        resume.epoch === stream.epoch && resume.lastSeq < stream.oldestSeq && resume.lastSeq < stream.lastSeq
+          ? { resync: true, fromSeq: stream.oldestSeq - 1 }
+          : planResume(stream, resume),
+    },
+  },
+  {
     name: "event-after-completed",
     description: "A partial_result flushed late by a background task arrives after agent_completed.",
     expectedInvariant: "run_completed_last",
