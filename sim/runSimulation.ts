@@ -11,9 +11,9 @@
 import type { CheckerVerdict } from "../protocol/checker/CheckerVerdict.ts";
 import type { AgentEventDraft } from "../protocol/frames.ts";
 import { createConnectionManager, type ConnectionManager } from "../server/manager/createConnectionManager.ts";
-import type { ManagerLimits } from "../server/manager/managerLimits.ts";
+import { resolveManagerLimits, type ManagerLimits } from "../server/manager/managerLimits.ts";
 import type { AgentScript } from "../server/runtime/agentScript.ts";
-import { createAgentRuntime } from "../server/runtime/createAgentRuntime.ts";
+import { createAgentRuntime, DEFAULT_RUNTIME_LIMITS, type AgentRuntimeLimits } from "../server/runtime/createAgentRuntime.ts";
 import { buildRunScripts } from "./buildRunScripts.ts";
 import type { PlantedBug } from "./bugZoo/PlantedBug.ts";
 import { createRandom } from "./core/createRandom.ts";
@@ -29,9 +29,11 @@ import type { RunRequest } from "./RunRequest.ts";
 import type { Scenario } from "./scenario/scenarioSchema.ts";
 import { scheduleRunRequests } from "./scheduleRunRequests.ts";
 import { describeUnsettled } from "./settle/describeUnsettled.ts";
+import { driveQuiescence, type QuiescenceOutcome } from "./settle/driveQuiescence.ts";
 import { driveUntilSettled } from "./settle/driveUntilSettled.ts";
 import { isSettled, type SettleProbeInput } from "./settle/isSettled.ts";
 import { spawnDevices } from "./spawnDevices.ts";
+import { timerNamerOf } from "./settle/timerNamerOf.ts";
 
 export { SIM_STEPS_MAX } from "./settle/driveUntilSettled.ts";
 
@@ -75,7 +77,12 @@ export interface SimulationResult {
   timeline: Record<string, Array<{ t: number; what: string }>>;
   /** Why liveness failed, when it did. */
   livenessReason: string | null;
+  /** The quiescence phase after liveness (see settle/driveQuiescence.ts); null when the run did not settle or crashed before it. */
+  quiescence: QuiescenceOutcome | null;
 }
+
+/** Quiescence runs this long past the latest armed timer, ms, plus two network crossings. */
+const quiescenceMarginMs = 1_000;
 
 /** Runs `scenario` with `options.seed`; never throws for a failure of the system under test (that is `crash`). */
 export function runSimulation(scenario: Scenario, options: SimulationOptions): SimulationResult {
@@ -107,6 +114,11 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     faultCounts[kind] = (faultCounts[kind] ?? 0) + 1;
   };
 
+  const managerLimits = resolveManagerLimits(scenario.managerLimits as Partial<ManagerLimits>);
+  const runtimeLimits: AgentRuntimeLimits = { ...DEFAULT_RUNTIME_LIMITS, ...(scenario.runtimeLimits as Partial<AgentRuntimeLimits>) };
+  // Labelled views of the one clock: same queue and order, so traces do not change; quiescence names what is left armed.
+  const managerScheduler = time.labelled(timerNamerOf("manager", { ...managerLimits }));
+  const runtimeScheduler = time.labelled(timerNamerOf("runtime", { ...runtimeLimits }));
   const scripts = buildRunScripts(scenario, { faultPlan });
   const scriptOfRun = new Map<string, AgentScript>();
   const checker = createSimChecker(scenario, scriptOfRun);
@@ -132,10 +144,11 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   };
   const runtime = createAgentRuntime({
     clock: time,
-    scheduler: time,
+    scheduler: runtimeScheduler,
     ids,
-    publish: options.plant?.wrapPublish?.(publishCorrectly, { scheduler: time }) ?? publishCorrectly,
+    publish: options.plant?.wrapPublish?.(publishCorrectly, { scheduler: runtimeScheduler }) ?? publishCorrectly,
     scripts: scripts.library,
+    limits: runtimeLimits,
     onRunStarted: ({ userId, runId, requestId, scriptName }) => {
       const script = scripts.library.get(scriptName);
       if (script !== undefined) scriptOfRun.set(runId, script);
@@ -155,9 +168,9 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   const createManager = () =>
     createConnectionManager({
       clock: time,
-      scheduler: time,
+      scheduler: managerScheduler,
       ids,
-      limits: scenario.managerLimits as Partial<ManagerLimits>,
+      limits: managerLimits,
       onCommand: (command) => runtime.handleCommand(command),
       observer: {
         decision: (decision) => {
@@ -215,11 +228,18 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   });
   stopped = true;
   trace({ kind: "end", settled });
+  const simTimeMs = elapsedMs();
 
-  const verdict = crash === null ? checker.finish({ atMs: time.nowMs(), requireRunsComplete: settled, emitted }) : null;
-  const livenessReason = crash !== null || settled ? null : describeUnsettled(probe, scenario.budgets.settleMs);
+  // Quiescence: clients stay connected while every armed timer fires; the checker keeps watching.
+  const quiescence =
+    crash === null && settled
+      ? driveQuiescence(time, { longestLimitMs: longestDurationLimitMs(managerLimits, runtimeLimits), marginMs: quiescenceMarginMs + 2 * scenario.network.oneWayDelayMsMax })
+      : null;
+  const finalCrash = crash ?? quiescence?.crash ?? null;
+  const verdict = finalCrash === null ? checker.finish({ atMs: time.nowMs(), requireRunsComplete: settled, emitted }) : null;
+  const livenessReason = finalCrash !== null || settled ? null : describeUnsettled(probe, scenario.budgets.settleMs);
   const outcome: SimOutcome =
-    crash !== null ? "crash" : verdict !== null && verdict.safety.length > 0 ? "safety" : !settled || (verdict?.liveness.length ?? 0) > 0 ? "liveness" : "pass";
+    finalCrash !== null ? "crash" : verdict !== null && verdict.safety.length > 0 ? "safety" : !settled || (verdict?.liveness.length ?? 0) > 0 ? "liveness" : "pass";
   const runtimeStats = runtime.stats();
   runtime.stop();
   return {
@@ -227,10 +247,10 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     scenario: scenario.name,
     plant: options.plant?.name ?? null,
     outcome,
-    crash,
+    crash: finalCrash,
     faultPlan,
     verdict,
-    simTimeMs: elapsedMs(),
+    simTimeMs,
     totals: {
       users: scenario.users,
       devices: devices.length,
@@ -244,5 +264,12 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     },
     timeline,
     livenessReason,
+    quiescence,
   };
+}
+
+/** The longest duration (`…Ms`, `…MsMax`) among the manager's and the runtime's limits, ms. */
+function longestDurationLimitMs(managerLimits: ManagerLimits, runtimeLimits: AgentRuntimeLimits): number {
+  const durations = Object.entries({ ...managerLimits, ...runtimeLimits }).filter(([name]) => /Ms(Max)?$/.test(name));
+  return Math.max(0, ...durations.map(([, value]) => value));
 }

@@ -317,6 +317,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     if (finalVerdict !== undefined) return finalVerdict;
     const emitted = finishOptions.emitted === undefined ? undefined : indexEmitted(finishOptions.emitted);
     sink.report(timing.deliveryLatencyFinding(), { atMs: finishOptions.atMs });
+    for (const late of emitted?.emittedAfterCompleted ?? []) sink.report([serverEmittedAfterCompleted(late)], { userId: late.userId, atMs: finishOptions.atMs });
     if (finishOptions.requireRunsComplete && emitted !== undefined) {
       for (const run of emitted.runsNotCompleted) sink.report([serverRunNotCompleted(run)], { userId: run.userId, atMs: finishOptions.atMs });
     }
@@ -409,5 +410,15 @@ function serverRunNotCompleted(run: { userId: string; epoch: string; runId: stri
     runId: run.runId,
     seqs: [run.startedSeq],
     message: `user ${run.userId} run ${run.runId}: the server emitted agent_started (epoch ${run.epoch}, seq ${run.startedSeq}) but never agent_completed.`,
+  };
+}
+
+function serverEmittedAfterCompleted(late: { userId: string; epoch: string; runId: string; seq: number; type: string }): Finding {
+  return {
+    invariant: "run_completed_last",
+    kind: "emitted_after_completed",
+    runId: late.runId,
+    seqs: [late.seq],
+    message: `user ${late.userId} run ${late.runId}: the server emitted ${late.type} (epoch ${late.epoch}, seq ${late.seq}) after the run's agent_completed.`,
   };
 }

@@ -126,6 +126,22 @@ export const BUG_ZOO: readonly PlantedBug[] = [
     },
   },
   {
+    name: "deadline-left-armed",
+    description: "A run's deadline timer is not cancelled when the run completes: 300 s later it fires and sends error_event and a second agent_completed (only the quiescence phase waits that long).",
+    expectedInvariant: "run_completed_last",
+    scenario: "golden-path",
+    wrapPublish: (publish, { scheduler }) => (userId, draft) => {
+      publish(userId, draft);
+      if (draft.type !== "agent_completed") return;
+      const agentId = draft.data.agent_id;
+      scheduler.after(300_000, () => {
+        const error = "run exceeded 300000 ms";
+        publish(userId, { type: "error_event", run_id: draft.run_id, data: { agent_id: agentId, error, severity: "high", recovery_suggestions: ["Split the request into smaller ones"] } });
+        publish(userId, { type: "agent_completed", run_id: draft.run_id, data: { agent_id: agentId, final_response: `The run stopped: ${error}.`, execution_time: 300_000, status: "error" } });
+      });
+    },
+  },
+  {
     name: "late-agent-started",
     description: "agent_started is sent after the run's first thinking step (an async start hook that resolves late).",
     expectedInvariant: "run_started_first",

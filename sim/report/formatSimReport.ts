@@ -73,6 +73,13 @@ export function formatSimReport(result: SimulationResult, options: SimReportOpti
     const latency = verdict.latencyMs;
     lines.push(`  delivery latency: p50 ${latency.p50} ms, p95 ${latency.p95} ms, p99 ${latency.p99} ms, max ${latency.max} ms over ${latency.count} live events`);
   }
+  if (result.quiescence !== null) {
+    const armed = Object.entries(result.quiescence.timersArmed).map(([name, count]) => `${name} ×${count}`);
+    lines.push("");
+    lines.push(
+      `Quiescence: ${seconds(result.quiescence.advancedMs)} past the settle point with clients connected, ${result.quiescence.steps} timer(s) ran; still armed: ${armed.length === 0 ? "none" : armed.join(", ")}`,
+    );
+  }
   lines.push("");
   lines.push("Timeline (virtual time since start):");
   const timelineLinesMax = options.timelineLinesMax ?? 12;

@@ -4,7 +4,9 @@
  * with errors that name the file, the field and the rule.
  */
 import { z } from "zod";
+import { DEFAULT_MANAGER_LIMITS } from "../../server/manager/managerLimits.ts";
 import { agentScriptSchema } from "../../server/runtime/agentScript.ts";
+import { DEFAULT_RUNTIME_LIMITS } from "../../server/runtime/createAgentRuntime.ts";
 import { NO_FAULTS, PER_MILLE_FIELDS } from "../faults/FaultPlan.ts";
 
 const count = (min: number, max: number) =>
@@ -22,6 +24,27 @@ const explicitFaultPlanSchema = z.strictObject({
   reconnectDelayMsMin: ms(600_000).default(NO_FAULTS.reconnectDelayMsMin),
   reconnectDelayMsMax: ms(600_000).default(NO_FAULTS.reconnectDelayMsMax),
 });
+
+/**
+ * Optional positive-integer overrides of a limits table, strictly: an unknown name (a
+ * typo such as `replayEventMax`) is an error that lists the known ones, never ignored.
+ */
+function limitsOverridesSchema<Limits extends Record<string, number>>(defaults: Readonly<Limits>, what: string) {
+  const known = Object.keys(defaults);
+  const shape = Object.fromEntries(known.map((name) => [name, count(1, Number.MAX_SAFE_INTEGER).optional()])) as {
+    [Name in keyof Limits]: z.ZodOptional<z.ZodNumber>;
+  };
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys" ? `unknown ${what} ${issue.keys.map((key) => `"${key}"`).join(", ")} (known: ${known.join(", ")})` : undefined,
+  });
+}
+
+/** Overrides of the connection manager's limits (server/manager/managerLimits.ts). */
+export const managerLimitsSchema = limitsOverridesSchema(DEFAULT_MANAGER_LIMITS, "manager limit");
+
+/** Overrides of the agent runtime's limits (DEFAULT_RUNTIME_LIMITS: run deadline, silence heartbeat, active runs...). */
+export const runtimeLimitsSchema = limitsOverridesSchema(DEFAULT_RUNTIME_LIMITS, "runtime limit");
 
 /** Faults a scheduled entry can inject (the same kinds the seeded injector draws). */
 export const SCHEDULED_FAULT_KINDS = ["drop", "half_open", "reconnect", "send_failure", "slow_socket", "storm", "restart"] as const;
@@ -77,7 +100,8 @@ export const scenarioSchema = z
     /** Explicit faults at fixed times. When present, the seeded per-tick injector is off (tool faults still apply). */
     faultSchedule: z.array(scheduledFaultSchema).max(10_000, "must have at most 10000 entries").optional(),
     network: networkSchema.default(networkSchema.parse({})),
-    managerLimits: z.record(z.string(), z.number()).default({}),
+    managerLimits: managerLimitsSchema.default({}),
+    runtimeLimits: runtimeLimitsSchema.default({}),
     budgets: budgetsSchema.default(budgetsSchema.parse({})),
     /** A device acks after every N events it receives (0: never acks). */
     ackEveryEvents: count(0, 1_000_000).default(8),

@@ -113,3 +113,17 @@ describe("unexpected_protocol_error", () => {
     expect(kindsOf(script.check().violations)).toEqual(["content/unexpected_protocol_error"]);
   });
 });
+
+describe("emitted_after_completed", () => {
+  it("flags an event the server emitted after its run's agent_completed, even when no device saw it", () => {
+    const stream = new Stream("u1", "e-1");
+    const run = stream.goldenRun("r-1");
+    const script = new Script().connect("d1#1", { device: "d1", user: "u1", epoch: "e-1", lastSeq: 0 }).recvAll("d1#1", run).close("d1#1", 1000);
+    expect(kindsOf(script.check({ requireRunsComplete: true, emitted: stream.emittedLog() }).violations)).toEqual([]);
+    stream.emit("error_event", "r-1");
+    stream.emit("agent_completed", "r-1", { data: { status: "error" } });
+    const { violations } = script.check({ requireRunsComplete: true, emitted: stream.emittedLog() });
+    expect(kindsOf(violations)).toEqual(["run_completed_last/emitted_after_completed"]);
+    expect(violations[0]?.message).toBe("user u1 run r-1: the server emitted error_event (epoch e-1, seq 7) after the run's agent_completed.");
+  });
+});
