@@ -46,8 +46,12 @@ export const managerLimitsSchema = limitsOverridesSchema(DEFAULT_MANAGER_LIMITS,
 /** Overrides of the agent runtime's limits (DEFAULT_RUNTIME_LIMITS: run deadline, silence heartbeat, active runs...). */
 export const runtimeLimitsSchema = limitsOverridesSchema(DEFAULT_RUNTIME_LIMITS, "runtime limit");
 
-/** Faults a scheduled entry can inject (the same kinds the seeded injector draws). */
-export const SCHEDULED_FAULT_KINDS = ["drop", "half_open", "reconnect", "send_failure", "slow_socket", "storm", "restart"] as const;
+/**
+ * Faults a scheduled entry can inject: the kinds the seeded injector draws, and
+ * `stop_pongs` (a client that keeps its socket but answers no ping), which only a
+ * schedule injects, so seeded fault mixes and their traces stay as they were.
+ */
+export const SCHEDULED_FAULT_KINDS = ["drop", "half_open", "reconnect", "send_failure", "slow_socket", "storm", "restart", "stop_pongs"] as const;
 
 /**
  * One fault at a fixed time: what fast-check shrinks, and what a shrunk counterexample
