@@ -30,6 +30,7 @@ import type { Scenario } from "./scenario/scenarioSchema.ts";
 import { scheduleRunRequests } from "./scheduleRunRequests.ts";
 import { describeUnsettled } from "./settle/describeUnsettled.ts";
 import { driveQuiescence, type QuiescenceOutcome } from "./settle/driveQuiescence.ts";
+import { judgeRequiredTiming, type RequiredTimingOutcome } from "./settle/judgeRequiredTiming.ts";
 import { driveUntilSettled } from "./settle/driveUntilSettled.ts";
 import { isSettled, type SettleProbeInput } from "./settle/isSettled.ts";
 import { spawnDevices } from "./spawnDevices.ts";
@@ -40,8 +41,8 @@ export { SIM_STEPS_MAX } from "./settle/driveUntilSettled.ts";
 /** Virtual start time: 2024-11-22T00:00:00Z, so event `ts` values read like real ones. */
 export const SIM_START_MS = 1_732_233_600_000;
 
-/** How a simulation ended. */
-export type SimOutcome = "pass" | "safety" | "liveness" | "crash";
+/** How a simulation ended: `timing` is a budget the scenario marks as required, missed where no fault explains it. */
+export type SimOutcome = "pass" | "safety" | "liveness" | "timing" | "crash";
 
 /** Options of {@link runSimulation}. */
 export interface SimulationOptions {
@@ -79,6 +80,8 @@ export interface SimulationResult {
   livenessReason: string | null;
   /** The quiescence phase after liveness (see settle/driveQuiescence.ts); null when the run did not settle or crashed before it. */
   quiescence: QuiescenceOutcome | null;
+  /** The scenario's required timing budgets and which were missed (see settle/judgeRequiredTiming.ts); null without a verdict. */
+  requiredTiming: RequiredTimingOutcome | null;
 }
 
 /** Quiescence runs this long past the latest armed timer, ms, plus two network crossings. */
@@ -238,8 +241,17 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   const finalCrash = crash ?? quiescence?.crash ?? null;
   const verdict = finalCrash === null ? checker.finish({ atMs: time.nowMs(), requireRunsComplete: settled, emitted }) : null;
   const livenessReason = finalCrash !== null || settled ? null : describeUnsettled(probe, scenario.budgets.settleMs);
+  const requiredTiming = verdict === null ? null : judgeRequiredTiming(verdict, { required: scenario.budgets.required, faultsInjected: faultCounts });
   const outcome: SimOutcome =
-    finalCrash !== null ? "crash" : verdict !== null && verdict.safety.length > 0 ? "safety" : !settled || (verdict?.liveness.length ?? 0) > 0 ? "liveness" : "pass";
+    finalCrash !== null
+      ? "crash"
+      : verdict !== null && verdict.safety.length > 0
+        ? "safety"
+        : !settled || (verdict?.liveness.length ?? 0) > 0
+          ? "liveness"
+          : (requiredTiming?.failed.length ?? 0) > 0
+            ? "timing"
+            : "pass";
   const runtimeStats = runtime.stats();
   runtime.stop();
   return {
@@ -265,6 +277,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     timeline,
     livenessReason,
     quiescence,
+    requiredTiming,
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { DEFAULT_MANAGER_LIMITS } from "../../server/manager/managerLimits.ts";
+import { INVARIANTS, type TimingInvariantName } from "../../protocol/checker/invariants.ts";
 import { agentScriptSchema } from "../../server/runtime/agentScript.ts";
 import { DEFAULT_RUNTIME_LIMITS } from "../../server/runtime/createAgentRuntime.ts";
 import { NO_FAULTS, PER_MILLE_FIELDS } from "../faults/FaultPlan.ts";
@@ -73,6 +74,8 @@ export const networkSchema = z.strictObject({
   bandwidthBytesPerMs: count(1, 100_000_000).default(100_000),
 });
 
+const TIMING_BUDGET_NAMES = INVARIANTS.filter((row) => row.category === "timing").map((row) => row.name) as [TimingInvariantName, ...TimingInvariantName[]];
+
 /** Budgets the checker and the liveness phase use (PROTOCOL.md invariant 9 defaults). */
 export const budgetsSchema = z.strictObject({
   startLatencyMs: ms(600_000).default(100),
@@ -82,6 +85,14 @@ export const budgetsSchema = z.strictObject({
   deliveryLatencyMsP99: ms(600_000).default(50),
   /** After faults heal, how long every run and every device may take to finish and catch up. */
   settleMs: ms(3_600_000).default(120_000),
+  /**
+   * Timing budgets that are requirements: a miss fails the run (outcome `timing`, exit 1)
+   * wherever no fault can explain it (see sim/settle/judgeRequiredTiming.ts). Others are reported only.
+   */
+  required: z
+    .array(z.enum(TIMING_BUDGET_NAMES, `must be one of ${TIMING_BUDGET_NAMES.join(", ")}`))
+    .default([])
+    .refine((names) => new Set(names).size === names.length, "must not name a budget twice"),
 });
 
 /** A whole scenario. */
