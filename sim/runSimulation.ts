@@ -15,6 +15,7 @@ import { resolveManagerLimits, type ManagerLimits } from "../server/manager/mana
 import type { AgentScript } from "../server/runtime/agentScript.ts";
 import { createAgentRuntime, DEFAULT_RUNTIME_LIMITS, type AgentRuntimeLimits } from "../server/runtime/createAgentRuntime.ts";
 import { buildRunScripts } from "./buildRunScripts.ts";
+import { multiByteText } from "./content/multiByteText.ts";
 import type { PlantedBug } from "./bugZoo/PlantedBug.ts";
 import { createRandom } from "./core/createRandom.ts";
 import { createSimIdSource } from "./core/createSimIdSource.ts";
@@ -122,7 +123,9 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   // Labelled views of the one clock: same queue and order, so traces do not change; quiescence names what is left armed.
   const managerScheduler = time.labelled(timerNamerOf("manager", { ...managerLimits }));
   const runtimeScheduler = time.labelled(timerNamerOf("runtime", { ...runtimeLimits }));
-  const scripts = buildRunScripts(scenario, { faultPlan });
+  // Named forks hash their path, so this one shifts no other stream; it is drawn from only with generatedContent.
+  const contentRandom = root.fork("content");
+  const scripts = buildRunScripts(scenario, { faultPlan, contentRandom });
   const scriptOfRun = new Map<string, AgentScript>();
   const checker = createSimChecker(scenario, scriptOfRun);
   const network: SimNetwork = createSimNetwork(time, root.fork("network"), {
@@ -199,7 +202,11 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   });
   const devices = spawnDevices(scenario, { host, time, userRandom, faultPlan });
   const devicesById = new Map(devices.map((device) => [device.deviceId, device]));
-  scheduleRunRequests(scenario, { time, agentRandom, faultPlan, devices, perRunScript: scripts.perRun, requests, trace, countFault });
+  const messageBytesNear = scenario.generatedContent?.messageBytesNear ?? 0;
+  const messageRandom = contentRandom.fork("messages");
+  const messageOf =
+    messageBytesNear === 0 ? undefined : () => multiByteText(messageRandom, { bytesMin: Math.floor(messageBytesNear * 0.99), bytesMax: messageBytesNear });
+  scheduleRunRequests(scenario, { time, agentRandom, faultPlan, devices, perRunScript: scripts.perRun, requests, trace, countFault, ...(messageOf === undefined ? {} : { messageOf }) });
   const faults = createFaultInjector({
     scenario,
     faultPlan,

@@ -95,6 +95,20 @@ export const budgetsSchema = z.strictObject({
     .refine((names) => new Set(names).size === names.length, "must not name a budget twice"),
 });
 
+/**
+ * Generated content (sim/content/): scripts with multi-byte text, partials near a byte
+ * size, tool-first openings and zero-think bursts, added to the scripts runs draw from;
+ * and start_agent messages near the 64 KiB client frame bound.
+ */
+export const generatedContentSchema = z.strictObject({
+  /** Scripts generated from the seed's `content` stream, named generated-1..N, drawn by runs beside `scripts`. */
+  scripts: count(1, 100),
+  /** Largest UTF-8 size of one generated partial_result's content, bytes. */
+  payloadBytesMax: count(8, 1_000_000).default(4_096),
+  /** UTF-8 size each start_agent message is drawn just under (within 1%), bytes; 0 keeps messages short. The frame stays under 64 KiB. */
+  messageBytesNear: count(0, 65_300).default(0),
+});
+
 /** A whole scenario. */
 export const scenarioSchema = z
   .strictObject({
@@ -118,6 +132,7 @@ export const scenarioSchema = z
     managerLimits: managerLimitsSchema.default({}),
     runtimeLimits: runtimeLimitsSchema.default({}),
     budgets: budgetsSchema.default(budgetsSchema.parse({})),
+    generatedContent: generatedContentSchema.optional(),
     /** A device acks after every N events it receives (0: never acks). */
     ackEveryEvents: count(0, 1_000_000).default(8),
   })
