@@ -47,7 +47,7 @@ export interface OverallVerdict {
 }
 
 /** How a simulation ended (sim/runSimulation.ts). */
-export type SimOutcome = "pass" | "safety" | "liveness" | "crash";
+export type SimOutcome = "pass" | "safety" | "liveness" | "timing" | "crash";
 
 /** One sim run in a list. */
 export interface SimRunRow {

@@ -364,6 +364,8 @@ function describeFault(fault: string, line: Line): string {
       return "Injected fault: the client vanished silently (half-open); only the server's heartbeat can notice.";
     case "reconnect":
       return "Injected fault: the client closed cleanly and will reconnect with resume.";
+    case "stop_pongs":
+      return "Injected fault: the client keeps reading but answers no ping; the server's heartbeat must close it (4408) and the device resumes.";
     case "send_failure":
       return "Injected fault: the server's next send on this connection fails.";
     case "slow_socket":

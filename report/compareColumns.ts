@@ -41,7 +41,7 @@ function numberRow(metric: string, a: number | null | undefined, b: number | nul
 }
 
 function comparePair(runA: SimRunView, runB: SimRunView, samples: { samplesA: number[]; samplesB: number[] }): ComparisonPair {
-  const rank = { pass: 0, liveness: 1, safety: 2, crash: 3 } as const;
+  const rank = { pass: 0, timing: 1, liveness: 2, safety: 3, crash: 4 } as const;
   const outcomeChange: Row["change"] = runA.outcome === runB.outcome ? "same" : rank[runB.outcome] < rank[runA.outcome] ? "better" : "worse";
   const latencyA = runA.verdict?.latencyMs ?? null;
   const latencyB = runB.verdict?.latencyMs ?? null;

@@ -10,6 +10,7 @@ import type { OverallVerdict, ResultColumn, SimRunRow } from "./ReportData.ts";
 const OUTCOME_WORDS: Record<string, string> = {
   safety: "safety violation",
   liveness: "liveness failure (did not settle)",
+  timing: "a required timing budget missed",
   crash: "crashed",
   nondeterminism: "nondeterministic (same seed, different trace)",
 };

@@ -60,7 +60,7 @@ export const simSummarySchema = z.looseObject({
   recordedMs: z.number().nullable().default(null),
   scenario: z.string().default("(unnamed scenario)"),
   plant: z.string().nullable().default(null),
-  outcome: z.enum(["pass", "safety", "liveness", "crash"]),
+  outcome: z.enum(["pass", "safety", "liveness", "timing", "crash"]),
   crash: z.string().nullable().default(null),
   faultPlan: z.record(z.string(), z.unknown()).nullable().default(null),
   verdict: verdictSchema.nullable().default(null),

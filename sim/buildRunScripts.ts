@@ -4,6 +4,7 @@
  */
 import { agentScriptSchema, type AgentScript } from "../server/runtime/agentScript.ts";
 import { DEFAULT_SCRIPTS } from "../server/runtime/defaultScripts.ts";
+import { generateAgentScript } from "./content/generateAgentScript.ts";
 import type { SimRandom } from "./core/createRandom.ts";
 import type { FaultPlan } from "./faults/FaultPlan.ts";
 import type { Scenario } from "./scenario/scenarioSchema.ts";
@@ -20,6 +21,8 @@ export interface RunScripts {
 export interface BuildRunScriptsOptions {
   /** Supplies the per-mille odds of an injected tool failure or timeout. */
   faultPlan: FaultPlan;
+  /** The `content` stream; used only when the scenario asks for generated content (other scenarios draw nothing more). */
+  contentRandom: SimRandom;
 }
 
 /**
@@ -30,9 +33,16 @@ export interface BuildRunScriptsOptions {
 export function buildRunScripts(scenario: Scenario, options: BuildRunScriptsOptions): RunScripts {
   const library = new Map<string, AgentScript>(DEFAULT_SCRIPTS);
   for (const script of scenario.agentScripts) library.set(script.name, script);
+  const pool = [...scenario.scripts];
+  const generated = scenario.generatedContent;
+  for (let index = 1; generated !== undefined && index <= generated.scripts; index += 1) {
+    const script = generateAgentScript(options.contentRandom, { name: `generated-${index}`, payloadBytesMax: generated.payloadBytesMax });
+    library.set(script.name, script);
+    pool.push(script.name);
+  }
   let variants = 0;
   const perRun = (runRandom: SimRandom): string => {
-    const base = library.get(runRandom.pick(scenario.scripts)) as AgentScript;
+    const base = library.get(runRandom.pick(pool)) as AgentScript;
     const steps = withToolFaults(base, runRandom, options.faultPlan);
     if (steps === null) return base.name;
     variants += 1;

@@ -2,7 +2,7 @@
  * `npm run sim -- …`: run one seed, sweep many, check determinism, replay a recorded
  * trace, or run a planted bug from the zoo. See docs/simulator.md for every flag.
  *
- * Exit codes: 0 pass · 1 safety violation · 2 bad usage (flag, scenario file, or a
+ * Exit codes: 0 pass · 1 safety violation or a required timing budget missed · 2 bad usage (flag, scenario file, or a
  * --replay file that is not a readable trace) ·
  * 3 liveness failure · 4 crash · 5 nondeterminism (same seed, different trace).
  */
@@ -21,7 +21,7 @@ import { joinNegativeNumberValues, parseSeedRange, UsageError } from "./cliArgum
 import { createProgress } from "./report/createProgress.ts";
 
 /** Exit code per outcome. */
-export const EXIT_CODES = { pass: 0, safety: 1, usage: 2, liveness: 3, crash: 4, nondeterminism: 5 } as const;
+export const EXIT_CODES = { pass: 0, safety: 1, timing: 1, usage: 2, liveness: 3, crash: 4, nondeterminism: 5 } as const;
 
 const USAGE = `Usage: npm run sim -- [options]
 
@@ -41,7 +41,7 @@ const USAGE = `Usage: npm run sim -- [options]
                        a replay's verdict, or the bug zoo (--plant list)
   --help               this text
 
-Exit codes: 0 pass, 1 safety violation, 2 bad usage, 3 liveness failure, 4 crash, 5 nondeterminism.`;
+Exit codes: 0 pass, 1 safety violation or a required timing budget missed, 2 bad usage, 3 liveness failure, 4 crash, 5 nondeterminism.`;
 
 interface CliOptions {
   seeds: number[];
@@ -214,7 +214,11 @@ function sweep(scenarios: Array<{ scenario: Scenario; path: string }>, options: 
       if (outcome !== "pass") {
         const repro = reproLine(seed, path, options);
         const violation = run.result.verdict?.safety[0] ?? run.result.verdict?.liveness[0];
-        const first = run.result.crash?.split("\n")[0] ?? (violation === undefined ? (run.result.livenessReason ?? outcome) : `${violation.invariant} (${violation.kind}): ${violation.message}`);
+        const missed = run.result.requiredTiming?.failed[0];
+        const timingLine = missed === undefined ? undefined : `required ${missed.name}: ${missed.overBudget}/${missed.samples} over the ${missed.budget} ms budget (worst ${missed.observed ?? "?"} ms)`;
+        const first =
+          run.result.crash?.split("\n")[0] ??
+          (violation === undefined ? (run.result.livenessReason ?? timingLine ?? outcome) : `${violation.invariant} (${violation.kind}): ${violation.message}`);
         failures.push({ seed, path, outcome, first, repro });
         progress.note(`✗ ${basename(path)} seed ${seed}: ${outcome} — ${first}\n    ${repro}`);
       }

@@ -11,10 +11,11 @@
 import type { CheckerVerdict } from "../protocol/checker/CheckerVerdict.ts";
 import type { AgentEventDraft } from "../protocol/frames.ts";
 import { createConnectionManager, type ConnectionManager } from "../server/manager/createConnectionManager.ts";
-import type { ManagerLimits } from "../server/manager/managerLimits.ts";
+import { resolveManagerLimits, type ManagerLimits } from "../server/manager/managerLimits.ts";
 import type { AgentScript } from "../server/runtime/agentScript.ts";
-import { createAgentRuntime } from "../server/runtime/createAgentRuntime.ts";
+import { createAgentRuntime, DEFAULT_RUNTIME_LIMITS, type AgentRuntimeLimits } from "../server/runtime/createAgentRuntime.ts";
 import { buildRunScripts } from "./buildRunScripts.ts";
+import { multiByteText } from "./content/multiByteText.ts";
 import type { PlantedBug } from "./bugZoo/PlantedBug.ts";
 import { createRandom } from "./core/createRandom.ts";
 import { createSimIdSource } from "./core/createSimIdSource.ts";
@@ -29,17 +30,20 @@ import type { RunRequest } from "./RunRequest.ts";
 import type { Scenario } from "./scenario/scenarioSchema.ts";
 import { scheduleRunRequests } from "./scheduleRunRequests.ts";
 import { describeUnsettled } from "./settle/describeUnsettled.ts";
+import { driveQuiescence, type QuiescenceOutcome } from "./settle/driveQuiescence.ts";
+import { judgeRequiredTiming, type RequiredTimingOutcome } from "./settle/judgeRequiredTiming.ts";
 import { driveUntilSettled } from "./settle/driveUntilSettled.ts";
 import { isSettled, type SettleProbeInput } from "./settle/isSettled.ts";
 import { spawnDevices } from "./spawnDevices.ts";
+import { timerNamerOf } from "./settle/timerNamerOf.ts";
 
 export { SIM_STEPS_MAX } from "./settle/driveUntilSettled.ts";
 
 /** Virtual start time: 2024-11-22T00:00:00Z, so event `ts` values read like real ones. */
 export const SIM_START_MS = 1_732_233_600_000;
 
-/** How a simulation ended. */
-export type SimOutcome = "pass" | "safety" | "liveness" | "crash";
+/** How a simulation ended: `timing` is a budget the scenario marks as required, missed where no fault explains it. */
+export type SimOutcome = "pass" | "safety" | "liveness" | "timing" | "crash";
 
 /** Options of {@link runSimulation}. */
 export interface SimulationOptions {
@@ -75,7 +79,14 @@ export interface SimulationResult {
   timeline: Record<string, Array<{ t: number; what: string }>>;
   /** Why liveness failed, when it did. */
   livenessReason: string | null;
+  /** The quiescence phase after liveness (see settle/driveQuiescence.ts); null when the run did not settle or crashed before it. */
+  quiescence: QuiescenceOutcome | null;
+  /** The scenario's required timing budgets and which were missed (see settle/judgeRequiredTiming.ts); null without a verdict. */
+  requiredTiming: RequiredTimingOutcome | null;
 }
+
+/** Quiescence runs this long past the latest armed timer, ms, plus two network crossings. */
+const quiescenceMarginMs = 1_000;
 
 /** Runs `scenario` with `options.seed`; never throws for a failure of the system under test (that is `crash`). */
 export function runSimulation(scenario: Scenario, options: SimulationOptions): SimulationResult {
@@ -107,7 +118,14 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     faultCounts[kind] = (faultCounts[kind] ?? 0) + 1;
   };
 
-  const scripts = buildRunScripts(scenario, { faultPlan });
+  const managerLimits = resolveManagerLimits(scenario.managerLimits as Partial<ManagerLimits>);
+  const runtimeLimits: AgentRuntimeLimits = { ...DEFAULT_RUNTIME_LIMITS, ...(scenario.runtimeLimits as Partial<AgentRuntimeLimits>) };
+  // Labelled views of the one clock: same queue and order, so traces do not change; quiescence names what is left armed.
+  const managerScheduler = time.labelled(timerNamerOf("manager", { ...managerLimits }));
+  const runtimeScheduler = time.labelled(timerNamerOf("runtime", { ...runtimeLimits }));
+  // Named forks hash their path, so this one shifts no other stream; it is drawn from only with generatedContent.
+  const contentRandom = root.fork("content");
+  const scripts = buildRunScripts(scenario, { faultPlan, contentRandom });
   const scriptOfRun = new Map<string, AgentScript>();
   const checker = createSimChecker(scenario, scriptOfRun);
   const network: SimNetwork = createSimNetwork(time, root.fork("network"), {
@@ -132,10 +150,11 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   };
   const runtime = createAgentRuntime({
     clock: time,
-    scheduler: time,
+    scheduler: runtimeScheduler,
     ids,
-    publish: options.plant?.wrapPublish?.(publishCorrectly, { scheduler: time }) ?? publishCorrectly,
+    publish: options.plant?.wrapPublish?.(publishCorrectly, { scheduler: runtimeScheduler }) ?? publishCorrectly,
     scripts: scripts.library,
+    limits: runtimeLimits,
     onRunStarted: ({ userId, runId, requestId, scriptName }) => {
       const script = scripts.library.get(scriptName);
       if (script !== undefined) scriptOfRun.set(runId, script);
@@ -155,9 +174,9 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   const createManager = () =>
     createConnectionManager({
       clock: time,
-      scheduler: time,
+      scheduler: managerScheduler,
       ids,
-      limits: scenario.managerLimits as Partial<ManagerLimits>,
+      limits: managerLimits,
       onCommand: (command) => runtime.handleCommand(command),
       observer: {
         decision: (decision) => {
@@ -183,7 +202,11 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   });
   const devices = spawnDevices(scenario, { host, time, userRandom, faultPlan });
   const devicesById = new Map(devices.map((device) => [device.deviceId, device]));
-  scheduleRunRequests(scenario, { time, agentRandom, faultPlan, devices, perRunScript: scripts.perRun, requests, trace, countFault });
+  const messageBytesNear = scenario.generatedContent?.messageBytesNear ?? 0;
+  const messageRandom = contentRandom.fork("messages");
+  const messageOf =
+    messageBytesNear === 0 ? undefined : () => multiByteText(messageRandom, { bytesMin: Math.floor(messageBytesNear * 0.99), bytesMax: messageBytesNear });
+  scheduleRunRequests(scenario, { time, agentRandom, faultPlan, devices, perRunScript: scripts.perRun, requests, trace, countFault, ...(messageOf === undefined ? {} : { messageOf }) });
   const faults = createFaultInjector({
     scenario,
     faultPlan,
@@ -215,11 +238,27 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   });
   stopped = true;
   trace({ kind: "end", settled });
+  const simTimeMs = elapsedMs();
 
-  const verdict = crash === null ? checker.finish({ atMs: time.nowMs(), requireRunsComplete: settled, emitted }) : null;
-  const livenessReason = crash !== null || settled ? null : describeUnsettled(probe, scenario.budgets.settleMs);
+  // Quiescence: clients stay connected while every armed timer fires; the checker keeps watching.
+  const quiescence =
+    crash === null && settled
+      ? driveQuiescence(time, { longestLimitMs: longestDurationLimitMs(managerLimits, runtimeLimits), marginMs: quiescenceMarginMs + 2 * scenario.network.oneWayDelayMsMax })
+      : null;
+  const finalCrash = crash ?? quiescence?.crash ?? null;
+  const verdict = finalCrash === null ? checker.finish({ atMs: time.nowMs(), requireRunsComplete: settled, emitted }) : null;
+  const livenessReason = finalCrash !== null || settled ? null : describeUnsettled(probe, scenario.budgets.settleMs);
+  const requiredTiming = verdict === null ? null : judgeRequiredTiming(verdict, { required: scenario.budgets.required, faultsInjected: faultCounts });
   const outcome: SimOutcome =
-    crash !== null ? "crash" : verdict !== null && verdict.safety.length > 0 ? "safety" : !settled || (verdict?.liveness.length ?? 0) > 0 ? "liveness" : "pass";
+    finalCrash !== null
+      ? "crash"
+      : verdict !== null && verdict.safety.length > 0
+        ? "safety"
+        : !settled || (verdict?.liveness.length ?? 0) > 0
+          ? "liveness"
+          : (requiredTiming?.failed.length ?? 0) > 0
+            ? "timing"
+            : "pass";
   const runtimeStats = runtime.stats();
   runtime.stop();
   return {
@@ -227,10 +266,10 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     scenario: scenario.name,
     plant: options.plant?.name ?? null,
     outcome,
-    crash,
+    crash: finalCrash,
     faultPlan,
     verdict,
-    simTimeMs: elapsedMs(),
+    simTimeMs,
     totals: {
       users: scenario.users,
       devices: devices.length,
@@ -244,5 +283,13 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     },
     timeline,
     livenessReason,
+    quiescence,
+    requiredTiming,
   };
+}
+
+/** The longest duration (`…Ms`, `…MsMax`) among the manager's and the runtime's limits, ms. */
+function longestDurationLimitMs(managerLimits: ManagerLimits, runtimeLimits: AgentRuntimeLimits): number {
+  const durations = Object.entries({ ...managerLimits, ...runtimeLimits }).filter(([name]) => /Ms(Max)?$/.test(name));
+  return Math.max(0, ...durations.map(([, value]) => value));
 }

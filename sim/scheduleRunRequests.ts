@@ -18,6 +18,8 @@ export interface ScheduleRunRequestsOptions {
   requests: Map<string, RunRequest>;
   trace: (line: Record<string, unknown>) => void;
   countFault: (kind: string) => void;
+  /** The start_agent message of run `runIndex` (0-based) of `userId`; default a short ASCII line. */
+  messageOf?: (userId: string, runIndex: number) => string;
 }
 
 /**
@@ -42,7 +44,7 @@ function scheduleRun(userId: string, runIndex: number, userDevices: readonly Sim
   const atMs = 50 + agentRandom.integer(0, Math.max(0, scenario.startWindowMs - 1));
   time.after(atMs, () => {
     trace({ kind: "request", user: userId, device: device.deviceId, request: requestId, script: scriptName });
-    device.requestRun({ type: "start_agent", request_id: requestId, agent_type: "sim_agent", message: `Run ${runIndex + 1} for ${userId}`, scenario: scriptName });
+    device.requestRun({ type: "start_agent", request_id: requestId, agent_type: "sim_agent", message: options.messageOf?.(userId, runIndex) ?? `Run ${runIndex + 1} for ${userId}`, scenario: scriptName });
   });
   if (!agentRandom.chance(options.faultPlan.cancelPerMille, 1000)) return;
   time.after(atMs + agentRandom.integer(50, 3_000), () => {

@@ -52,6 +52,8 @@ import { checkDeviceAtFinish } from "./_internals/checkDeviceAtFinish.ts";
 import { checkDeviceRunEvent, type DeviceRunContext } from "./_internals/checkDeviceRunEvent.ts";
 import type { ConnectionState, DeviceState, UserState } from "./_internals/checkerState.ts";
 import { checkIsolation } from "./_internals/checkIsolation.ts";
+import { checkNeedlessResync } from "./_internals/checkNeedlessResync.ts";
+import { ProtocolErrorLedger } from "./_internals/ProtocolErrorLedger.ts";
 import {
   applyConnected,
   applyConnectionOrder,
@@ -87,6 +89,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
   const connections = new Map<string, ConnectionState>();
   const devices = new Map<string, DeviceState>();
   const users = new Map<string, UserState>();
+  const protocolErrors = new ProtocolErrorLedger();
   const counts = { frames: 0, events: 0, eventsByType: {} as Record<string, number>, connections: 0, runsStarted: 0, runsCompleted: 0, framesIgnored: 0 };
   const rangeBounds: ViewBounds = {
     rangesMax: resolved.seqRangesPerSetMax,
@@ -163,6 +166,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       return [];
     }
     const value = typeof frame === "string" ? parseJsonOrUndefined(frame) : frame;
+    protocolErrors.clientFrame(connection, value);
     const user = users.get(connection.userId);
     const device = devices.get(deviceKey(connection.userId, connection.deviceId));
     if (!isStartAgent(value) || user === undefined || device === undefined) return [];
@@ -220,10 +224,10 @@ export function createChecker(options: CheckerOptions = {}): Checker {
         applyResync(connection, valid, rangeBounds);
         noteNewestSeq(user, valid.epoch, valid.last_seq, { options: resolved, bounds });
         deviceOnResync(device, valid, { ...rangeBounds, resumedAfterSeq });
-        return [];
+        return sink.report(checkNeedlessResync(connection, valid, subject), context);
       }
       case "protocol_error":
-        return connection.connected ? [] : sink.report([controlBeforeConnected(valid.type, subject)], context);
+        return sink.report(connection.connected ? protocolErrors.protocolError(connection, valid, subject) : [controlBeforeConnected(valid.type, subject)], context);
       default:
         return agentEvent(connection, valid, user, device, frameOptions.receivedAtMs);
     }
@@ -329,6 +333,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       return;
     }
     connections.delete(connectionId);
+    protocolErrors.closed(connectionId);
     const device = devices.get(deviceKey(connection.userId, connection.deviceId));
     if (device === undefined) return;
     device.openConnections = Math.max(0, device.openConnections - 1);
@@ -339,6 +344,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     if (finalVerdict !== undefined) return finalVerdict;
     const emitted = finishOptions.emitted === undefined ? undefined : indexEmitted(finishOptions.emitted);
     sink.report(timing.deliveryLatencyFinding(), { atMs: finishOptions.atMs });
+    for (const late of emitted?.emittedAfterCompleted ?? []) sink.report([serverEmittedAfterCompleted(late)], { userId: late.userId, atMs: finishOptions.atMs });
     if (finishOptions.requireRunsComplete && emitted !== undefined) {
       for (const run of emitted.runsNotCompleted) sink.report([serverRunNotCompleted(run)], { userId: run.userId, atMs: finishOptions.atMs });
     }
@@ -437,5 +443,15 @@ function serverRunNotCompleted(run: { userId: string; epoch: string; runId: stri
     runId: run.runId,
     seqs: [run.startedSeq],
     message: `user ${run.userId} run ${run.runId}: the server emitted agent_started (epoch ${run.epoch}, seq ${run.startedSeq}) but never agent_completed.`,
+  };
+}
+
+function serverEmittedAfterCompleted(late: { userId: string; epoch: string; runId: string; seq: number; type: string }): Finding {
+  return {
+    invariant: "run_completed_last",
+    kind: "emitted_after_completed",
+    runId: late.runId,
+    seqs: [late.seq],
+    message: `user ${late.userId} run ${late.runId}: the server emitted ${late.type} (epoch ${late.epoch}, seq ${late.seq}) after the run's agent_completed.`,
   };
 }

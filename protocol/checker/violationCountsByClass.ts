@@ -5,10 +5,10 @@
  * | class      | violations |
  * |------------|------------|
  * | isolation  | isolation (6): foreign_event, foreign_started_user, connected_user_mismatch |
- * | content    | content (5): every kind |
+ * | content    | content (5): every kind, unexpected_protocol_error included (the server refused a frame the client sent well-formed) |
  * | duplicate  | order_exactly_once (7): duplicate |
- * | gap        | order_exactly_once (7): gap (a seq jump the client saw) |
- * | silent_gap | order_exactly_once (7): epoch_mismatch, seq_regressed (the client was handed another stream, or one that went back, without resync_required); completeness (8): every kind (events that never came); run_completed_last (2): run_not_completed |
+ * | gap        | order_exactly_once (7): gap (a seq jump the client saw); completeness (8): needless_resync (a loss announced that did not happen) |
+ * | silent_gap | order_exactly_once (7): epoch_mismatch, seq_regressed (the client was handed another stream, or one that went back, without resync_required); completeness (8): every other kind (events that never came); run_completed_last (2): run_not_completed |
  * | pairing    | tool_pairing (4): every kind |
  * | order      | order_exactly_once (7): reorder, before_start, before_connected, connected_twice, seq_conflict; run_started_first (1), run_completed_last (2, except run_not_completed), thinking_before_tool (3): every kind |
  *
@@ -32,7 +32,7 @@ export function violationClassOf(violation: Pick<Violation, "invariant" | "kind"
     case "tool_pairing":
       return "pairing";
     case "completeness":
-      return "silent_gap";
+      return violation.kind === "needless_resync" ? "gap" : "silent_gap";
     case "run_started_first":
     case "thinking_before_tool":
       return "order";

@@ -23,6 +23,7 @@ const OUTCOME_TEXT: Record<string, { badge: string; words: string }> = {
   pass: { badge: "PASS", words: "Every invariant held and the run settled after the faults healed." },
   safety: { badge: "FAIL · safety", words: "Something that must never happen happened (see the violations below)." },
   liveness: { badge: "FAIL · liveness", words: "Something that must eventually happen did not: the run never settled after the faults healed." },
+  timing: { badge: "FAIL · timing", words: "A timing budget the scenario marks as required was missed where no fault explains it (see the timing verdicts below)." },
   crash: { badge: "CRASH", words: "The simulation itself threw: a bug in the system under test or the simulator." },
 };
 

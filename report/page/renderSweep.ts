@@ -6,7 +6,7 @@ import { commandLine } from "./copyButton.ts";
 import { chartBox } from "./drawChart.ts";
 import type { AfterInsert } from "./simCharts.ts";
 
-const OUTCOME_COLOURS: Record<string, string> = { safety: "#e53935", liveness: "#fb8c00", crash: "#6d4c41", nondeterminism: "#8e24aa" };
+const OUTCOME_COLOURS: Record<string, string> = { safety: "#e53935", liveness: "#fb8c00", timing: "#fdd835", crash: "#6d4c41", nondeterminism: "#8e24aa" };
 /** Failures listed with their repro, at most. */
 const FAILURES_SHOWN_MAX = 50;
 

@@ -230,6 +230,11 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
   function markBusy(stream: UserStream): void {
     idleStreams.delete(stream.userId);
     stream.idleSinceMs = null;
+    // No idle stream left: the sweep would wake for nothing (found by the simulator's quiescence phase).
+    if (idleStreams.size === 0 && idleTimer !== null) {
+      idleTimer.cancel();
+      idleTimer = null;
+    }
   }
 
   function evict(stream: UserStream, reason: StreamEvictionReason): void {

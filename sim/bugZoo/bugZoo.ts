@@ -102,6 +102,18 @@ export const BUG_ZOO: readonly PlantedBug[] = [
     },
   },
   {
+    name: "needless-resync-at-boundary",
+    description: "Resume reads the buffer bound off by one (last_seq < oldest_seq instead of < oldest_seq - 1): a client that resumes exactly at the trim point is told of a loss that did not happen.",
+    expectedInvariant: "completeness",
+    scenario: "reconnect-storm",
+    parts: {
+      planResume: (stream, resume) =>
+        resume.epoch === stream.epoch && resume.lastSeq < stream.oldestSeq && resume.lastSeq < stream.lastSeq
+          ? { resync: true, fromSeq: stream.oldestSeq - 1 }
+          : planResume(stream, resume),
+    },
+  },
+  {
     name: "event-after-completed",
     description: "A partial_result flushed late by a background task arrives after agent_completed.",
     expectedInvariant: "run_completed_last",
@@ -111,6 +123,22 @@ export const BUG_ZOO: readonly PlantedBug[] = [
       if (draft.type === "agent_completed") {
         scheduler.after(1, () => publish(userId, { type: "partial_result", run_id: draft.run_id, data: { agent_id: draft.data.agent_id, content: "late flush" } }));
       }
+    },
+  },
+  {
+    name: "deadline-left-armed",
+    description: "A run's deadline timer is not cancelled when the run completes: 300 s later it fires and sends error_event and a second agent_completed (only the quiescence phase waits that long).",
+    expectedInvariant: "run_completed_last",
+    scenario: "golden-path",
+    wrapPublish: (publish, { scheduler }) => (userId, draft) => {
+      publish(userId, draft);
+      if (draft.type !== "agent_completed") return;
+      const agentId = draft.data.agent_id;
+      scheduler.after(300_000, () => {
+        const error = "run exceeded 300000 ms";
+        publish(userId, { type: "error_event", run_id: draft.run_id, data: { agent_id: agentId, error, severity: "high", recovery_suggestions: ["Split the request into smaller ones"] } });
+        publish(userId, { type: "agent_completed", run_id: draft.run_id, data: { agent_id: agentId, final_response: `The run stopped: ${error}.`, execution_time: 300_000, status: "error" } });
+      });
     },
   },
   {

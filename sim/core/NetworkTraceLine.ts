@@ -16,12 +16,12 @@ export type NetworkFrameKind = "message" | "ping" | "pong" | "close";
 /**
  * Why a frame was discarded: `severed` the connection was dropped (fault or close
  * timeout), `half_open` the client vanished, `closed` the receiving or sending end
- * had already closed.
+ * had already closed, `pongs_stopped` a ping reached a client that no longer answers.
  */
-export type NetworkDropReason = "severed" | "half_open" | "closed";
+export type NetworkDropReason = "severed" | "half_open" | "closed" | "pongs_stopped";
 
 /** A fault that targets one connection. */
-export type NetworkConnectionFault = "drop" | "half_open" | "fail_sends" | "bandwidth";
+export type NetworkConnectionFault = "drop" | "half_open" | "fail_sends" | "bandwidth" | "stop_pongs";
 
 /** A connection was created. */
 export interface NetworkTraceConnect {
@@ -88,7 +88,7 @@ export interface NetworkTraceCloseTimeout {
 
 /** A fault was applied to a connection. */
 export type NetworkTraceFault =
-  | { t: number; kind: "net_fault"; conn: string; fault: "drop" | "half_open" }
+  | { t: number; kind: "net_fault"; conn: string; fault: "drop" | "half_open" | "stop_pongs" }
   | { t: number; kind: "net_fault"; conn: string; fault: "fail_sends"; count: number }
   | { t: number; kind: "net_fault"; conn: string; fault: "bandwidth"; bytesPerMs: number };
 

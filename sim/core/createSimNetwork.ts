@@ -126,6 +126,8 @@ export interface SimNetwork {
    * (pings included) is lost; the server gets no close and no pong, only its heartbeat can tell.
    */
   halfOpen(connectionId: string): boolean;
+  /** The client keeps reading but answers no more pings; the server's heartbeat closes it (4408). */
+  stopPongs(connectionId: string): boolean;
   /** The next `count` (integer >= 0) server sends on the connection throw SocketSendError("transport"); the connection stays open. */
   failSends(connectionId: string, count: number): boolean;
   /** Server→client rate from now on, bytes per ms (integer >= 1); a low one makes a slow consumer. */
@@ -205,6 +207,12 @@ export function createSimNetwork(time: Clock & Scheduler, random: SimRandom, opt
     halfOpen(connectionId) {
       const connection = target(connectionId, "half_open");
       connection?.faultHalfOpen();
+      return connection !== undefined;
+    },
+
+    stopPongs(connectionId) {
+      const connection = target(connectionId, "stop_pongs");
+      connection?.faultStopPongs();
       return connection !== undefined;
     },
 

@@ -36,6 +36,20 @@ export type VirtualTimeStopReason =
   /** `maxSteps` timers ran and at least one more was due within the horizon (a livelock, or a bound set too low). */
   | "maxSteps";
 
+/**
+ * Names a timer from its delay and callback, for reports of timers left armed (see
+ * {@link VirtualTime.labelled}). Called only when timers are listed, never per timer set.
+ */
+export type TimerNamer = (delayMs: number, callback: () => void) => string;
+
+/** One live timer, as {@link VirtualTime.armedTimers} lists it. */
+export interface ArmedTimer {
+  readonly dueMs: number;
+  readonly delayMs: number;
+  /** From the namer of the scheduler that set it; "sim" for timers set on the VirtualTime itself. */
+  readonly name: string;
+}
+
 /** Result of a bounded run: data, so the caller decides whether `maxSteps` is a failure. */
 export interface VirtualTimeRunResult {
   readonly stoppedBy: VirtualTimeStopReason;
@@ -85,6 +99,13 @@ export interface VirtualTime extends Clock, Scheduler {
   pendingTimers(): number;
   /** Due time of the next live timer, ms; undefined when none. */
   nextDueMs(): number | undefined;
+  /**
+   * A Scheduler onto this clock whose timers carry `namer`, so {@link armedTimers} can
+   * say whose they are. Same queue, same order: using it changes no timing.
+   */
+  labelled(namer: TimerNamer): Scheduler;
+  /** Every live timer with its due time and name, in due order (O(n log n); for reports, not hot paths). */
+  armedTimers(): ArmedTimer[];
 }
 
 /** Creates a {@link VirtualTime} starting at `options.startMs`. */
@@ -101,9 +122,18 @@ class VirtualTimer implements TimerHandle {
   readonly dueMs: number;
   readonly sequence: number;
   callback: (() => void) | undefined;
+  /** Set by a {@link VirtualTime.labelled} scheduler. */
+  namer: TimerNamer | undefined = undefined;
   private readonly owner: VirtualTimeImpl;
 
-  constructor(owner: VirtualTimeImpl, dueMs: number, sequence: number, callback: () => void) {
+  constructor(
+    owner: VirtualTimeImpl,
+    dueMs: number,
+    sequence: number,
+    callback: () => void,
+    /** The delay it was set with, ms (clamped at 0). */
+    readonly delayMs: number,
+  ) {
     this.owner = owner;
     this.dueMs = dueMs;
     this.sequence = sequence;
@@ -145,8 +175,8 @@ class VirtualTimeImpl implements VirtualTime {
     if (!Number.isSafeInteger(delayMs)) {
       throw new SimAssertionError(`VirtualTime.after: delayMs must be an integer number of ms, got ${delayMs}`);
     }
-    const dueMs = this.currentMs + (delayMs > 0 ? delayMs : 0);
-    const timer = new VirtualTimer(this, dueMs, this.sequenceNext, callback);
+    const clampedMs = delayMs > 0 ? delayMs : 0;
+    const timer = new VirtualTimer(this, this.currentMs + clampedMs, this.sequenceNext, callback, clampedMs);
     this.sequenceNext += 1;
     this.liveTimers += 1;
     this.heap.push(timer);
@@ -184,6 +214,28 @@ class VirtualTimeImpl implements VirtualTime {
 
   nextDueMs(): number | undefined {
     return this.peekLive()?.dueMs;
+  }
+
+  labelled(namer: TimerNamer): Scheduler {
+    return {
+      after: (delayMs, callback) => {
+        const timer = this.after(delayMs, callback) as VirtualTimer;
+        timer.namer = namer;
+        return timer;
+      },
+    };
+  }
+
+  armedTimers(): ArmedTimer[] {
+    return this.heap
+      .toArray()
+      .filter(timerIsLive)
+      .sort((left, right) => (timerRunsFirst(left, right) ? -1 : 1))
+      .map((timer) => ({
+        dueMs: timer.dueMs,
+        delayMs: timer.delayMs,
+        name: timer.namer === undefined ? "sim" : timer.namer(timer.delayMs, timer.callback as () => void),
+      }));
   }
 
   /** Called by a timer's first `cancel()`. */

@@ -10,6 +10,8 @@ import type { FaultInjectorOptions } from "./FaultInjectorOptions.ts";
 export interface FaultActions {
   drop(device: SimDevice, connectionId: string): void;
   halfOpen(device: SimDevice, connectionId: string): void;
+  /** The client keeps its socket and reads on, but stops answering pings (scheduled faults only: the seeded injector never draws it). */
+  stopPongs(device: SimDevice, connectionId: string): void;
   /** Draws the reconnect delay from the fault stream. */
   reconnect(device: SimDevice): void;
   sendFailure(device: SimDevice, connectionId: string): void;
@@ -37,6 +39,10 @@ export function createFaultActions(options: FaultInjectorOptions): FaultActions 
     halfOpen: (device, connectionId) => {
       fault("half_open", device);
       network.halfOpen(connectionId);
+    },
+    stopPongs: (device, connectionId) => {
+      fault("stop_pongs", device);
+      network.stopPongs(connectionId);
     },
     reconnect: (device) => {
       fault("reconnect", device);

@@ -73,6 +73,8 @@ function applyScheduledFault(entry: ScheduledFault, options: FaultInjectorOption
       return actions.drop(device, connectionId);
     case "half_open":
       return actions.halfOpen(device, connectionId);
+    case "stop_pongs":
+      return actions.stopPongs(device, connectionId);
     case "reconnect":
       return actions.reconnect(device);
     case "send_failure":

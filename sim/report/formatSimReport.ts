@@ -23,7 +23,13 @@ export interface SimReportOptions {
   violationsShownMax?: number;
 }
 
-const STATUS_WORDS = { pass: "PASSED", safety: "FAILED (safety violation)", liveness: "FAILED (liveness)", crash: "CRASHED" } as const;
+const STATUS_WORDS = {
+  pass: "PASSED",
+  safety: "FAILED (safety violation)",
+  liveness: "FAILED (liveness)",
+  timing: "FAILED (required timing budget)",
+  crash: "CRASHED",
+} as const;
 
 /** Formats the report as plain text (no colours: it must read the same in CI logs). */
 export function formatSimReport(result: SimulationResult, options: SimReportOptions): string {
@@ -65,13 +71,22 @@ export function formatSimReport(result: SimulationResult, options: SimReportOpti
       lines.push(`  ${String(invariant.protocolNumber).padStart(2)} ${invariant.name.padEnd(22)} ${count === 0 ? "✓" : `✗ ${count} violation(s)`}  ${invariant.description}`);
     }
     lines.push("");
-    lines.push("Timing (separate verdicts; they never fail a simulation with faults):");
+    const required = result.requiredTiming;
+    lines.push("Timing (separate verdicts; only those the scenario marks required fail a run, where no fault explains a miss):");
     for (const timing of verdict.timing) {
       const observed = timing.observed === null ? "no samples" : `worst ${timing.observed} ${timing.unit}`;
-      lines.push(`  ${timing.ok ? "✓" : "✗"} ${timing.name.padEnd(26)} budget ${timing.budget} ${timing.unit}, ${observed}, ${timing.overBudget}/${timing.samples} over`);
+      const role = required?.judged.includes(timing.name) === true ? "  [required]" : required?.required.includes(timing.name) === true ? "  [required; not judged: faults injected]" : "";
+      lines.push(`  ${timing.ok ? "✓" : "✗"} ${timing.name.padEnd(26)} budget ${timing.budget} ${timing.unit}, ${observed}, ${timing.overBudget}/${timing.samples} over${role}`);
     }
     const latency = verdict.latencyMs;
     lines.push(`  delivery latency: p50 ${latency.p50} ms, p95 ${latency.p95} ms, p99 ${latency.p99} ms, max ${latency.max} ms over ${latency.count} live events`);
+  }
+  if (result.quiescence !== null) {
+    const armed = Object.entries(result.quiescence.timersArmed).map(([name, count]) => `${name} ×${count}`);
+    lines.push("");
+    lines.push(
+      `Quiescence: ${seconds(result.quiescence.advancedMs)} past the settle point with clients connected, ${result.quiescence.steps} timer(s) ran; still armed: ${armed.length === 0 ? "none" : armed.join(", ")}`,
+    );
   }
   lines.push("");
   lines.push("Timeline (virtual time since start):");
@@ -97,6 +112,9 @@ function describeProblems(result: SimulationResult, shownMax: number): string[] 
   const lines: string[] = [];
   if (result.crash !== null) lines.push(`  crash: ${result.crash.split("\n").slice(0, 6).join("\n    ")}`);
   if (result.livenessReason !== null) lines.push(`  liveness: ${result.livenessReason}`);
+  for (const missed of result.requiredTiming?.failed ?? []) {
+    lines.push(`  [timing] required budget ${missed.name}: ${missed.overBudget}/${missed.samples} over the ${missed.budget} ms budget (worst ${missed.observed ?? "?"} ms)`);
+  }
   const violations: Violation[] = result.verdict === null ? [] : [...result.verdict.safety, ...result.verdict.liveness];
   for (const violation of violations.slice(0, shownMax)) {
     lines.push(`  [${violation.category}] invariant ${violation.protocolNumber} ${violation.invariant} (${violation.kind}): ${violation.message}`);

@@ -4,7 +4,10 @@
  * with errors that name the file, the field and the rule.
  */
 import { z } from "zod";
+import { DEFAULT_MANAGER_LIMITS } from "../../server/manager/managerLimits.ts";
+import { INVARIANTS, type TimingInvariantName } from "../../protocol/checker/invariants.ts";
 import { agentScriptSchema } from "../../server/runtime/agentScript.ts";
+import { DEFAULT_RUNTIME_LIMITS } from "../../server/runtime/createAgentRuntime.ts";
 import { NO_FAULTS, PER_MILLE_FIELDS } from "../faults/FaultPlan.ts";
 
 const count = (min: number, max: number) =>
@@ -23,8 +26,33 @@ const explicitFaultPlanSchema = z.strictObject({
   reconnectDelayMsMax: ms(600_000).default(NO_FAULTS.reconnectDelayMsMax),
 });
 
-/** Faults a scheduled entry can inject (the same kinds the seeded injector draws). */
-export const SCHEDULED_FAULT_KINDS = ["drop", "half_open", "reconnect", "send_failure", "slow_socket", "storm", "restart"] as const;
+/**
+ * Optional positive-integer overrides of a limits table, strictly: an unknown name (a
+ * typo such as `replayEventMax`) is an error that lists the known ones, never ignored.
+ */
+function limitsOverridesSchema<Limits extends Record<string, number>>(defaults: Readonly<Limits>, what: string) {
+  const known = Object.keys(defaults);
+  const shape = Object.fromEntries(known.map((name) => [name, count(1, Number.MAX_SAFE_INTEGER).optional()])) as {
+    [Name in keyof Limits]: z.ZodOptional<z.ZodNumber>;
+  };
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys" ? `unknown ${what} ${issue.keys.map((key) => `"${key}"`).join(", ")} (known: ${known.join(", ")})` : undefined,
+  });
+}
+
+/** Overrides of the connection manager's limits (server/manager/managerLimits.ts). */
+export const managerLimitsSchema = limitsOverridesSchema(DEFAULT_MANAGER_LIMITS, "manager limit");
+
+/** Overrides of the agent runtime's limits (DEFAULT_RUNTIME_LIMITS: run deadline, silence heartbeat, active runs...). */
+export const runtimeLimitsSchema = limitsOverridesSchema(DEFAULT_RUNTIME_LIMITS, "runtime limit");
+
+/**
+ * Faults a scheduled entry can inject: the kinds the seeded injector draws, and
+ * `stop_pongs` (a client that keeps its socket but answers no ping), which only a
+ * schedule injects, so seeded fault mixes and their traces stay as they were.
+ */
+export const SCHEDULED_FAULT_KINDS = ["drop", "half_open", "reconnect", "send_failure", "slow_socket", "storm", "restart", "stop_pongs"] as const;
 
 /**
  * One fault at a fixed time: what fast-check shrinks, and what a shrunk counterexample
@@ -46,6 +74,8 @@ export const networkSchema = z.strictObject({
   bandwidthBytesPerMs: count(1, 100_000_000).default(100_000),
 });
 
+const TIMING_BUDGET_NAMES = INVARIANTS.filter((row) => row.category === "timing").map((row) => row.name) as [TimingInvariantName, ...TimingInvariantName[]];
+
 /** Budgets the checker and the liveness phase use (docs/protocol.md invariant 9 defaults). */
 export const budgetsSchema = z.strictObject({
   startLatencyMs: ms(600_000).default(100),
@@ -55,6 +85,28 @@ export const budgetsSchema = z.strictObject({
   deliveryLatencyMsP99: ms(600_000).default(50),
   /** After faults heal, how long every run and every device may take to finish and catch up. */
   settleMs: ms(3_600_000).default(120_000),
+  /**
+   * Timing budgets that are requirements: a miss fails the run (outcome `timing`, exit 1)
+   * wherever no fault can explain it (see sim/settle/judgeRequiredTiming.ts). Others are reported only.
+   */
+  required: z
+    .array(z.enum(TIMING_BUDGET_NAMES, `must be one of ${TIMING_BUDGET_NAMES.join(", ")}`))
+    .default([])
+    .refine((names) => new Set(names).size === names.length, "must not name a budget twice"),
+});
+
+/**
+ * Generated content (sim/content/): scripts with multi-byte text, partials near a byte
+ * size, tool-first openings and zero-think bursts, added to the scripts runs draw from;
+ * and start_agent messages near the 64 KiB client frame bound.
+ */
+export const generatedContentSchema = z.strictObject({
+  /** Scripts generated from the seed's `content` stream, named generated-1..N, drawn by runs beside `scripts`. */
+  scripts: count(1, 100),
+  /** Largest UTF-8 size of one generated partial_result's content, bytes. */
+  payloadBytesMax: count(8, 1_000_000).default(4_096),
+  /** UTF-8 size each start_agent message is drawn just under (within 1%), bytes; 0 keeps messages short. The frame stays under 64 KiB. */
+  messageBytesNear: count(0, 65_300).default(0),
 });
 
 /** A whole scenario. */
@@ -77,8 +129,10 @@ export const scenarioSchema = z
     /** Explicit faults at fixed times. When present, the seeded per-tick injector is off (tool faults still apply). */
     faultSchedule: z.array(scheduledFaultSchema).max(10_000, "must have at most 10000 entries").optional(),
     network: networkSchema.default(networkSchema.parse({})),
-    managerLimits: z.record(z.string(), z.number()).default({}),
+    managerLimits: managerLimitsSchema.default({}),
+    runtimeLimits: runtimeLimitsSchema.default({}),
     budgets: budgetsSchema.default(budgetsSchema.parse({})),
+    generatedContent: generatedContentSchema.optional(),
     /** A device acks after every N events it receives (0: never acks). */
     ackEveryEvents: count(0, 1_000_000).default(8),
   })

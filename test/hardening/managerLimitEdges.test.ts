@@ -168,6 +168,20 @@ describe("stream eviction (streamIdleMs, usersRetainedMax)", () => {
     expect(socket.sent.at(-1)).toMatchObject({ seq: 1, epoch: connected?.["epoch"] });
   });
 
+  test("a stream that becomes busy again leaves no idle sweep armed (found by the simulator's quiescence phase)", () => {
+    const virtual = createVirtualManager({ streamIdleMs: 1_000, heartbeatMs: 60_000 });
+    const { handlers } = virtual.open("u1");
+    virtual.publish("u1");
+    handlers.socketOnClose(1006);
+    // Idle: the sweep is armed, alone (no connection, no heartbeat).
+    expect(virtual.time.pendingTimers()).toBe(1);
+    virtual.time.runUntil(virtual.time.nowMs() + 500);
+    virtual.open("u1");
+    // Busy again: only the heartbeat is left; the sweep would have woken for nothing.
+    expect(virtual.time.pendingTimers()).toBe(1);
+    expect(virtual.time.nextDueMs()).toBe(virtual.time.nowMs() + 60_000);
+  });
+
   test("a stream with an open connection is never evicted, however long it is quiet", () => {
     const virtual = createVirtualManager({ streamIdleMs: 1_000, heartbeatMs: 60_000 });
     const { socket, handlers } = virtual.open("u1");

@@ -114,4 +114,26 @@ describe("createVirtualTime", () => {
     expect(ran).toEqual(expected);
     expect(time.pendingTimers()).toBe(0);
   });
+
+  it("lists live timers in due order with the name their labelled scheduler gives; labelling changes no order", () => {
+    const time = createVirtualTime({ startMs: 0 });
+    const ran: string[] = [];
+    const named = time.labelled((delayMs, callback) => `${callback.name === "" ? "anonymous" : callback.name}/${delayMs}`);
+    function tick(): void {
+      ran.push("tick");
+    }
+    time.after(5, () => ran.push("plain"));
+    named.after(5, tick);
+    const cancelled = named.after(1, () => ran.push("cancelled"));
+    named.after(9, () => ran.push("late"));
+    cancelled.cancel();
+    expect(time.armedTimers()).toEqual([
+      { dueMs: 5, delayMs: 5, name: "sim" },
+      { dueMs: 5, delayMs: 5, name: "tick/5" },
+      { dueMs: 9, delayMs: 9, name: "anonymous/9" },
+    ]);
+    time.runUntil(6);
+    expect(ran).toEqual(["plain", "tick"]);
+    expect(time.armedTimers()).toEqual([{ dueMs: 9, delayMs: 9, name: "anonymous/9" }]);
+  });
 });

@@ -6,7 +6,7 @@
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { runSimulation } from "../../sim/runSimulation.ts";
-import { loadScenario } from "../../sim/scenario/loadScenario.ts";
+import { loadScenario, parseScenario } from "../../sim/scenario/loadScenario.ts";
 
 const files = readdirSync("scenarios").filter((name) => name.endsWith(".json")).sort();
 
@@ -52,5 +52,49 @@ describe("shipped scenarios", () => {
     const long = runSimulation(loadScenario("scenarios/long-running-agent.json"), { seed: 1 });
     expect(long.verdict?.timing.find((timing) => timing.name === "timing_thinking_interval")).toMatchObject({ ok: true });
     expect(long.verdict?.counts.eventsByType.agent_thinking).toBeGreaterThan(10);
+  });
+
+  it("drive each limit they set with small values", () => {
+    /** Counts of decisions (with their reason), faults, and received completions by final response, over seeds 1-5. */
+    const countsOf = (file: string) => {
+      const counts: Record<string, number> = {};
+      const add = (key: string, by = 1) => (counts[key] = (counts[key] ?? 0) + by);
+      for (let seed = 1; seed <= 5; seed += 1) {
+        const result = runSimulation(loadScenario(`scenarios/${file}`), {
+          seed,
+          onTraceLine: (line) => {
+            const parsed = JSON.parse(line) as { kind: string; fault?: string; decision?: string; reason?: string; count?: number; frame?: { type?: string; data?: { final_response?: string } } };
+            if (parsed.kind === "fault") add(`fault ${parsed.fault ?? ""}`);
+            if (parsed.kind === "decision") add(`${parsed.decision ?? ""}${parsed.reason === undefined ? "" : ` ${parsed.reason}`}`);
+            if (parsed.kind === "decision" && parsed.decision === "replayed") counts["replayed most"] = Math.max(counts["replayed most"] ?? 0, parsed.count ?? 0);
+            if (parsed.frame?.type === "agent_completed" && parsed.frame.data?.final_response?.includes("run exceeded 3000 ms") === true) add("deadline completion");
+          },
+        });
+        expect(result.outcome, `${file} seed ${seed}`).toBe("pass");
+      }
+      return counts;
+    };
+    expect(countsOf("run-deadline.json")["deadline completion"]).toBeGreaterThan(5);
+    const eviction = countsOf("idle-eviction.json");
+    expect(eviction["stream_evicted idle_timeout"]).toBeGreaterThan(0);
+    expect(eviction["stream_evicted users_retained_max"]).toBeGreaterThan(0);
+    expect(eviction["resync_required"]).toBeGreaterThan(0);
+    const silence = countsOf("heartbeat-silence.json");
+    expect(silence["fault stop_pongs"]).toBeGreaterThan(0);
+    expect(silence["heartbeat_timeout"]).toBe(silence["fault stop_pongs"]);
+    // A resume backlog of many times the socket bound (1 KiB): each partial_result is over 350 bytes on the wire.
+    const backlog = countsOf("resume-backlog.json");
+    expect((backlog["replayed most"] ?? 0) * 350).toBeGreaterThan(15 * 1024);
+    expect(backlog["slow_consumer"]).toBeUndefined();
+  });
+
+  it("reject a misspelt manager or runtime limit, naming the file, the field and the known names", () => {
+    const base = { name: "x", description: "x", users: 1, runsPerUser: 1, scripts: ["golden-path"] };
+    expect(() => parseScenario({ ...base, managerLimits: { replayEventMax: 5 } }, "scenarios/x.json")).toThrow(
+      /^scenarios\/x\.json: managerLimits: unknown manager limit "replayEventMax" \(known: replayEventsMax, /,
+    );
+    expect(() => parseScenario({ ...base, runtimeLimits: { runDeadlineMs: 5 } }, "scenarios/x.json")).toThrow(/runtimeLimits: unknown runtime limit "runDeadlineMs" \(known: thinkingIntervalMs, runDurationMsMax, /);
+    expect(() => parseScenario({ ...base, runtimeLimits: { runDurationMsMax: 0 } }, "scenarios/x.json")).toThrow("scenarios/x.json: runtimeLimits.runDurationMsMax: must be >= 1");
+    expect(parseScenario({ ...base, runtimeLimits: { runDurationMsMax: 5 } }, "scenarios/x.json").runtimeLimits).toEqual({ runDurationMsMax: 5 });
   });
 });

@@ -15,6 +15,12 @@ export interface EmittedIndex {
   completedRuns: Set<string>;
   /** The lowest emitted seq of each run, by key `${userId}\u0000${epoch}\u0000${runId}`. */
   runLowestSeq: Map<string, number>;
+  /**
+   * The first event emitted after its run's agent_completed, per run, in log order: the
+   * server broke invariant 2 whether or not a device was there to see it (a timer left
+   * armed after the run, found by the simulator's quiescence phase).
+   */
+  emittedAfterCompleted: { userId: string; epoch: string; runId: string; seq: number; type: string }[];
   /** The epoch each run's first event was emitted in, by key `${userId}\u0000${runId}` (a run may outlive a restart). */
   runFirstEpoch: Map<string, string>;
 }
@@ -32,6 +38,7 @@ export function indexEmitted(emitted: EmittedLog): EmittedIndex {
   const runLowestSeq = new Map<string, number>();
   const runFirstEpoch = new Map<string, string>();
   const newestEpoch = new Map<string, string>();
+  const emittedAfterCompleted = new Map<string, EmittedIndex["emittedAfterCompleted"][number]>();
   for (const entry of emitted) {
     newestEpoch.set(entry.userId, entry.epoch);
     const key = userEpochKey(entry.userId, entry.epoch);
@@ -43,10 +50,13 @@ export function indexEmitted(emitted: EmittedLog): EmittedIndex {
     if (entry.type === "agent_started" && !started.has(run)) {
       started.set(run, { userId: entry.userId, epoch: entry.epoch, runId: entry.runId, startedSeq: entry.seq });
     }
+    if (completedRuns.has(run) && !emittedAfterCompleted.has(run)) {
+      emittedAfterCompleted.set(run, { userId: entry.userId, epoch: entry.epoch, runId: entry.runId, seq: entry.seq, type: entry.type });
+    }
     if (entry.type === "agent_completed") completedRuns.add(run);
   }
   const runsNotCompleted = [...started.entries()]
     .filter(([run, value]) => !completedRuns.has(run) && newestEpoch.get(value.userId) === value.epoch)
     .map(([, value]) => value);
-  return { newestSeq, runsNotCompleted, completedRuns, runLowestSeq, runFirstEpoch };
+  return { newestSeq, runsNotCompleted, completedRuns, runLowestSeq, runFirstEpoch, emittedAfterCompleted: [...emittedAfterCompleted.values()] };
 }

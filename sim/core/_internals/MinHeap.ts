@@ -39,6 +39,11 @@ export class MinHeap<T> {
     return top;
   }
 
+  /** Every item, in heap (not sorted) order; a copy. */
+  toArray(): T[] {
+    return [...this.items];
+  }
+
   /** Keeps only the items `keep` accepts, then restores the heap order (O(n)). */
   retain(keep: (item: T) => boolean): void {
     const items = this.items;

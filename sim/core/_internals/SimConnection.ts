@@ -79,6 +79,7 @@ export class SimConnection implements SimFrameSink {
   private serverHandlers: ServerSideHandlers | undefined;
   private failSendsRemaining = 0;
   private halfOpen = false;
+  private pongsStopped = false;
   private severed = false;
   private ended = false;
 
@@ -171,6 +172,15 @@ export class SimConnection implements SimFrameSink {
     this.scheduleAbort(this.client);
   }
 
+  /**
+   * The client keeps its socket and keeps reading, but answers no ping from now on (a
+   * suspended tab, a proxy that eats control frames): only the heartbeat can tell.
+   */
+  faultStopPongs(): void {
+    this.traceFault("stop_pongs");
+    this.pongsStopped = true;
+  }
+
   /** The next `count` server sends throw SocketSendError("transport"); replaces any count still pending. */
   faultFailSends(count: number): void {
     if (this.context.trace !== undefined) {
@@ -203,7 +213,8 @@ export class SimConnection implements SimFrameSink {
         return;
       case "ping":
         // The client's WebSocket stack answers by itself; the application never sees pings.
-        this.emitFromClient("pong", "", 0, 0);
+        if (this.pongsStopped) this.traceDrop("ping", 0, "client", "pongs_stopped");
+        else this.emitFromClient("pong", "", 0, 0);
         return;
       case "close":
         if (this.client.state === "open") this.emitFromClient("close", "", 0, frame.code);
@@ -372,7 +383,7 @@ export class SimConnection implements SimFrameSink {
     trace({ t: this.context.time.nowMs(), kind: "net_send_failed", conn: this.id, code });
   }
 
-  private traceFault(fault: "drop" | "half_open"): void {
+  private traceFault(fault: "drop" | "half_open" | "stop_pongs"): void {
     const trace = this.context.trace;
     if (trace === undefined) return;
     trace({ t: this.context.time.nowMs(), kind: "net_fault", conn: this.id, fault });

@@ -1,0 +1,17 @@
+/**
+ * The vitest suite as `npm run mutate` runs it: everything but the tests that only drive a
+ * CLI in a child process. Stryker activates a mutant inside the test process, so a child
+ * process always runs the unmutated code: those tests cannot kill a mutant, and under
+ * instrumentation on a shared 2-core box their start-up timeouts fail the dry run.
+ */
+import { defineConfig, mergeConfig } from "vitest/config";
+import base from "./vitest.config.ts";
+
+export default mergeConfig(
+  base,
+  defineConfig({
+    test: {
+      exclude: ["node_modules/**", "test/server/cli.test.ts", "test/load/cli.test.ts", "test/report/**", "test/sim/simCli.test.ts", "property/cli.test.ts"],
+    },
+  }),
+);
