@@ -16,6 +16,8 @@ export const CLOSE_CODES = {
   messageTooBig: 1009,
   /** A send to the socket failed; the events stay in the replay buffer. */
   internalError: 1011,
+  /** The server cannot serve this user's stream right now (its broker is unreachable or lost the stream's history): resume later, on any instance. */
+  tryAgainLater: 1013,
   /** The connection's token expired while it was open (this project's choice; docs/protocol.md leaves it open). */
   tokenExpired: 4401,
   /** Two heartbeat pongs missed. */

@@ -155,7 +155,7 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
 
   // Known label values start at 0, so rate() and alerts work before the first occurrence.
   for (const stage of ["sync", "async"]) sendFailures.inc({ stage }, 0);
-  for (const reason of ["connections_per_user", "connections_total", "shutting_down"] satisfies AdmitRefusal[]) admissionRefusals.inc({ reason }, 0);
+  for (const reason of ["connections_per_user", "connections_total", "shutting_down", "broker_unavailable"] satisfies AdmitRefusal[]) admissionRefusals.inc({ reason }, 0);
   for (const reason of TOKEN_REFUSAL_REASONS) authFailures.inc({ reason }, 0);
   for (const code of PROTOCOL_ERROR_CODES) protocolErrors.inc({ code }, 0);
   for (const reason of ["idle_timeout", "users_retained_max"] satisfies StreamEvictionReason[]) streamsEvicted.inc({ reason }, 0);
