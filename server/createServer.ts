@@ -9,6 +9,7 @@ import type { AgentEventDraft } from "../protocol/frames.ts";
 import { createCryptoIdSource } from "./adapters/cryptoIdSource.ts";
 import { createRealClock } from "./adapters/realClock.ts";
 import { createRealScheduler } from "./adapters/realScheduler.ts";
+import { createRedisBroker, type RedisBroker } from "./adapters/createRedisBroker.ts";
 import { jwtSecretKey } from "./auth/jwtSecretKey.ts";
 import { createHealthTracker, type HealthReport } from "./http/createHealthTracker.ts";
 import { createHttpServer } from "./http/createHttpServer.ts";
@@ -19,7 +20,7 @@ import {
   type ManagerObserver,
   type ManagerParts,
 } from "./manager/createConnectionManager.ts";
-import type { ManagerLimits } from "./manager/managerLimits.ts";
+import { resolveManagerLimits, type ManagerLimits } from "./manager/managerLimits.ts";
 import type { Clock } from "./ports/clock.ts";
 import type { Scheduler } from "./ports/scheduler.ts";
 import type { AgentScript } from "./runtime/agentScript.ts";
@@ -53,6 +54,13 @@ export interface ServerOptions {
   processMetrics?: boolean;
   /** The clock (default: the real one). Tests may shift it; timers stay real. */
   clock?: Clock;
+  /**
+   * `redis://host:port[/db]`: keep every user's stream in Redis Streams, shared with the other
+   * instances on the same Redis (docs/multi-instance.md). Unset: in this process, as always.
+   */
+  redisUrl?: string;
+  /** Prefix of every Redis key and channel (default `aep`); instances that share streams share it. */
+  redisKeyPrefix?: string;
   /** Extra observer of the manager's decisions and deliveries (logs, tests). */
   observer?: ManagerObserver;
   /**
@@ -114,8 +122,18 @@ export function createServer(options: ServerOptions): AgentEventServer {
   const ids = createCryptoIdSource();
   const path = options.path ?? "/ws";
 
+  const redisBroker: RedisBroker | undefined =
+    options.redisUrl === undefined
+      ? undefined
+      : createRedisBroker({
+          url: options.redisUrl,
+          ids,
+          ...pick(resolveManagerLimits(options.limits), ["replayEventsMax", "replayBytesMax", "streamIdleMs"]),
+          ...(options.redisKeyPrefix === undefined ? {} : { keyPrefix: options.redisKeyPrefix }),
+        });
+
   // The metrics and health read the manager and runtime at request time, after both exist.
-  const snapshot = () => ({ manager: manager.stats(), runtime: runtime.stats() });
+  const snapshot = () => ({ manager: manager.stats(), runtime: runtime.stats(), broker: manager.broker.stats() });
   const metrics = createServerMetrics({
     snapshot,
     ...(options.metricsUserLabelsMax === undefined ? {} : { userLabelsMax: options.metricsUserLabelsMax }),
@@ -134,6 +152,7 @@ export function createServer(options: ServerOptions): AgentEventServer {
     ids,
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     ...(options.managerParts === undefined ? {} : { parts: options.managerParts }),
+    ...(redisBroker === undefined ? {} : { broker: redisBroker }),
     onCommand: (command) => runtime.handleCommand(command),
     observer: {
       decision(decision) {
@@ -182,6 +201,7 @@ export function createServer(options: ServerOptions): AgentEventServer {
     manager.shutdown();
     await http.webSocketsClosed();
     await http.close();
+    await manager.broker.close();
     scheduler.cancelAll();
   }
 
@@ -189,6 +209,14 @@ export function createServer(options: ServerOptions): AgentEventServer {
     async listen(listenOptions = {}) {
       const host = listenOptions.host ?? "127.0.0.1";
       const port = listenOptions.port ?? 8080;
+      if (redisBroker !== undefined) {
+        try {
+          await redisBroker.ready();
+        } catch (error) {
+          await redisBroker.close();
+          throw new Error(`cannot reach Redis at ${options.redisUrl}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      }
       await new Promise<void>((resolve, reject) => {
         const onError = (error: Error) => reject(error);
         http.server.once("error", onError);
@@ -212,4 +240,10 @@ export function createServer(options: ServerOptions): AgentEventServer {
     runtime,
     metrics,
   };
+}
+
+function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Pick<T, K> {
+  const picked = {} as Pick<T, K>;
+  for (const key of keys) picked[key] = source[key];
+  return picked;
 }

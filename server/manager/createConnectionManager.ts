@@ -145,6 +145,8 @@ export interface ConnectionManager {
   /** Closes every connection with 1001 and stops the heartbeat. Further accepts are refused. */
   shutdown(reason?: string): void;
   stats(): ManagerStats;
+  /** Where the streams live (the in-process broker unless one was given). */
+  readonly broker: StreamBroker;
 }
 
 interface UserStream {
@@ -548,7 +550,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
 
   function admit(userId: string): AdmitRefusal | null {
     if (shuttingDown) return "shutting_down";
-    if (!broker.stats().available) return "broker_unavailable";
+    if (!broker.available()) return "broker_unavailable";
     if (connectionCount >= limits.connectionsMax) return "connections_total";
     if ((streams.get(userId)?.connections.size ?? 0) >= limits.connectionsPerUserMax) return "connections_per_user";
     return null;
@@ -679,5 +681,6 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
     },
     shutdown,
     stats,
+    broker,
   };
 }

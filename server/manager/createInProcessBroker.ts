@@ -102,6 +102,7 @@ export function createInProcessBroker(options: InProcessBrokerOptions): StreamBr
       const stream = streams.get(userId);
       return { events: stream?.buffer.size ?? 0, bytes: stream?.buffer.bytes ?? 0 };
     },
+    available: () => true,
     stats,
     close: async () => {},
   };

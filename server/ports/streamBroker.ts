@@ -87,6 +87,8 @@ export interface StreamBroker {
   read(userId: string, range: { afterSeq: number; throughSeq: number }, done: (outcome: ReadOutcome) => void): void;
   /** Drops held events with seq <= `seq` (everyone acknowledged them); returns how many. A shared broker may keep them. */
   trimThrough(userId: string, seq: number): number;
+  /** False while the broker is unreachable: new connections are refused, open ones were told to resume. */
+  available(): boolean;
   /** Held events of one followed user. */
   held(userId: string): { events: number; bytes: number };
   stats(): BrokerStats;
