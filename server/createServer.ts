@@ -10,6 +10,8 @@ import { createCryptoIdSource } from "./adapters/cryptoIdSource.ts";
 import { createRealClock } from "./adapters/realClock.ts";
 import { createRealScheduler } from "./adapters/realScheduler.ts";
 import { createRedisBroker, type RedisBroker } from "./adapters/createRedisBroker.ts";
+import { createInstanceId } from "./adapters/createInstanceId.ts";
+import { createRunLeases, type RunLeases } from "./adapters/createRunLeases.ts";
 import { jwtSecretKey } from "./auth/jwtSecretKey.ts";
 import { createHealthTracker, type HealthReport } from "./http/createHealthTracker.ts";
 import { createHttpServer } from "./http/createHttpServer.ts";
@@ -22,6 +24,7 @@ import {
 } from "./manager/createConnectionManager.ts";
 import { resolveManagerLimits, type ManagerLimits } from "./manager/managerLimits.ts";
 import type { Clock } from "./ports/clock.ts";
+import type { IdSource } from "./ports/idSource.ts";
 import type { Scheduler } from "./ports/scheduler.ts";
 import type { AgentScript } from "./runtime/agentScript.ts";
 import { createAgentRuntime, type AgentRuntime, type AgentRuntimeLimits } from "./runtime/createAgentRuntime.ts";
@@ -61,6 +64,13 @@ export interface ServerOptions {
   redisUrl?: string;
   /** Prefix of every Redis key and channel (default `aep`); instances that share streams share it. */
   redisKeyPrefix?: string;
+  /**
+   * With `redisUrl`: this instance's lease over its runs, ms (default 10 000). A run whose
+   * instance died is ended by a survivor within 1.5 × this (see adapters/createRunLeases.ts).
+   */
+  runLeaseMs?: number;
+  /** With `redisUrl`: a run of a dead instance was ended here (logs, tests). */
+  onOrphanRunEnded?: (run: { runId: string; userId: string; owner: string }) => void;
   /** Extra observer of the manager's decisions and deliveries (logs, tests). */
   observer?: ManagerObserver;
   /**
@@ -112,6 +122,10 @@ export interface AgentEventServer {
   readonly manager: ConnectionManager;
   readonly runtime: AgentRuntime;
   readonly metrics: ServerMetrics;
+  /** This instance's id (names its run lease in Redis). */
+  readonly instanceId: string;
+  /** Runs of dead instances this one ended (0 without Redis). */
+  orphanRunsEnded(): number;
 }
 
 /** Builds the server from its parts; call `listen()` to start it. */
@@ -119,7 +133,11 @@ export function createServer(options: ServerOptions): AgentEventServer {
   const secretKey = jwtSecretKey(options.jwtSecret);
   const clock = options.clock ?? createRealClock();
   const scheduler = createRealScheduler();
-  const ids = createCryptoIdSource();
+  const instanceId = createInstanceId();
+  const processIds = createCryptoIdSource();
+  // Run ids are keys shared by every instance on one Redis (leases, the checker's runs): the instance makes them unique.
+  const ids: IdSource =
+    options.redisUrl === undefined ? processIds : { next: (prefix) => (prefix === "r-" ? `${processIds.next(prefix)}-${instanceId.slice(2)}` : processIds.next(prefix)) };
   const path = options.path ?? "/ws";
 
   const redisBroker: RedisBroker | undefined =
@@ -166,9 +184,31 @@ export function createServer(options: ServerOptions): AgentEventServer {
       },
     },
   });
-  const publishToManager: RuntimePublish = (userId, draft) => {
-    manager.publish(userId, draft);
-  };
+  const leases: RunLeases | undefined =
+    redisBroker === undefined
+      ? undefined
+      : createRunLeases({
+          redis: redisBroker.redis,
+          keyPrefix: redisBroker.keyPrefix,
+          instanceId,
+          clock,
+          scheduler,
+          publish: (userId, draft) => {
+            manager.publish(userId, draft);
+          },
+          ...(options.runLeaseMs === undefined ? {} : { leaseMs: options.runLeaseMs }),
+          ...(options.onOrphanRunEnded === undefined ? {} : { onOrphanEnded: options.onOrphanRunEnded }),
+        });
+  const publishToManager: RuntimePublish =
+    leases === undefined
+      ? (userId, draft) => {
+          manager.publish(userId, draft);
+        }
+      : (userId, draft) => {
+          leases.beforePublish(userId, draft);
+          manager.publish(userId, draft);
+          leases.afterPublish(userId, draft);
+        };
   const runtime: AgentRuntime = createAgentRuntime({
     clock,
     scheduler,
@@ -201,6 +241,7 @@ export function createServer(options: ServerOptions): AgentEventServer {
     manager.shutdown();
     await http.webSocketsClosed();
     await http.close();
+    await leases?.stop();
     await manager.broker.close();
     scheduler.cancelAll();
   }
@@ -216,6 +257,7 @@ export function createServer(options: ServerOptions): AgentEventServer {
           await redisBroker.close();
           throw new Error(`cannot reach Redis at ${options.redisUrl}: ${error instanceof Error ? error.message : String(error)}`);
         }
+        await leases?.start();
       }
       await new Promise<void>((resolve, reject) => {
         const onError = (error: Error) => reject(error);
@@ -239,6 +281,8 @@ export function createServer(options: ServerOptions): AgentEventServer {
     manager,
     runtime,
     metrics,
+    instanceId,
+    orphanRunsEnded: () => leases?.orphansEnded ?? 0,
   };
 }
 
