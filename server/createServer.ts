@@ -146,6 +146,7 @@ export function createServer(options: ServerOptions): AgentEventServer {
       : createRedisBroker({
           url: options.redisUrl,
           ids,
+          instanceId,
           ...pick(resolveManagerLimits(options.limits), ["replayEventsMax", "replayBytesMax", "streamIdleMs"]),
           ...(options.redisKeyPrefix === undefined ? {} : { keyPrefix: options.redisKeyPrefix }),
         });
@@ -190,6 +191,8 @@ export function createServer(options: ServerOptions): AgentEventServer {
       : createRunLeases({
           redis: redisBroker.redis,
           keyPrefix: redisBroker.keyPrefix,
+          runsKey: redisBroker.runsKey,
+          runToolsKey: redisBroker.runToolsKey,
           instanceId,
           clock,
           scheduler,
@@ -199,16 +202,9 @@ export function createServer(options: ServerOptions): AgentEventServer {
           ...(options.runLeaseMs === undefined ? {} : { leaseMs: options.runLeaseMs }),
           ...(options.onOrphanRunEnded === undefined ? {} : { onOrphanEnded: options.onOrphanRunEnded }),
         });
-  const publishToManager: RuntimePublish =
-    leases === undefined
-      ? (userId, draft) => {
-          manager.publish(userId, draft);
-        }
-      : (userId, draft) => {
-          leases.beforePublish(userId, draft);
-          manager.publish(userId, draft);
-          leases.afterPublish(userId, draft);
-        };
+  const publishToManager: RuntimePublish = (userId, draft) => {
+    manager.publish(userId, draft);
+  };
   const runtime: AgentRuntime = createAgentRuntime({
     clock,
     scheduler,

@@ -39,6 +39,8 @@ export interface RedisBrokerOptions {
   commandTimeoutMs?: number;
   /** Appends waiting for an answer (also while Redis is unreachable); one more is refused. Default 10 000. */
   appendsPendingMax?: number;
+  /** Names this instance as the owner of the runs whose `agent_started` it appends (see createRunLeases.ts). */
+  instanceId: string;
   /** Called whenever the broker becomes reachable or unreachable. */
   onAvailability?: (available: boolean) => void;
 }
@@ -50,6 +52,18 @@ export interface RedisBroker extends StreamBroker {
   /** The shared command connection, for other Redis users of the same server (run leases). */
   readonly redis: Redis;
   readonly keyPrefix: string;
+  /** The registry of runs in flight: run id → {@link RunRecord} (kept by the append script). */
+  readonly runsKey: string;
+  /** Run id → the run's open tool, `{"name","executionId"}`. */
+  readonly runToolsKey: string;
+}
+
+/** A run in flight, as the registry holds it. */
+export interface RunRecord {
+  owner: string;
+  userId: string;
+  agentId: string;
+  startedAtMs: number;
 }
 
 interface Followed {
@@ -72,7 +86,7 @@ interface FeedMessage {
 }
 
 type RedisWithScripts = Redis & {
-  aepAppend(stream: string, meta: string, ...args: Array<string | number>): Promise<[string, number, number, number, string]>;
+  aepAppend(stream: string, meta: string, runs: string, runTools: string, ...args: Array<string | number>): Promise<[string, number, number, number, string]>;
   aepRead(stream: string, meta: string, ...args: Array<string | number>): Promise<Array<string | number>>;
 };
 
@@ -93,7 +107,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   };
   const commands = new Redis(options.url, connectionOptions) as RedisWithScripts;
   const feed = new Redis(options.url, connectionOptions);
-  commands.defineCommand("aepAppend", { numberOfKeys: 2, lua: APPEND_SCRIPT });
+  commands.defineCommand("aepAppend", { numberOfKeys: 4, lua: APPEND_SCRIPT });
   commands.defineCommand("aepRead", { numberOfKeys: 2, lua: READ_SCRIPT });
   const followed = new Map<string, Followed>();
   const channelPrefix = `${keyPrefix}:feed:`;
@@ -103,6 +117,8 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   let available = false;
   let closed = false;
 
+  const runsKey = `${keyPrefix}:runs`;
+  const runToolsKey = `${keyPrefix}:run-tools`;
   const streamKey = (userId: string) => `${keyPrefix}:{${userId}}:s`;
   const metaKey = (userId: string) => `${keyPrefix}:{${userId}}:m`;
 
@@ -251,10 +267,27 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     // The frame is JSON.stringify of the stamped event, keys in the same order; Redis fills in seq and epoch.
     const head = `{"type":${JSON.stringify(event.type)},"seq":`;
     const tail = `,"run_id":${JSON.stringify(event.run_id)},"user_id":${JSON.stringify(event.user_id)},"ts":${event.ts},"data":${JSON.stringify(event.data)}}`;
+    const [runOp, runPayload] = runBookkeeping(event);
     appendsPending += 1;
     roundTrips += 1;
     commands
-      .aepAppend(streamKey(userId), metaKey(userId), options.ids.next("e-"), head, tail, event.ts, options.replayEventsMax, options.replayBytesMax, ttlMs, `${channelPrefix}${userId}`)
+      .aepAppend(
+        streamKey(userId),
+        metaKey(userId),
+        runsKey,
+        runToolsKey,
+        options.ids.next("e-"),
+        head,
+        tail,
+        event.ts,
+        options.replayEventsMax,
+        options.replayBytesMax,
+        ttlMs,
+        `${channelPrefix}${userId}`,
+        runOp,
+        event.run_id,
+        runPayload,
+      )
       .then(
         ([epoch, seq, evicted, oldestSeq, text]) => {
           appendsPending -= 1;
@@ -268,6 +301,23 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
           done({ ok: false, error: error instanceof Error ? error.message : String(error) });
         },
       );
+  }
+
+  function runBookkeeping(event: UnstampedEvent): [op: string, payload: string] {
+    switch (event.type) {
+      case "agent_started": {
+        const record: RunRecord = { owner: options.instanceId, userId: event.user_id, agentId: event.data.agent_id, startedAtMs: event.ts };
+        return ["started", JSON.stringify(record)];
+      }
+      case "tool_executing":
+        return ["tool", JSON.stringify({ name: event.data.tool_name, executionId: event.data.execution_id })];
+      case "tool_completed":
+        return ["tool_done", ""];
+      case "agent_completed":
+        return ["completed", ""];
+      default:
+        return ["-", ""];
+    }
   }
 
   function read(userId: string, range: { afterSeq: number; throughSeq: number }, done: (outcome: ReadOutcome) => void): void {
@@ -301,6 +351,8 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   return {
     redis: commands,
     keyPrefix,
+    runsKey,
+    runToolsKey,
     async ready() {
       await Promise.all([commands.connect(), feed.connect()]);
       setAvailability();

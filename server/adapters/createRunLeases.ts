@@ -1,8 +1,8 @@
 /**
  * Runs survive their instance (docs/protocol.md, "Several instances"). Every instance on
- * a shared Redis holds a lease (`<prefix>:lease:<instanceId>`, refreshed every leaseMs / 3)
- * and records each of its runs in flight (`<prefix>:runs`, run id → owner, user, agent,
- * start, open tool). When an instance dies its lease expires; a surviving instance's
+ * a shared Redis holds a lease (`<prefix>:lease:<instanceId>`, refreshed every leaseMs / 3).
+ * The broker's append script keeps the registry of runs in flight (`<prefix>:runs` and
+ * `<prefix>:run-tools`) in the same atomic step as each run's first and last event. When an instance dies its lease expires; a surviving instance's
  * sweep (every leaseMs / 2) claims each orphaned run in one Lua step (so exactly one
  * instance ends it) and ends it as the runtime would: `tool_completed` (error) for an
  * open tool, `error_event`, then `agent_completed` with status `error`. A run is thus
@@ -10,6 +10,7 @@
  * once, so its runs are ended by the next sweep.
  */
 import type { Redis } from "ioredis";
+import type { RunRecord } from "./createRedisBroker.ts";
 import type { AgentEventDraft } from "../../protocol/frames.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Scheduler, TimerHandle } from "../ports/scheduler.ts";
@@ -20,20 +21,27 @@ export const RUN_LEASE_MS_DEFAULT = 10_000;
 /** Runs examined per sweep; the rest wait for the next one. */
 const RUNS_PER_SWEEP_MAX = 10_000;
 
-/** Claims one orphaned run: deletes and returns its record only when its owner's lease is gone. */
+/**
+ * Claims one orphaned run: deletes and returns {record, open tool or ''} only when its
+ * owner's lease (KEYS[3]) is gone, so exactly one survivor ends it.
+ */
 const CLAIM_SCRIPT = `
 local record = redis.call('HGET', KEYS[1], ARGV[1])
 if not record then return false end
-local owner = cjson.decode(record).owner
-if redis.call('EXISTS', ARGV[2] .. owner) == 1 then return false end
+if redis.call('EXISTS', KEYS[3]) == 1 then return false end
+local tool = redis.call('HGET', KEYS[2], ARGV[1]) or ''
 redis.call('HDEL', KEYS[1], ARGV[1])
-return record
+redis.call('HDEL', KEYS[2], ARGV[1])
+return {record, tool}
 `;
 
 /** Options of {@link createRunLeases}. */
 export interface RunLeasesOptions {
   redis: Redis;
   keyPrefix: string;
+  /** The registry the broker's append script keeps (see createRedisBroker.ts). */
+  runsKey: string;
+  runToolsKey: string;
   /** This instance's id, unique across instances and restarts. */
   instanceId: string;
   clock: Clock;
@@ -50,32 +58,19 @@ export interface RunLeasesOptions {
 export interface RunLeases {
   /** Takes the lease and starts refreshing and sweeping. */
   start(): Promise<void>;
-  /** Sees every event this instance publishes, before it is published (records runs that start). */
-  beforePublish(userId: string, draft: AgentEventDraft): void;
-  /** Sees every event after it was handed to the broker (forgets runs that completed). */
-  afterPublish(userId: string, draft: AgentEventDraft): void;
   /** Orphans this instance ended so far. */
   readonly orphansEnded: number;
   /** Stops, and drops the lease so the survivors end this instance's runs at their next sweep. */
   stop(): Promise<void>;
 }
 
-interface RunRecord {
-  owner: string;
-  userId: string;
-  agentId: string;
-  startedAtMs: number;
-  tool: { name: string; executionId: string } | null;
-}
-
 /** Creates the lease keeper (call `start`). */
 export function createRunLeases(options: RunLeasesOptions): RunLeases {
   const { redis, clock, scheduler, instanceId } = options;
   const leaseMs = options.leaseMs ?? RUN_LEASE_MS_DEFAULT;
-  const runsKey = `${options.keyPrefix}:runs`;
+  const { runsKey, runToolsKey } = options;
   const leasePrefix = `${options.keyPrefix}:lease:`;
   const leaseKey = `${leasePrefix}${instanceId}`;
-  const records = new Map<string, RunRecord>();
   let refreshTimer: TimerHandle | null = null;
   let sweepTimer: TimerHandle | null = null;
   let stopped = false;
@@ -109,8 +104,10 @@ export function createRunLeases(options: RunLeasesOptions): RunLeases {
       for (const owner of owners) alive.set(owner, (await redis.exists(`${leasePrefix}${owner}`)) === 1);
       for (const candidate of candidates) {
         if (stopped || alive.get(candidate.owner) === true) continue;
-        const claimed = (await redis.eval(CLAIM_SCRIPT, 1, runsKey, candidate.runId, leasePrefix)) as string | null;
-        if (claimed !== null) endOrphan(candidate.runId, JSON.parse(claimed) as RunRecord);
+        const claimed = (await redis.eval(CLAIM_SCRIPT, 3, runsKey, runToolsKey, `${leasePrefix}${candidate.owner}`, candidate.runId)) as [string, string] | null;
+        if (claimed === null) continue;
+        const tool = claimed[1] === "" ? null : (JSON.parse(claimed[1]) as { name: string; executionId: string });
+        endOrphan(candidate.runId, JSON.parse(claimed[0]) as RunRecord, tool);
       }
     } catch {
       // Redis unreachable: the broker reports it (DEGRADED); the next sweep tries again.
@@ -118,10 +115,10 @@ export function createRunLeases(options: RunLeasesOptions): RunLeases {
     sweepLater();
   }
 
-  function endOrphan(runId: string, record: RunRecord): void {
+  function endOrphan(runId: string, record: RunRecord, tool: { name: string; executionId: string } | null): void {
     const error = `the instance running this agent (${record.owner}) stopped; the run was ended by ${instanceId}`;
-    if (record.tool !== null) {
-      const { name, executionId } = record.tool;
+    if (tool !== null) {
+      const { name, executionId } = tool;
       options.publish(record.userId, {
         type: "tool_completed",
         run_id: runId,
@@ -142,36 +139,11 @@ export function createRunLeases(options: RunLeasesOptions): RunLeases {
     options.onOrphanEnded?.({ runId, userId: record.userId, owner: record.owner });
   }
 
-  function save(runId: string, record: RunRecord): void {
-    redis.hset(runsKey, runId, JSON.stringify(record)).catch(ignore);
-  }
-
   return {
     async start() {
       await redis.set(leaseKey, "1", "PX", leaseMs);
       refreshTimer = scheduler.after(Math.floor(leaseMs / 3), refresh);
       sweepLater();
-    },
-    beforePublish(userId, draft) {
-      if (draft.type === "agent_started") {
-        const record: RunRecord = { owner: instanceId, userId, agentId: draft.data.agent_id, startedAtMs: clock.nowMs(), tool: null };
-        records.set(draft.run_id, record);
-        save(draft.run_id, record);
-        return;
-      }
-      const record = records.get(draft.run_id);
-      if (record === undefined) return;
-      if (draft.type === "tool_executing") {
-        record.tool = { name: draft.data.tool_name, executionId: draft.data.execution_id };
-        save(draft.run_id, record);
-      } else if (draft.type === "tool_completed" && record.tool !== null) {
-        record.tool = null;
-        save(draft.run_id, record);
-      }
-    },
-    afterPublish(_userId, draft) {
-      if (draft.type !== "agent_completed" || !records.delete(draft.run_id)) return;
-      redis.hdel(runsKey, draft.run_id).catch(ignore);
     },
     get orphansEnded() {
       return orphansEnded;

@@ -31,8 +31,14 @@ end
 
 /**
  * Append. ARGV: candidate epoch, frame head (`{"type":…,"seq":`), frame tail (`,"run_id":…}`),
- * ts ms, events max, bytes max, idle ttl ms, feed channel.
+ * ts ms, events max, bytes max, idle ttl ms, feed channel, run op, run id, run payload.
  * Returns {epoch, seq, evicted, oldestSeq, text}. Publishes `epoch seq oldestSeq ts\\ntext`.
+ *
+ * The run op keeps the registry of runs in flight (KEYS[3]: run id → owner record, KEYS[4]:
+ * run id → open tool) in the same atomic step as the event: a run is registered exactly
+ * when its `agent_started` is stored and forgotten exactly when its `agent_completed` is,
+ * so a survivor ending an orphan (createRunLeases.ts) never ends a run nobody saw start.
+ * Ops: `started` (payload: the record), `tool` (payload: the open tool), `tool_done`, `completed`, `-`.
  */
 export const APPEND_SCRIPT = `${ENSURE_EPOCH}
 local seq = redis.call('HINCRBY', KEYS[2], 'seq', 1)
@@ -53,6 +59,17 @@ end
 local oldestSeq = oldestSeqOr(seq + 1)
 redis.call('PEXPIRE', KEYS[1], ARGV[7])
 redis.call('PEXPIRE', KEYS[2], ARGV[7])
+local runOp = ARGV[9]
+if runOp == 'started' then
+  redis.call('HSET', KEYS[3], ARGV[10], ARGV[11])
+elseif runOp == 'tool' then
+  redis.call('HSET', KEYS[4], ARGV[10], ARGV[11])
+elseif runOp == 'tool_done' then
+  redis.call('HDEL', KEYS[4], ARGV[10])
+elseif runOp == 'completed' then
+  redis.call('HDEL', KEYS[3], ARGV[10])
+  redis.call('HDEL', KEYS[4], ARGV[10])
+end
 redis.call('PUBLISH', ARGV[8], epoch .. ' ' .. seq .. ' ' .. oldestSeq .. ' ' .. ARGV[4] .. '\\n' .. text)
 return {epoch, seq, evicted, oldestSeq, text}
 `;

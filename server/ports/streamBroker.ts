@@ -28,7 +28,7 @@ export interface BrokerPosition {
 }
 
 /** An event without the fields the broker assigns (`seq`, `epoch`). */
-export type UnstampedEvent = Omit<AgentEvent, "seq" | "epoch">;
+export type UnstampedEvent = AgentEvent extends infer Event ? (Event extends AgentEvent ? Omit<Event, "seq" | "epoch"> : never) : never;
 
 /** What an append led to: the stamped event, or why the broker could not take it. */
 export type AppendOutcome =
