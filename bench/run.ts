@@ -8,6 +8,9 @@
  *   throughput  manager end-to-end delivery vs raw `ws` sending the same frames, 100 users
  *   heap        heap used by 10,000 buffered events of one user
  *   rate        latency p50/p99 at fixed offered rates (1k and 10k events/s, 100 users), manager vs raw ws
+ *   redis       3 instances on one real redis-server vs 1 in-process instance: throughput and
+ *               cross-instance emit-to-receive latency (each event published on another instance
+ *               than its client's); needs redis-server on PATH (skipped with a line otherwise)
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
@@ -22,8 +25,9 @@ import type { SocketPort } from "../server/ports/socketPort.ts";
 import { runSimulation } from "../sim/runSimulation.ts";
 import { loadScenario } from "../sim/scenario/loadScenario.ts";
 import { createClientPool, type ClientPool } from "./createClientPool.ts";
+import { redisServerMissing, startRedisServer } from "../server/adapters/startRedisServer.ts";
 
-const SECTIONS = ["sim", "throughput", "heap", "rate"] as const;
+const SECTIONS = ["sim", "throughput", "heap", "rate", "redis"] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The one-line usage, printed by --help and after a bad flag. */
@@ -69,6 +73,88 @@ async function managerTarget(): Promise<Target> {
     },
     close: () => server.close(),
   };
+}
+
+/**
+ * `count` instances (createServer, each with its own Redis connections, in this process)
+ * sharing one Redis. User i's client connects to instance i % count; its events are
+ * published on instance (i + 1) % count, so every delivery crosses instances via Redis.
+ */
+async function redisTarget(redisUrl: string, count: number, keyPrefix: string): Promise<Target> {
+  const servers = Array.from({ length: count }, () =>
+    createServer({ jwtSecret: SECRET, processMetrics: false, redisUrl, redisKeyPrefix: keyPrefix, limits: { bufferedBytesMax: 256 * 1024 * 1024, connectionsPerUserMax: 4 } }),
+  );
+  const addresses = await Promise.all(servers.map((server) => server.listen({ port: 0 })));
+  const secretKey = jwtSecretKey(SECRET);
+  const urls = await Promise.all(
+    Array.from({ length: USERS }, async (_, index) => {
+      const address = addresses[index % count] as { webSocketUrl: string };
+      return `${address.webSocketUrl}?token=${await signAccessToken(`u${index + 1}`, { secretKey, nowMs: Date.now(), ttlSeconds: 3600 })}`;
+    }),
+  );
+  return {
+    name: `${count} on Redis`,
+    urls,
+    emit: (userIndex, index) => {
+      servers[(userIndex + 1) % count]?.manager.publish(`u${userIndex + 1}`, draftFor(index));
+    },
+    close: async () => {
+      await Promise.all(servers.map((server) => server.close()));
+    },
+  };
+}
+
+async function sectionRedis(quick: boolean) {
+  const missing = redisServerMissing();
+  if (missing !== null) {
+    console.log(`redis: skipped: ${missing}`);
+    return { skipped: missing };
+  }
+  const redis = await startRedisServer();
+  try {
+    const eventsPerUser = quick ? 100 : 300;
+    const durationMs = quick ? 1_500 : 4_000;
+    let runIndex = 0;
+    const makers: Array<() => Promise<Target>> = [managerTarget, () => redisTarget(redis.url, 3, `bench${(runIndex += 1)}`)];
+    const throughput: Record<string, Awaited<ReturnType<typeof measureThroughput>>> = {};
+    for (const make of makers) {
+      const target = await make();
+      const pool = createClientPool();
+      throughput[target.name] = await measureThroughput(target, pool, eventsPerUser);
+      await pool.close();
+      await target.close();
+    }
+    const single = throughput.manager as { eventsPerSecond: number };
+    const shared = throughput["3 on Redis"] as { eventsPerSecond: number };
+    const ratio = shared.eventsPerSecond / single.eventsPerSecond;
+    console.log(`redis throughput (${USERS} users × ${eventsPerUser} events; Redis instances publish for another instance's clients):`);
+    for (const [name, row] of Object.entries(throughput)) {
+      console.log(`  ${name.padEnd(11)} ${String(row.eventsPerSecond).padStart(8)} events/s  (latency p50 ${row.latencyMs.p50} ms, p99 ${row.latencyMs.p99} ms)`);
+    }
+    console.log(`  ratio 3 on Redis / 1 in-process: ${ratio.toFixed(2)}× (goal >= 0.50×) ${ratio >= 0.5 ? "✓" : "✗"}`);
+    const rates = [];
+    for (const eventsPerSecond of [1_000, 5_000]) {
+      for (const make of makers) {
+        const target = await make();
+        const pool = createClientPool();
+        await pool.connect(target.urls);
+        await measureRate(target, pool, eventsPerSecond, 500);
+        const row = await measureRate(target, pool, eventsPerSecond, durationMs);
+        await pool.close();
+        await target.close();
+        rates.push({ target: target.name, ...row });
+        console.log(
+          `redis rate ${String(eventsPerSecond).padStart(5)}/s ${target.name.padEnd(11)} achieved ${row.achieved}/s, emit-to-receive p50 ${row.latencyMs.p50} ms, p99 ${row.latencyMs.p99} ms, max ${row.latencyMs.max} ms${row.valid ? "" : `  INVALID: generator fell ${row.worstGeneratorLagMs} ms behind`}`,
+        );
+      }
+    }
+    const cross5k = rates.find((row) => row.target === "3 on Redis" && row.offered === 5_000);
+    const latencyMet = cross5k !== undefined && cross5k.valid && cross5k.latencyMs.p99 <= 10;
+    console.log(`  goal: cross-instance p99 <= 10 ms at 5k events/s ${cross5k === undefined ? "—" : cross5k.valid ? (latencyMet ? "✓" : "✗") : "(run invalid: not judged)"}`);
+    return { usersCount: USERS, eventsPerUser, throughput, ratio, ratioGoal: 0.5, durationMs, rates, latencyGoalP99Ms: 10, met: ratio >= 0.5 && latencyMet };
+  } finally {
+    await redis.stop();
+  }
 }
 
 async function rawTarget(): Promise<Target> {
@@ -268,6 +354,7 @@ async function main(): Promise<void> {
   if (chosen.includes("heap")) results.heap = await sectionHeap();
   if (chosen.includes("throughput")) results.throughput = await sectionThroughput(quick);
   if (chosen.includes("rate")) results.rate = await sectionRate(quick);
+  if (chosen.includes("redis")) results.redis = await sectionRedis(quick);
   const out = values.out ?? "results/bench.json";
   mkdirSync(out.split("/").slice(0, -1).join("/") || ".", { recursive: true });
   writeFileSync(out, `${JSON.stringify({ kind: "bench", node: process.version, quick, ...results }, null, 2)}\n`);
