@@ -261,7 +261,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
 
   function append(userId: string, event: UnstampedEvent, done: (outcome: AppendOutcome) => void): void {
     if (appendsPending >= appendsPendingMax) {
-      done({ ok: false, error: `${appendsPending} appends already wait for Redis (appendsPendingMax)` });
+      done({ ok: false, userId, error: `${appendsPending} appends already wait for Redis (appendsPendingMax)` });
       return;
     }
     // The frame is JSON.stringify of the stamped event, keys in the same order; Redis fills in seq and epoch.
@@ -293,12 +293,12 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
           appendsPending -= 1;
           const stamped = { ...event, seq: Number(seq), epoch: String(epoch) } as AgentEvent;
           const entry: BrokerEntry = { seq: Number(seq), text: String(text), bytes: Buffer.byteLength(String(text)), tsMs: event.ts };
-          done({ ok: true, event: stamped, entry, evictedEvents: Number(evicted), oldestSeq: Number(oldestSeq) });
+          done({ ok: true, userId, event: stamped, entry, evictedEvents: Number(evicted), oldestSeq: Number(oldestSeq) });
         },
         (error: unknown) => {
           appendsPending -= 1;
           errors += 1;
-          done({ ok: false, error: error instanceof Error ? error.message : String(error) });
+          done({ ok: false, userId, error: error instanceof Error ? error.message : String(error) });
         },
       );
   }

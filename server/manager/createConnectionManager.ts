@@ -17,7 +17,7 @@ import type { Clock } from "../ports/clock.ts";
 import type { IdSource } from "../ports/idSource.ts";
 import type { Scheduler, TimerHandle } from "../ports/scheduler.ts";
 import { SocketSendError, type SocketPort } from "../ports/socketPort.ts";
-import type { BrokerEntry, BrokerPosition, ReadOutcome, StreamBroker } from "../ports/streamBroker.ts";
+import type { AppendOutcome, BrokerEntry, BrokerPosition, ReadOutcome, StreamBroker, UnstampedEvent } from "../ports/streamBroker.ts";
 import { createInProcessBroker } from "./createInProcessBroker.ts";
 import type { ManagerDecision, StreamEvictionReason } from "./ManagerDecision.ts";
 import { resolveManagerLimits, type ManagerLimits } from "./managerLimits.ts";
@@ -153,6 +153,8 @@ interface UserStream {
   readonly userId: string;
   /** The broker knows where the stream stands; until then new connections wait in `waiting`. */
   ready: boolean;
+  /** False once evicted: a late broker callback for it is ignored. */
+  followed: boolean;
   readonly waiting: Array<{ connection: Connection; resume: ResumeRequest | undefined }>;
   readonly connections: Set<Connection>;
   /** When the stream last became idle (no open connection) or last got an event while idle; null while a connection is open. */
@@ -212,6 +214,8 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
   let sendFailures = 0;
   let heartbeatTimer: TimerHandle | null = null;
   let shuttingDown = false;
+  /** The event the last append stamped, read by `publish` right after a synchronous broker answered. */
+  let lastStamped: AgentEvent | undefined;
 
   function decide(decision: ManagerDecision): void {
     decisions[decision.kind] = (decisions[decision.kind] ?? 0) + 1;
@@ -221,7 +225,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
   function streamOf(userId: string): UserStream {
     let stream = streams.get(userId);
     if (stream === undefined) {
-      const created: UserStream = { userId, ready: false, waiting: [], connections: new Set(), idleSinceMs: null, departed: [] };
+      const created: UserStream = { userId, ready: false, followed: true, waiting: [], connections: new Set(), idleSinceMs: null, departed: [] };
       streams.set(userId, created);
       // The in-process broker draws the stream's epoch here (a restart gives every user a new one) and is ready at once.
       broker.follow(userId, {
@@ -241,7 +245,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
   }
 
   function streamOnReady(stream: UserStream): void {
-    if (streams.get(stream.userId) !== stream) return;
+    if (!stream.followed) return;
     stream.ready = true;
     for (const { connection, resume } of stream.waiting.splice(0)) {
       if (connection.open) startConnection(connection, resume);
@@ -249,14 +253,14 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
   }
 
   function streamOnEvent(stream: UserStream, entry: BrokerEntry): void {
-    if (streams.get(stream.userId) !== stream) return;
+    if (!stream.followed) return;
     for (const connection of [...stream.connections]) deliver(connection, entry);
     // An event for a user with no connection keeps its stream (the events wait for a resume).
     if (stream.connections.size === 0) touchIdle(stream);
   }
 
   function streamOnLost(stream: UserStream, reason: string): void {
-    if (streams.get(stream.userId) !== stream) return;
+    if (!stream.followed) return;
     stream.ready = false;
     const connections = [...stream.connections];
     decide({ kind: "stream_lost", userId: stream.userId, reason, connections: connections.length });
@@ -294,6 +298,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
   function evict(stream: UserStream, reason: StreamEvictionReason): void {
     idleStreams.delete(stream.userId);
     streams.delete(stream.userId);
+    stream.followed = false;
     const position = broker.position(stream.userId);
     const events = broker.held(stream.userId).events;
     broker.unfollow(stream.userId);
@@ -614,18 +619,21 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
     const tsMs = clock.nowMs();
     eventsPublished += 1;
     runSilence.observe(userId, draft.run_id, { nowMs: tsMs, completed: draft.type === "agent_completed" });
-    let stamped: AgentEvent | undefined;
-    const unstamped = { type: draft.type, run_id: draft.run_id, user_id: userId, ts: tsMs, data: draft.data } as Parameters<StreamBroker["append"]>[1];
+    const unstamped = { type: draft.type, run_id: draft.run_id, user_id: userId, ts: tsMs, data: draft.data } as UnstampedEvent;
+    lastStamped = undefined;
     // The broker hands the event back to every follower (this instance's streamOnEvent included), which delivers it.
-    broker.append(userId, unstamped, (outcome) => {
-      if (!outcome.ok) {
-        decide({ kind: "broker_error", userId, operation: "append", error: outcome.error });
-        return;
-      }
-      stamped = outcome.event;
-      if (outcome.evictedEvents > 0) decide({ kind: "replay_evicted", userId, count: outcome.evictedEvents, oldestSeq: outcome.oldestSeq ?? null });
-    });
-    return stamped;
+    broker.append(userId, unstamped, appendOnDone);
+    return lastStamped;
+  }
+
+  /** One function for every append (no closure per event); an in-process broker calls it before `append` returns. */
+  function appendOnDone(outcome: AppendOutcome): void {
+    if (!outcome.ok) {
+      decide({ kind: "broker_error", userId: outcome.userId, operation: "append", error: outcome.error });
+      return;
+    }
+    lastStamped = outcome.event;
+    if (outcome.evictedEvents > 0) decide({ kind: "replay_evicted", userId: outcome.userId, count: outcome.evictedEvents, oldestSeq: outcome.oldestSeq ?? null });
   }
 
   function shutdown(reason = "server shutdown"): void {

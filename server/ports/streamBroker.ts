@@ -32,8 +32,8 @@ export type UnstampedEvent = AgentEvent extends infer Event ? (Event extends Age
 
 /** What an append led to: the stamped event, or why the broker could not take it. */
 export type AppendOutcome =
-  | { ok: true; event: AgentEvent; entry: BrokerEntry; evictedEvents: number; oldestSeq: number | undefined }
-  | { ok: false; error: string };
+  | { ok: true; userId: string; event: AgentEvent; entry: BrokerEntry; evictedEvents: number; oldestSeq: number | undefined }
+  | { ok: false; userId: string; error: string };
 
 /** What a range read led to. */
 export type ReadOutcome = { ok: true; entries: BrokerEntry[] } | { ok: false; error: string };
