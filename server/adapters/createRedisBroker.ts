@@ -389,6 +389,9 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     stats,
     async close() {
       closed = true;
+      // Closing is not an outage: the manager already closed its connections, so no stream is "lost".
+      for (const state of followed.values()) state.generation += 1;
+      followed.clear();
       setAvailability();
       commands.disconnect();
       feed.disconnect();
