@@ -105,6 +105,29 @@ describe.skipIf(REDIS_MISSING !== null)("Redis Streams broker (real redis-server
     expect(resumed.events().map((event) => event.data?.content)).toEqual(["after the loss"]);
   });
 
+  test("an instance that stops mid-tool: a survivor ends its run (tool_completed error, error_event, agent_completed error) within the lease", async () => {
+    prefixCount += 1;
+    const options = { redisUrl: redis.url, redisKeyPrefix: `t${prefixCount}`, runLeaseMs: 600 };
+    const [a, b] = await Promise.all([startTestServer(options), startTestServer(options)]);
+    servers.push(a, b);
+    const client = await b.connect("orphan");
+    const started = a.server.runtime.startRun("orphan", { type: "start_agent", request_id: "req-1", agent_type: "tester", message: "hi", scenario: "long-tool" });
+    if (!("runId" in started)) throw new Error(`run not started: ${JSON.stringify(started)}`);
+    await waitFor(() => client.eventsOf(started.runId).some((event) => event.type === "tool_executing"), 3_000, "the slow tool to start");
+    const stoppedAtMs = Date.now();
+    await a.close();
+    await waitFor(() => client.runCompleted(started.runId), 3_000, "a survivor to end the orphaned run");
+    const events = client.eventsOf(started.runId);
+    expect(events.map((event) => event.type)).toEqual(["agent_started", "agent_thinking", "tool_executing", "tool_completed", "error_event", "agent_completed"]);
+    expect(runProblems(events)).toEqual([]);
+    expect(events[3]?.data).toMatchObject({ tool_name: "slow_query", status: "error" });
+    expect(events[5]?.data).toMatchObject({ status: "error" });
+    // Graceful stop drops the lease at once: the next sweep (every lease / 2) ends the run, long before the 2 s tool would have.
+    expect(Date.now() - stoppedAtMs).toBeLessThan(1_500);
+    expect(b.server.orphanRunsEnded()).toBe(1);
+    expect(seqProblems(client.events(), 0)).toEqual([]);
+  });
+
   test("broker outage: /health DEGRADED, clients closed with 1013, upgrades refused with 503; back with a new epoch after a restart", async () => {
     const [a] = (await instances(1)) as [TestServer];
     const client = await a.connect("outage");
