@@ -120,6 +120,7 @@ async function sectionRedis(quick: boolean) {
     for (const make of makers) {
       const target = await make();
       const pool = createClientPool();
+      console.log(`  ${target.name}: throughput run started`);
       throughput[target.name] = await measureThroughput(target, pool, eventsPerUser);
       await pool.close();
       await target.close();
