@@ -46,7 +46,9 @@ parentPort?.on("message", (command: Command) => {
       const socket = new WebSocket(url);
       socket.on("message", onMessage);
       socket.on("error", (error) => parentPort?.postMessage({ kind: "error", message: error.message }));
-      socket.once("open", () => {
+      // Ready at the `connected` frame, not at "open": a server may send it later (a Redis-backed one
+      // loads the stream first), and events before its last_seq are not this connection's.
+      socket.once("message", () => {
         open += 1;
         if (open === command.urls.length) parentPort?.postMessage({ kind: "connected" });
       });

@@ -10,6 +10,9 @@
  *   rate        latency p50/p99 at fixed offered rates (1k and 10k events/s, 100 users), manager vs raw ws
  *   k6          on real k6: checker cost per event (k6 and Node), bundle size, k6 memory per VU,
  *               golden-path 10 VUs against our server, throughput with the checker on vs CHECK=off
+ *   redis       3 instances on one real redis-server vs 1 in-process instance: throughput and
+ *               cross-instance emit-to-receive latency (each event published on another instance
+ *               than its client's); needs redis-server on PATH (skipped with a line otherwise)
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
@@ -25,8 +28,9 @@ import { runSimulation } from "../sim/runSimulation.ts";
 import { loadScenario } from "../sim/scenario/loadScenario.ts";
 import { createClientPool, type ClientPool } from "./createClientPool.ts";
 import { sectionK6 } from "./k6Section.ts";
+import { redisServerMissing, startRedisServer } from "../server/adapters/startRedisServer.ts";
 
-const SECTIONS = ["sim", "throughput", "heap", "rate", "k6"] as const;
+const SECTIONS = ["sim", "throughput", "heap", "rate", "redis", "k6"] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The one-line usage, printed by --help and after a bad flag. */
@@ -72,6 +76,89 @@ async function managerTarget(): Promise<Target> {
     },
     close: () => server.close(),
   };
+}
+
+/**
+ * `count` instances (createServer, each with its own Redis connections, in this process)
+ * sharing one Redis. User i's client connects to instance i % count; its events are
+ * published on instance (i + 1) % count, so every delivery crosses instances via Redis.
+ */
+async function redisTarget(redisUrl: string, count: number, keyPrefix: string): Promise<Target> {
+  const servers = Array.from({ length: count }, () =>
+    createServer({ jwtSecret: SECRET, processMetrics: false, redisUrl, redisKeyPrefix: keyPrefix, limits: { bufferedBytesMax: 256 * 1024 * 1024, connectionsPerUserMax: 4 } }),
+  );
+  const addresses = await Promise.all(servers.map((server) => server.listen({ port: 0 })));
+  const secretKey = jwtSecretKey(SECRET);
+  const urls = await Promise.all(
+    Array.from({ length: USERS }, async (_, index) => {
+      const address = addresses[index % count] as { webSocketUrl: string };
+      return `${address.webSocketUrl}?token=${await signAccessToken(`u${index + 1}`, { secretKey, nowMs: Date.now(), ttlSeconds: 3600 })}`;
+    }),
+  );
+  return {
+    name: `${count} on Redis`,
+    urls,
+    emit: (userIndex, index) => {
+      servers[(userIndex + 1) % count]?.manager.publish(`u${userIndex + 1}`, draftFor(index));
+    },
+    close: async () => {
+      await Promise.all(servers.map((server) => server.close()));
+    },
+  };
+}
+
+async function sectionRedis(quick: boolean) {
+  const missing = redisServerMissing();
+  if (missing !== null) {
+    console.log(`redis: skipped: ${missing}`);
+    return { skipped: missing };
+  }
+  const redis = await startRedisServer();
+  try {
+    const eventsPerUser = quick ? 100 : 300;
+    const durationMs = quick ? 1_500 : 4_000;
+    let runIndex = 0;
+    const makers: Array<() => Promise<Target>> = [managerTarget, () => redisTarget(redis.url, 3, `bench${(runIndex += 1)}`)];
+    const throughput: Record<string, Awaited<ReturnType<typeof measureThroughput>>> = {};
+    for (const make of makers) {
+      const target = await make();
+      const pool = createClientPool();
+      console.log(`  ${target.name}: throughput run started`);
+      throughput[target.name] = await measureThroughput(target, pool, eventsPerUser);
+      await pool.close();
+      await target.close();
+    }
+    const single = throughput.manager as { eventsPerSecond: number };
+    const shared = throughput["3 on Redis"] as { eventsPerSecond: number };
+    const ratio = shared.eventsPerSecond / single.eventsPerSecond;
+    console.log(`redis throughput (${USERS} users × ${eventsPerUser} events; Redis instances publish for another instance's clients):`);
+    for (const [name, row] of Object.entries(throughput)) {
+      console.log(`  ${name.padEnd(11)} ${String(row.eventsPerSecond).padStart(8)} events/s  (latency p50 ${row.latencyMs.p50} ms, p99 ${row.latencyMs.p99} ms)`);
+    }
+    console.log(`  ratio 3 on Redis / 1 in-process: ${ratio.toFixed(2)}× (goal >= 0.50×) ${ratio >= 0.5 ? "✓" : "✗"}`);
+    const rates = [];
+    for (const eventsPerSecond of [1_000, 5_000]) {
+      for (const make of makers) {
+        const target = await make();
+        const pool = createClientPool();
+        await pool.connect(target.urls);
+        await measureRate(target, pool, eventsPerSecond, 500);
+        const row = await measureRate(target, pool, eventsPerSecond, durationMs);
+        await pool.close();
+        await target.close();
+        rates.push({ target: target.name, ...row });
+        console.log(
+          `redis rate ${String(eventsPerSecond).padStart(5)}/s ${target.name.padEnd(11)} achieved ${row.achieved}/s, emit-to-receive p50 ${row.latencyMs.p50} ms, p99 ${row.latencyMs.p99} ms, max ${row.latencyMs.max} ms${row.valid ? "" : `  INVALID: generator fell ${row.worstGeneratorLagMs} ms behind`}`,
+        );
+      }
+    }
+    const cross5k = rates.find((row) => row.target === "3 on Redis" && row.offered === 5_000);
+    const latencyMet = cross5k !== undefined && cross5k.valid && cross5k.latencyMs.p99 <= 10;
+    console.log(`  goal: cross-instance p99 <= 10 ms at 5k events/s ${cross5k === undefined ? "—" : cross5k.valid ? (latencyMet ? "✓" : "✗") : "(run invalid: not judged)"}`);
+    return { usersCount: USERS, eventsPerUser, throughput, ratio, ratioGoal: 0.5, durationMs, rates, latencyGoalP99Ms: 10, met: ratio >= 0.5 && latencyMet };
+  } finally {
+    await redis.stop();
+  }
 }
 
 async function rawTarget(): Promise<Target> {
@@ -272,6 +359,7 @@ async function main(): Promise<void> {
   if (chosen.includes("throughput")) results.throughput = await sectionThroughput(quick);
   if (chosen.includes("rate")) results.rate = await sectionRate(quick);
   if (chosen.includes("k6")) results.k6 = await sectionK6(quick);
+  if (chosen.includes("redis")) results.redis = await sectionRedis(quick);
   const out = values.out ?? "results/bench.json";
   mkdirSync(out.split("/").slice(0, -1).join("/") || ".", { recursive: true });
   writeFileSync(out, `${JSON.stringify({ kind: "bench", node: process.version, quick, ...results }, null, 2)}\n`);

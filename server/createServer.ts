@@ -9,6 +9,9 @@ import type { AgentEventDraft } from "../protocol/frames.ts";
 import { createCryptoIdSource } from "./adapters/cryptoIdSource.ts";
 import { createRealClock } from "./adapters/realClock.ts";
 import { createRealScheduler } from "./adapters/realScheduler.ts";
+import { createRedisBroker, type RedisBroker } from "./adapters/createRedisBroker.ts";
+import { createInstanceId } from "./adapters/createInstanceId.ts";
+import { createRunLeases, type RunLeases } from "./adapters/createRunLeases.ts";
 import { jwtSecretKey } from "./auth/jwtSecretKey.ts";
 import { createHealthTracker, type HealthReport } from "./http/createHealthTracker.ts";
 import { createHttpServer, type StaticPage } from "./http/createHttpServer.ts";
@@ -19,8 +22,9 @@ import {
   type ManagerObserver,
   type ManagerParts,
 } from "./manager/createConnectionManager.ts";
-import type { ManagerLimits } from "./manager/managerLimits.ts";
+import { resolveManagerLimits, type ManagerLimits } from "./manager/managerLimits.ts";
 import type { Clock } from "./ports/clock.ts";
+import type { IdSource } from "./ports/idSource.ts";
 import type { Scheduler } from "./ports/scheduler.ts";
 import type { AgentScript } from "./runtime/agentScript.ts";
 import { createAgentRuntime, type AgentRuntime, type AgentRuntimeLimits } from "./runtime/createAgentRuntime.ts";
@@ -55,6 +59,20 @@ export interface ServerOptions {
   processMetrics?: boolean;
   /** The clock (default: the real one). Tests may shift it; timers stay real. */
   clock?: Clock;
+  /**
+   * `redis://host:port[/db]`: keep every user's stream in Redis Streams, shared with the other
+   * instances on the same Redis (docs/multi-instance.md). Unset: in this process, as always.
+   */
+  redisUrl?: string;
+  /** Prefix of every Redis key and channel (default `aep`); instances that share streams share it. */
+  redisKeyPrefix?: string;
+  /**
+   * With `redisUrl`: this instance's lease over its runs, ms (default 10 000). A run whose
+   * instance died is ended by a survivor within 1.5 × this (see adapters/createRunLeases.ts).
+   */
+  runLeaseMs?: number;
+  /** With `redisUrl`: a run of a dead instance was ended here (logs, tests). */
+  onOrphanRunEnded?: (run: { runId: string; userId: string; owner: string }) => void;
   /** Extra observer of the manager's decisions and deliveries (logs, tests). */
   observer?: ManagerObserver;
   /**
@@ -106,6 +124,10 @@ export interface AgentEventServer {
   readonly manager: ConnectionManager;
   readonly runtime: AgentRuntime;
   readonly metrics: ServerMetrics;
+  /** This instance's id (names its run lease in Redis). */
+  readonly instanceId: string;
+  /** Runs of dead instances this one ended (0 without Redis). */
+  orphanRunsEnded(): number;
 }
 
 /** Builds the server from its parts; call `listen()` to start it. */
@@ -113,11 +135,26 @@ export function createServer(options: ServerOptions): AgentEventServer {
   const secretKey = jwtSecretKey(options.jwtSecret);
   const clock = options.clock ?? createRealClock();
   const scheduler = createRealScheduler();
-  const ids = createCryptoIdSource();
+  const instanceId = createInstanceId();
+  const processIds = createCryptoIdSource();
+  // Run ids are keys shared by every instance on one Redis (leases, the checker's runs): the instance makes them unique.
+  const ids: IdSource =
+    options.redisUrl === undefined ? processIds : { next: (prefix) => (prefix === "r-" ? `${processIds.next(prefix)}-${instanceId.slice(2)}` : processIds.next(prefix)) };
   const path = options.path ?? "/ws";
 
+  const redisBroker: RedisBroker | undefined =
+    options.redisUrl === undefined
+      ? undefined
+      : createRedisBroker({
+          url: options.redisUrl,
+          ids,
+          instanceId,
+          ...pick(resolveManagerLimits(options.limits), ["replayEventsMax", "replayBytesMax", "streamIdleMs"]),
+          ...(options.redisKeyPrefix === undefined ? {} : { keyPrefix: options.redisKeyPrefix }),
+        });
+
   // The metrics and health read the manager and runtime at request time, after both exist.
-  const snapshot = () => ({ manager: manager.stats(), runtime: runtime.stats() });
+  const snapshot = () => ({ manager: manager.stats(), runtime: runtime.stats(), broker: manager.broker.stats() });
   const metrics = createServerMetrics({
     snapshot,
     ...(options.metricsUserLabelsMax === undefined ? {} : { userLabelsMax: options.metricsUserLabelsMax }),
@@ -136,6 +173,7 @@ export function createServer(options: ServerOptions): AgentEventServer {
     ids,
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     ...(options.managerParts === undefined ? {} : { parts: options.managerParts }),
+    ...(redisBroker === undefined ? {} : { broker: redisBroker }),
     onCommand: (command) => runtime.handleCommand(command),
     observer: {
       decision(decision) {
@@ -149,6 +187,23 @@ export function createServer(options: ServerOptions): AgentEventServer {
       },
     },
   });
+  const leases: RunLeases | undefined =
+    redisBroker === undefined
+      ? undefined
+      : createRunLeases({
+          redis: redisBroker.redis,
+          keyPrefix: redisBroker.keyPrefix,
+          runsKey: redisBroker.runsKey,
+          runToolsKey: redisBroker.runToolsKey,
+          instanceId,
+          clock,
+          scheduler,
+          publish: (userId, draft) => {
+            manager.publish(userId, draft);
+          },
+          ...(options.runLeaseMs === undefined ? {} : { leaseMs: options.runLeaseMs }),
+          ...(options.onOrphanRunEnded === undefined ? {} : { onOrphanEnded: options.onOrphanRunEnded }),
+        });
   const publishToManager: RuntimePublish = (userId, draft) => {
     manager.publish(userId, draft);
   };
@@ -185,6 +240,8 @@ export function createServer(options: ServerOptions): AgentEventServer {
     manager.shutdown();
     await http.webSocketsClosed();
     await http.close();
+    await leases?.stop();
+    await manager.broker.close();
     scheduler.cancelAll();
   }
 
@@ -192,6 +249,15 @@ export function createServer(options: ServerOptions): AgentEventServer {
     async listen(listenOptions = {}) {
       const host = listenOptions.host ?? "127.0.0.1";
       const port = listenOptions.port ?? 8080;
+      if (redisBroker !== undefined) {
+        try {
+          await redisBroker.ready();
+        } catch (error) {
+          await redisBroker.close();
+          throw new Error(`cannot reach Redis at ${options.redisUrl}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        await leases?.start();
+      }
       await new Promise<void>((resolve, reject) => {
         const onError = (error: Error) => reject(error);
         http.server.once("error", onError);
@@ -214,5 +280,13 @@ export function createServer(options: ServerOptions): AgentEventServer {
     manager,
     runtime,
     metrics,
+    instanceId,
+    orphanRunsEnded: () => leases?.orphansEnded ?? 0,
   };
+}
+
+function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Pick<T, K> {
+  const picked = {} as Pick<T, K>;
+  for (const key of keys) picked[key] = source[key];
+  return picked;
 }

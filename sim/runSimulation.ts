@@ -12,6 +12,7 @@ import type { CheckerVerdict } from "../protocol/checker/CheckerVerdict.ts";
 import type { AgentEventDraft } from "../protocol/frames.ts";
 import { createConnectionManager, type ConnectionManager } from "../server/manager/createConnectionManager.ts";
 import { resolveManagerLimits, type ManagerLimits } from "../server/manager/managerLimits.ts";
+import { stampedAtOnce } from "../server/manager/stampedAtOnce.ts";
 import type { AgentScript } from "../server/runtime/agentScript.ts";
 import { createAgentRuntime, DEFAULT_RUNTIME_LIMITS, type AgentRuntimeLimits } from "../server/runtime/createAgentRuntime.ts";
 import { buildRunScripts } from "./buildRunScripts.ts";
@@ -144,7 +145,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   });
 
   const publishCorrectly = (userId: string, draft: AgentEventDraft) => {
-    const event = manager.publish(userId, draft);
+    const event = stampedAtOnce(manager.publish(userId, draft));
     emitted.push({ userId, epoch: event.epoch, seq: event.seq, runId: event.run_id, type: event.type });
     trace({ kind: "emit", user: userId, epoch: event.epoch, seq: event.seq, run: event.run_id, type: event.type });
   };

@@ -17,6 +17,7 @@ import { createChecker } from "../../protocol/checker/createChecker.ts";
 import type { Checker } from "../../protocol/checker/Checker.ts";
 import type { AgentEventDraft } from "../../protocol/frames.ts";
 import { createConnectionManager, type ConnectionHandlers, type ConnectionManager } from "../../server/manager/createConnectionManager.ts";
+import { stampedAtOnce } from "../../server/manager/stampedAtOnce.ts";
 import type { ManagerLimits } from "../../server/manager/managerLimits.ts";
 import { agentScriptSchema, type AgentScriptInput } from "../../server/runtime/agentScript.ts";
 import { createAgentRuntime, type AgentRuntime } from "../../server/runtime/createAgentRuntime.ts";
@@ -107,7 +108,7 @@ export function createScheduledWorld(scheduler: fc.Scheduler, options: Scheduled
     let channel = publishChannels.get(userId);
     if (channel === undefined) {
       channel = createChannel<AgentEventDraft>(scheduler, `publish ${userId}`, (queued) => {
-        const event = manager.publish(userId, queued);
+        const event = stampedAtOnce(manager.publish(userId, queued));
         emitted.push({ userId, epoch: event.epoch, seq: event.seq, runId: event.run_id, type: event.type });
       }, onCrash);
       publishChannels.set(userId, channel);

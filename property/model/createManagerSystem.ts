@@ -6,6 +6,7 @@
  */
 import type { AgentEvent, AgentEventDraft, ClientFrame } from "../../protocol/frames.ts";
 import { createConnectionManager, type ConnectionManager } from "../../server/manager/createConnectionManager.ts";
+import { stampedAtOnce } from "../../server/manager/stampedAtOnce.ts";
 import type { ManagerLimits } from "../../server/manager/managerLimits.ts";
 import { agentScriptSchema } from "../../server/runtime/agentScript.ts";
 import { createAgentRuntime, type AgentRuntime } from "../../server/runtime/createAgentRuntime.ts";
@@ -103,7 +104,7 @@ export function createManagerSystem(options: ManagerSystemOptions): ManagerSyste
     MODEL_DEVICES.map(({ deviceId, userId }) => [deviceId, { deviceId, userId, connection: null, epoch: null, lastSeq: 0, framesRead: 0 }]),
   );
   const publishToManager = (userId: string, draft: AgentEventDraft) => {
-    const event = manager.publish(userId, draft);
+    const event = stampedAtOnce(manager.publish(userId, draft));
     system.onPublished?.(event);
   };
   const runtime: AgentRuntime = createAgentRuntime({

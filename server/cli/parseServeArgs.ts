@@ -32,11 +32,17 @@ Options:
   --allowed-origin <origin>      allow browser upgrades only from this origin (repeatable)
   --upgrade-timeout-ms <n>       time a socket has to finish its upgrade, ms (default 10000)
   --close-timeout-ms <n>         time a closing socket waits for the peer, ms (default 1000)
+  --redis <url>                  keep users' streams in Redis Streams (redis://host:port[/db]), shared
+                                 with every instance on the same Redis (default: REDIS_URL, else in process);
+                                 see docs/multi-instance.md
+  --run-lease-ms <n>             with --redis: a dead instance's runs are ended by a survivor within
+                                 1.5 x this, ms (default 10000)
   -h, --help                     show this help
 
 Examples:
   JWT_SECRET=$(openssl rand -base64 32) npm run serve -- --port 8080
   npm run serve -- --dev --scenario-dir scenarios
+  npm run serve -- --dev --port 8081 --redis redis://127.0.0.1:6379
 `;
 
 /** What the serve CLI was asked to do. */
@@ -55,6 +61,9 @@ export type ServeConfig =
       scenarioDir: string | undefined;
       upgradeTimeoutMs: number | undefined;
       closeTimeoutMs: number | undefined;
+      /** From --redis or REDIS_URL; undefined keeps streams in this process. */
+      redisUrl: string | undefined;
+      runLeaseMs: number | undefined;
     };
 
 const INTEGER_LIMIT_FLAGS = {
@@ -93,6 +102,8 @@ export function parseServeArgs(argv: readonly string[], env: Readonly<Record<str
     "scenario-dir": { type: "string" },
     "upgrade-timeout-ms": { type: "string" },
     "close-timeout-ms": { type: "string" },
+    redis: { type: "string" },
+    "run-lease-ms": { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help === true) return { help: true };
@@ -123,6 +134,8 @@ export function parseServeArgs(argv: readonly string[], env: Readonly<Record<str
     return text === undefined ? undefined : parseIntegerFlag(flag, text, { min: 1, max: ONE_DAY_MS });
   };
   const origins = values["allowed-origin"];
+  const redisUrl = parseRedisUrl(values.redis, env["REDIS_URL"]);
+  if (values["run-lease-ms"] !== undefined && redisUrl === undefined) throw new UsageError("--run-lease-ms needs --redis (or REDIS_URL): without Redis a run lives and dies with its only instance");
   return {
     help: false,
     host,
@@ -135,5 +148,22 @@ export function parseServeArgs(argv: readonly string[], env: Readonly<Record<str
     scenarioDir: values["scenario-dir"],
     upgradeTimeoutMs: optionalMs("upgrade-timeout-ms"),
     closeTimeoutMs: optionalMs("close-timeout-ms"),
+    redisUrl,
+    runLeaseMs: values["run-lease-ms"] === undefined ? undefined : parseIntegerFlag("run-lease-ms", values["run-lease-ms"], { min: 300, max: ONE_DAY_MS }),
   };
+}
+
+function parseRedisUrl(flag: string | undefined, variable: string | undefined): string | undefined {
+  const [text, source] = flag !== undefined ? [flag, "--redis"] : [variable === "" ? undefined : variable, "REDIS_URL"];
+  if (text === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`${source} must be a URL like redis://127.0.0.1:6379, got "${text}"`);
+  }
+  if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
+    throw new UsageError(`${source} must start with redis:// or rediss://, got "${text}"`);
+  }
+  return text;
 }

@@ -67,19 +67,24 @@ async function main(): Promise<void> {
     ...(config.allowedOrigins === undefined ? {} : { allowedOrigins: config.allowedOrigins }),
     ...(config.upgradeTimeoutMs === undefined ? {} : { upgradeTimeoutMs: config.upgradeTimeoutMs }),
     ...(config.closeTimeoutMs === undefined ? {} : { closeTimeoutMs: config.closeTimeoutMs }),
+    ...(config.redisUrl === undefined ? {} : { redisUrl: config.redisUrl }),
+    ...(config.runLeaseMs === undefined ? {} : { runLeaseMs: config.runLeaseMs }),
+    onOrphanRunEnded: (run) => process.stdout.write(`serve: ended run ${run.runId} of user ${run.userId}: its instance ${run.owner} stopped\n`),
   };
   const server = createServer(options);
   let address: BoundAddress;
   try {
     address = await server.listen({ host: config.host, port: config.port });
   } catch (error) {
-    process.stderr.write(`serve: cannot listen on ${config.host}:${config.port}: ${error instanceof Error ? error.message : String(error)}\n`);
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(message.startsWith("cannot reach Redis") ? `serve: ${message} (is redis-server running? check --redis / REDIS_URL)\n` : `serve: cannot listen on ${config.host}:${config.port}: ${message}\n`);
     await server.close();
     process.exit(1);
   }
 
   process.stdout.write(`serve: listening on ${address.webSocketUrl}\n`);
   process.stdout.write(`serve: health ${address.httpUrl}/health, metrics ${address.httpUrl}/metrics\n`);
+  process.stdout.write(`serve: streams: ${config.redisUrl === undefined ? "in this process" : `Redis Streams at ${config.redisUrl}, instance ${server.instanceId}`}\n`);
   process.stdout.write(`serve: agent scripts: ${[...(scripts ?? DEFAULT_SCRIPTS).keys()].join(", ")}\n`);
   if (devToken !== undefined) printDevHelp(address, { jwtSecret, generated: generatedSecret !== undefined, token: devToken });
 

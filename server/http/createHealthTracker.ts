@@ -3,7 +3,8 @@
  *
  * Status rule (kept simple on purpose):
  * - `SHUTTING_DOWN` once `close()` has begun;
- * - `DEGRADED` when, within the last `degradedWindowMs` (default 60 s), a send failed,
+ * - `DEGRADED` while the stream broker is unreachable (`broker_unavailable`: new upgrades
+ *   get 503, open connections were closed with 1013 to resume later), or when, within the last `degradedWindowMs` (default 60 s), a send failed,
  *   a slow consumer was closed (4409) or a heartbeat closed a connection (4408): clients
  *   are being disconnected by the server and must resume. `degradedReasons` names which;
  * - `ACTIVE` otherwise.
@@ -12,6 +13,7 @@ import type { Clock } from "../ports/clock.ts";
 import type { ManagerDecision } from "../manager/ManagerDecision.ts";
 import type { ManagerStats } from "../manager/createConnectionManager.ts";
 import type { AgentRuntimeStats } from "../runtime/createAgentRuntime.ts";
+import type { BrokerStats } from "../ports/streamBroker.ts";
 
 /** Default look-back for DEGRADED, ms. */
 export const DEGRADED_WINDOW_MS_DEFAULT = 60_000;
@@ -19,8 +21,10 @@ export const DEGRADED_WINDOW_MS_DEFAULT = 60_000;
 /** The body of `GET /health`. */
 export interface HealthReport {
   status: "ACTIVE" | "DEGRADED" | "SHUTTING_DOWN";
-  /** Why DEGRADED (empty otherwise): `send_failed`, `slow_consumer`, `heartbeat_timeout`. */
+  /** Why DEGRADED (empty otherwise): `broker_unavailable`, `send_failed`, `slow_consumer`, `heartbeat_timeout`, `stream_lost`. */
   degradedReasons: string[];
+  /** Where users' streams live: `in-process` or `redis`, and whether it is reachable. */
+  broker: { kind: BrokerStats["kind"]; available: boolean; roundTrips: number; errors: number; appendsPending: number };
   connections: number;
   users: number;
   activeRuns: number;
@@ -34,12 +38,12 @@ export interface HealthReport {
 }
 
 /** What makes a server DEGRADED. */
-type DegradingKind = "send_failed" | "slow_consumer" | "heartbeat_timeout";
+type DegradingKind = "send_failed" | "slow_consumer" | "heartbeat_timeout" | "stream_lost";
 
 /** Options of {@link createHealthTracker}. */
 export interface HealthTrackerOptions {
   clock: Clock;
-  snapshot: () => { manager: ManagerStats; runtime: AgentRuntimeStats };
+  snapshot: () => { manager: ManagerStats; runtime: AgentRuntimeStats; broker: BrokerStats };
   degradedWindowMs?: number;
 }
 
@@ -69,7 +73,9 @@ export function createHealthTracker(options: HealthTrackerOptions): HealthTracke
 
   return {
     observeDecision(decision) {
-      if (decision.kind === "send_failed" || decision.kind === "slow_consumer" || decision.kind === "heartbeat_timeout") seen(decision.kind);
+      if (decision.kind === "send_failed" || decision.kind === "slow_consumer" || decision.kind === "heartbeat_timeout" || decision.kind === "stream_lost") {
+        seen(decision.kind);
+      }
     },
     sendFailedAsync() {
       asyncSendFailures += 1;
@@ -80,12 +86,14 @@ export function createHealthTracker(options: HealthTrackerOptions): HealthTracke
     },
     report() {
       const nowMs = clock.nowMs();
-      const { manager, runtime } = options.snapshot();
-      const degradedReasons = [...lastSeenMs].filter(([, atMs]) => nowMs - atMs < windowMs).map(([kind]) => kind).sort();
+      const { manager, runtime, broker } = options.snapshot();
+      const recent: string[] = [...lastSeenMs].filter(([, atMs]) => nowMs - atMs < windowMs).map(([kind]) => kind);
+      const degradedReasons = (broker.available ? recent : [...recent, "broker_unavailable"]).sort();
       const status = shuttingDown ? "SHUTTING_DOWN" : degradedReasons.length > 0 ? "DEGRADED" : "ACTIVE";
       return {
         status,
         degradedReasons,
+        broker: { kind: broker.kind, available: broker.available, roundTrips: broker.roundTrips, errors: broker.errors, appendsPending: broker.appendsPending },
         connections: manager.connections,
         users: manager.users,
         activeRuns: runtime.activeRuns,

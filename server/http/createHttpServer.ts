@@ -249,5 +249,7 @@ function admitRefusalResponse(refusal: AdmitRefusal): UpgradeRefusal {
       return { status: 503, body: "server is at its connection limit", headers: { "Retry-After": "5" } };
     case "shutting_down":
       return SHUTTING_DOWN_REFUSAL;
+    case "broker_unavailable":
+      return { status: 503, body: "the stream broker is unreachable: retry later", headers: { "Retry-After": "2" } };
   }
 }

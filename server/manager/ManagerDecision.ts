@@ -4,7 +4,7 @@
  */
 export type ManagerDecision =
   | { kind: "connection_opened"; connectionId: string; userId: string; resumeFromSeq: number | null }
-  | { kind: "connection_refused"; userId: string; reason: "connections_per_user" | "connections_total" | "shutting_down" }
+  | { kind: "connection_refused"; userId: string; reason: "connections_per_user" | "connections_total" | "shutting_down" | "broker_unavailable" }
   | { kind: "connection_closed"; connectionId: string; userId: string; code: number; reason: string; byServer: boolean }
   | { kind: "replayed"; connectionId: string; userId: string; fromSeq: number; toSeq: number; count: number }
   | { kind: "resync_required"; connectionId: string; userId: string; requestedEpoch: string; requestedSeq: number; oldestSeq: number; lastSeq: number }
@@ -17,6 +17,14 @@ export type ManagerDecision =
   | { kind: "rate_limited"; connectionId: string; userId: string; messages: number; windowMs: number }
   | { kind: "frame_too_big"; connectionId: string; userId: string; bytes: number; limitBytes: number }
   | { kind: "token_expired"; connectionId: string; userId: string }
+  /**
+   * The broker could not promise this user's stream is contiguous any more (unreachable,
+   * history lost, epoch changed, or trimmed during a replay): its connections here are
+   * closed with 1013 so they resume, never a silent gap. `connections` is how many.
+   */
+  | { kind: "stream_lost"; userId: string; reason: string; connections: number }
+  /** A broker round trip failed: `operation` is `append` (the event got no seq: nobody saw it) or `read`. */
+  | { kind: "broker_error"; userId: string; operation: "append" | "read"; error: string }
   /**
    * A user with no open connection lost its stream (epoch, seq, replay buffer): idle for
    * `streamIdleMs`, or the oldest idle one when more than `usersRetainedMax` were kept.

@@ -5,7 +5,8 @@
  * user is gone (idle past `streamIdleMs`, or past `usersRetainedMax` idle streams).
  *
  * It sees the world only through ports (STYLE rules 1 and 3): a Clock, a Scheduler,
- * an IdSource and one SocketPort per connection. `ws` and the real clock satisfy them
+ * an IdSource, a StreamBroker (where each user's stream lives: this process by default,
+ * Redis Streams across instances) and one SocketPort per connection. `ws` and the real clock satisfy them
  * in production; the simulator satisfies them with virtual time and a simulated
  * network. There is no branch in here that knows which.
  */
@@ -16,6 +17,8 @@ import type { Clock } from "../ports/clock.ts";
 import type { IdSource } from "../ports/idSource.ts";
 import type { Scheduler, TimerHandle } from "../ports/scheduler.ts";
 import { SocketSendError, type SocketPort } from "../ports/socketPort.ts";
+import type { AppendOutcome, BrokerEntry, BrokerPosition, ReadOutcome, StreamBroker, UnstampedEvent } from "../ports/streamBroker.ts";
+import { createInProcessBroker } from "./createInProcessBroker.ts";
 import type { ManagerDecision, StreamEvictionReason } from "./ManagerDecision.ts";
 import { resolveManagerLimits, type ManagerLimits } from "./managerLimits.ts";
 import { planResume as planResumeCorrectly, type ResumePlan, type StreamPosition } from "./planResume.ts";
@@ -67,6 +70,11 @@ export interface ConnectionManagerOptions {
   onCommand?: (command: ManagerCommand) => CommandAnswer;
   observer?: ManagerObserver;
   parts?: ManagerParts;
+  /**
+   * Where each user's stream lives. Default: an in-process broker built from `ids`, the
+   * replay limits and `parts` (today's single-instance behaviour).
+   */
+  broker?: StreamBroker;
 }
 
 /** The authenticated identity of a new connection (the HTTP upgrade verified it). */
@@ -118,7 +126,7 @@ export interface ManagerStats {
 }
 
 /** Why {@link ConnectionManager.admit} refuses a new connection. */
-export type AdmitRefusal = "connections_per_user" | "connections_total" | "shutting_down";
+export type AdmitRefusal = "connections_per_user" | "connections_total" | "shutting_down" | "broker_unavailable";
 
 /** The connection manager's public face. */
 export interface ConnectionManager {
@@ -126,20 +134,28 @@ export interface ConnectionManager {
   admit(userId: string): AdmitRefusal | null;
   /** Takes an authenticated socket; sends `connected`, then the replay (or `resync_required`), then live events. */
   accept(socket: SocketPort, identity: ConnectionIdentity, resume?: ResumeRequest): ConnectionHandlers | null;
-  /** Stamps a draft with seq/epoch/user/ts, buffers it and delivers it to every open connection of the user. */
-  publish(userId: string, draft: AgentEventDraft): AgentEvent;
-  /** Newest `(epoch, seq)` of a user's stream, or undefined when the user has none yet. */
+  /**
+   * Stamps a draft with user/ts, has the broker assign seq/epoch and keep it, and delivers
+   * it to every open connection of the user. Returns the stamped event when the broker
+   * answered at once (in-process), undefined when it answers later (Redis).
+   */
+  publish(userId: string, draft: AgentEventDraft): AgentEvent | undefined;
+  /** Newest `(epoch, seq)` of a user's stream as this instance knows it, or undefined when it follows none. */
   streamHead(userId: string): { epoch: string; lastSeq: number } | undefined;
   /** Closes every connection with 1001 and stops the heartbeat. Further accepts are refused. */
   shutdown(reason?: string): void;
   stats(): ManagerStats;
+  /** Where the streams live (the in-process broker unless one was given). */
+  readonly broker: StreamBroker;
 }
 
 interface UserStream {
   readonly userId: string;
-  readonly epoch: string;
-  lastSeq: number;
-  readonly buffer: ReplayStore;
+  /** The broker knows where the stream stands; until then new connections wait in `waiting`. */
+  ready: boolean;
+  /** False once evicted: a late broker callback for it is ignored. */
+  followed: boolean;
+  readonly waiting: Array<{ connection: Connection; resume: ResumeRequest | undefined }>;
   readonly connections: Set<Connection>;
   /** When the stream last became idle (no open connection) or last got an event while idle; null while a connection is open. */
   idleSinceMs: number | null;
@@ -165,6 +181,10 @@ interface Connection {
    * replayBytesMax, like the backlog itself.
    */
   replayCreditBytes: number;
+  /** Live events that arrived while the connection waited for its replay, oldest first; null once live. */
+  pending: BrokerEntry[] | null;
+  /** Newest seq written to this connection (live events at or below it are not sent twice). */
+  sentSeq: number;
 }
 
 /** Creates a connection manager bound to the given ports. */
@@ -174,6 +194,9 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
   const observer = options.observer ?? {};
   const createReplayStore = options.parts?.createReplayStore ?? ((bounds) => new ReplayBuffer(bounds));
   const encodeEvent = options.parts?.createEventEncoder?.() ?? ((event: AgentEvent) => JSON.stringify(event));
+  const broker =
+    options.broker ??
+    createInProcessBroker({ ids, replayEventsMax: limits.replayEventsMax, replayBytesMax: limits.replayBytesMax, createReplayStore, encodeEvent });
   const planResume = options.parts?.planResume ?? planResumeCorrectly;
   const streams = new Map<string, UserStream>();
   /**
@@ -191,6 +214,8 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
   let sendFailures = 0;
   let heartbeatTimer: TimerHandle | null = null;
   let shuttingDown = false;
+  /** The event the last append stamped, read by `publish` right after a synchronous broker answered. */
+  let lastStamped: AgentEvent | undefined;
 
   function decide(decision: ManagerDecision): void {
     decisions[decision.kind] = (decisions[decision.kind] ?? 0) + 1;
@@ -200,19 +225,57 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
   function streamOf(userId: string): UserStream {
     let stream = streams.get(userId);
     if (stream === undefined) {
-      // Each stream has its own epoch: a restart (a new manager) gives every user a new one.
-      stream = {
-        userId,
-        epoch: ids.next("e-"),
-        lastSeq: 0,
-        buffer: createReplayStore({ eventsMax: limits.replayEventsMax, bytesMax: limits.replayBytesMax }),
-        connections: new Set(),
-        idleSinceMs: null,
-        departed: [],
-      };
-      streams.set(userId, stream);
+      const created: UserStream = { userId, ready: false, followed: true, waiting: [], connections: new Set(), idleSinceMs: null, departed: [] };
+      streams.set(userId, created);
+      // The in-process broker draws the stream's epoch here (a restart gives every user a new one) and is ready at once.
+      broker.follow(userId, {
+        ready: () => streamOnReady(created),
+        event: (entry) => streamOnEvent(created, entry),
+        lost: (reason) => streamOnLost(created, reason),
+      });
+      stream = created;
     }
     return stream;
+  }
+
+  function positionOf(stream: UserStream): BrokerPosition {
+    const position = broker.position(stream.userId);
+    if (position === undefined) throw new Error(`assertion: ${stream.userId}'s stream is used before its broker is ready`);
+    return position;
+  }
+
+  function streamOnReady(stream: UserStream): void {
+    if (!stream.followed) return;
+    stream.ready = true;
+    for (const { connection, resume } of stream.waiting.splice(0)) {
+      if (connection.open) startConnection(connection, resume);
+    }
+  }
+
+  function streamOnEvent(stream: UserStream, entry: BrokerEntry): void {
+    if (!stream.followed) return;
+    for (const connection of [...stream.connections]) deliver(connection, entry);
+    // An event for a user with no connection keeps its stream (the events wait for a resume).
+    if (stream.connections.size === 0) touchIdle(stream);
+  }
+
+  function streamOnLost(stream: UserStream, reason: string): void {
+    if (!stream.followed) return;
+    stream.ready = false;
+    const connections = [...stream.connections];
+    decide({ kind: "stream_lost", userId: stream.userId, reason, connections: connections.length });
+    for (const connection of connections) closeConnection(connection, CLOSE_CODES.tryAgainLater, "stream lost: resume");
+  }
+
+  /** Live delivery: queued while the connection's replay is in flight, skipped when the replay already sent it. */
+  function deliver(connection: Connection, entry: BrokerEntry): void {
+    if (connection.pending !== null) {
+      connection.pending.push(entry);
+      if (connection.pending.length > limits.replayEventsMax) closeConnection(connection, CLOSE_CODES.tryAgainLater, "replay too slow: resume");
+      return;
+    }
+    if (entry.seq <= connection.sentSeq) return;
+    writeEvent(connection, entry);
   }
 
   /** The stream has no open connection (again), or got an event while it had none: it is idle from now. */
@@ -240,8 +303,12 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
   function evict(stream: UserStream, reason: StreamEvictionReason): void {
     idleStreams.delete(stream.userId);
     streams.delete(stream.userId);
+    stream.followed = false;
+    const position = broker.position(stream.userId);
+    const events = broker.held(stream.userId).events;
+    broker.unfollow(stream.userId);
     const idleMs = clock.nowMs() - (stream.idleSinceMs ?? clock.nowMs());
-    decide({ kind: "stream_evicted", userId: stream.userId, epoch: stream.epoch, lastSeq: stream.lastSeq, events: stream.buffer.size, idleMs, reason });
+    decide({ kind: "stream_evicted", userId: stream.userId, epoch: position?.epoch ?? "", lastSeq: position?.lastSeq ?? 0, events, idleMs, reason });
   }
 
   /** One timer, due when the oldest idle stream expires. It may fire early (that stream was touched): it then just re-arms. */
@@ -320,6 +387,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
 
   function writeEvent(connection: Connection, entry: ReplayEntry, options: { replay?: true } = {}): boolean {
     if (!write(connection, entry.text, { seq: entry.seq, bytes: entry.bytes, ...options })) return false;
+    connection.sentSeq = entry.seq;
     observer.delivered?.(connection.stream.userId, entry.seq, clock.nowMs() - entry.tsMs);
     return true;
   }
@@ -349,14 +417,27 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
     if (connectionCount > 0) startHeartbeat();
   }
 
-  function replayInto(connection: Connection, resume: ResumeRequest | undefined): void {
+  /** Sends `connected`, then the replay (or `resync_required` first), then whatever arrived meanwhile. */
+  function startConnection(connection: Connection, resume: ResumeRequest | undefined): void {
+    const stream = connection.stream;
+    const position = positionOf(stream);
+    const queued = connection.pending ?? [];
+    connection.pending = null;
+    const connected = { type: "connected", user_id: stream.userId, connection_id: connection.id, epoch: position.epoch, last_seq: position.lastSeq };
+    if (writeControl(connection, connected)) replayInto(connection, { resume, position, queued });
+  }
+
+  function replayInto(connection: Connection, context: { resume: ResumeRequest | undefined; position: BrokerPosition; queued: BrokerEntry[] }): void {
+    const { resume, position, queued } = context;
     const stream = connection.stream;
     if (resume === undefined) {
-      connection.ackedSeq = stream.lastSeq;
+      connection.ackedSeq = position.lastSeq;
+      connection.sentSeq = position.lastSeq;
+      flushQueued(connection, queued);
       return;
     }
-    const oldestSeq = stream.buffer.oldestSeq ?? stream.lastSeq + 1;
-    const plan = planResume({ epoch: stream.epoch, lastSeq: stream.lastSeq, oldestSeq }, resume);
+    const { oldestSeq } = position;
+    const plan = planResume(position, resume);
     const fromSeq = plan.fromSeq;
     if (plan.resync) {
       const userId = stream.userId;
@@ -367,18 +448,44 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
         requestedEpoch: resume.epoch,
         requestedSeq: resume.lastSeq,
         oldestSeq,
-        lastSeq: stream.lastSeq,
+        lastSeq: position.lastSeq,
       });
-      if (!writeControl(connection, { type: "resync_required", epoch: stream.epoch, oldest_seq: oldestSeq, last_seq: stream.lastSeq })) return;
+      if (!writeControl(connection, { type: "resync_required", epoch: position.epoch, oldest_seq: oldestSeq, last_seq: position.lastSeq })) return;
     }
     connection.ackedSeq = fromSeq;
-    const entries = stream.buffer.after(fromSeq);
+    connection.sentSeq = fromSeq;
+    // Live events arriving before the read answers wait here (in-process it answers at once).
+    connection.pending = queued;
+    broker.read(stream.userId, { afterSeq: fromSeq, throughSeq: position.lastSeq }, (outcome) => replayOnRead(connection, { fromSeq, position, outcome }));
+  }
+
+  function replayOnRead(connection: Connection, context: { fromSeq: number; position: BrokerPosition; outcome: ReadOutcome }): void {
+    const { fromSeq, position, outcome } = context;
+    const queued = connection.pending ?? [];
+    connection.pending = null;
+    if (!connection.open) return;
+    const userId = connection.stream.userId;
+    if (!outcome.ok) {
+      decide({ kind: "broker_error", userId, operation: "read", error: outcome.error });
+      closeConnection(connection, CLOSE_CODES.tryAgainLater, "broker unavailable: resume later");
+      return;
+    }
+    // A shared broker that trimmed past the range since `position` answers !ok (never a silent gap).
+    const entries = outcome.entries;
     for (const entry of entries) {
       if (!writeEvent(connection, entry, { replay: true })) return;
     }
     if (entries.length > 0) {
       const last = entries[entries.length - 1] as { seq: number };
-      decide({ kind: "replayed", connectionId: connection.id, userId: stream.userId, fromSeq: fromSeq + 1, toSeq: last.seq, count: entries.length });
+      decide({ kind: "replayed", connectionId: connection.id, userId, fromSeq: fromSeq + 1, toSeq: last.seq, count: entries.length });
+    }
+    connection.sentSeq = Math.max(connection.sentSeq, position.lastSeq);
+    flushQueued(connection, queued);
+  }
+
+  function flushQueued(connection: Connection, queued: BrokerEntry[]): void {
+    for (const entry of queued) {
+      if (entry.seq > connection.sentSeq && !writeEvent(connection, entry)) return;
     }
   }
 
@@ -395,7 +502,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
     while (stream.departed.length > 0 && (stream.departed[0] as { untilMs: number }).untilMs <= nowMs) stream.departed.shift();
     for (const departed of stream.departed) floor = Math.min(floor, departed.ackedSeq);
     if (!Number.isFinite(floor)) return;
-    const count = stream.buffer.trimThrough(floor);
+    const count = broker.trimThrough(stream.userId, floor);
     if (count > 0) decide({ kind: "replay_trimmed", userId: stream.userId, count, throughSeq: floor });
   }
 
@@ -438,8 +545,9 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
     }
     const frame = parsed.frame;
     if (frame.type === "ack") {
-      if (frame.seq > connection.stream.lastSeq) {
-        sendProtocolError(connection, "bad_field", `seq: ${frame.seq} is ahead of the newest seq ${connection.stream.lastSeq}`);
+      const newestSeq = broker.position(userId)?.lastSeq ?? 0;
+      if (frame.seq > newestSeq) {
+        sendProtocolError(connection, "bad_field", `seq: ${frame.seq} is ahead of the newest seq ${newestSeq}`);
         return;
       }
       connection.ackedSeq = Math.max(connection.ackedSeq, frame.seq);
@@ -452,6 +560,7 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
 
   function admit(userId: string): AdmitRefusal | null {
     if (shuttingDown) return "shutting_down";
+    if (!broker.available()) return "broker_unavailable";
     if (connectionCount >= limits.connectionsMax) return "connections_total";
     if ((streams.get(userId)?.connections.size ?? 0) >= limits.connectionsPerUserMax) return "connections_per_user";
     return null;
@@ -476,13 +585,15 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
       stream,
       socket,
       // A new connection needs nothing before the head; a resume lowers this to its resume point.
-      ackedSeq: stream.lastSeq,
+      ackedSeq: broker.position(stream.userId)?.lastSeq ?? 0,
       missedPongs: 0,
       windowStartMs: clock.nowMs(),
       windowMessages: 0,
       open: true,
       expiryTimer: null,
       replayCreditBytes: 0,
+      pending: stream.ready ? null : [],
+      sentSeq: 0,
     };
     stream.connections.add(connection);
     markBusy(stream);
@@ -495,8 +606,8 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
         closeConnection(connection, CLOSE_CODES.tokenExpired, "token expired");
       });
     }
-    const connected = { type: "connected", user_id: stream.userId, connection_id: connection.id, epoch: stream.epoch, last_seq: stream.lastSeq };
-    if (writeControl(connection, connected)) replayInto(connection, resume);
+    if (stream.ready) startConnection(connection, resume);
+    else stream.waiting.push({ connection, resume });
     return {
       connectionId: connection.id,
       socketOnMessage: (text, messageOptions) =>
@@ -508,28 +619,26 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
     };
   }
 
-  function publish(userId: string, draft: AgentEventDraft): AgentEvent {
-    const stream = streamOf(userId);
-    stream.lastSeq += 1;
-    const event = {
-      type: draft.type,
-      seq: stream.lastSeq,
-      epoch: stream.epoch,
-      run_id: draft.run_id,
-      user_id: userId,
-      ts: clock.nowMs(),
-      data: draft.data,
-    } as AgentEvent;
-    const text = encodeEvent(event);
+  function publish(userId: string, draft: AgentEventDraft): AgentEvent | undefined {
+    streamOf(userId);
+    const tsMs = clock.nowMs();
     eventsPublished += 1;
-    runSilence.observe(userId, draft.run_id, { nowMs: event.ts, completed: draft.type === "agent_completed" });
-    const entry: ReplayEntry = { seq: event.seq, text, bytes: utf8ByteLength(text), tsMs: event.ts };
-    const evicted = stream.buffer.append(entry);
-    if (evicted > 0) decide({ kind: "replay_evicted", userId, count: evicted, oldestSeq: stream.buffer.oldestSeq ?? null });
-    for (const connection of [...stream.connections]) writeEvent(connection, entry);
-    // An event for a user with no connection keeps its stream (the events wait for a resume).
-    if (stream.connections.size === 0) touchIdle(stream);
-    return event;
+    runSilence.observe(userId, draft.run_id, { nowMs: tsMs, completed: draft.type === "agent_completed" });
+    const unstamped = { type: draft.type, run_id: draft.run_id, user_id: userId, ts: tsMs, data: draft.data } as UnstampedEvent;
+    lastStamped = undefined;
+    // The broker hands the event back to every follower (this instance's streamOnEvent included), which delivers it.
+    broker.append(userId, unstamped, appendOnDone);
+    return lastStamped;
+  }
+
+  /** One function for every append (no closure per event); an in-process broker calls it before `append` returns. */
+  function appendOnDone(outcome: AppendOutcome): void {
+    if (!outcome.ok) {
+      decide({ kind: "broker_error", userId: outcome.userId, operation: "append", error: outcome.error });
+      return;
+    }
+    lastStamped = outcome.event;
+    if (outcome.evictedEvents > 0) decide({ kind: "replay_evicted", userId: outcome.userId, count: outcome.evictedEvents, oldestSeq: outcome.oldestSeq ?? null });
   }
 
   function shutdown(reason = "server shutdown"): void {
@@ -551,9 +660,10 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
     for (const stream of streams.values()) {
       if (stream.connections.size > 0) connectionsByUser.set(stream.userId, stream.connections.size);
       for (const connection of stream.connections) bufferedBytes += connection.socket.bufferedBytes();
-      replayEventsByUser.set(stream.userId, stream.buffer.size);
-      replayEvents += stream.buffer.size;
-      replayBytes += stream.buffer.bytes;
+      const held = broker.held(stream.userId);
+      replayEventsByUser.set(stream.userId, held.events);
+      replayEvents += held.events;
+      replayBytes += held.bytes;
     }
     return {
       users: streams.size,
@@ -579,10 +689,11 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
     accept,
     publish,
     streamHead: (userId) => {
-      const stream = streams.get(userId);
-      return stream === undefined ? undefined : { epoch: stream.epoch, lastSeq: stream.lastSeq };
+      const position = streams.has(userId) ? broker.position(userId) : undefined;
+      return position === undefined ? undefined : { epoch: position.epoch, lastSeq: position.lastSeq };
     },
     shutdown,
     stats,
+    broker,
   };
 }

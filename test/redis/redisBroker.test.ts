@@ -1,0 +1,157 @@
+/**
+ * The Redis Streams broker with real redis-server and real servers (two or three
+ * createServer instances in this process, each with its own Redis connections, sharing
+ * one Redis): a resume on another instance is lossless, seqs are assigned once across
+ * instances, lost history means a new epoch and resync_required, and an outage is a
+ * DEGRADED server that closes with 1013 and refuses upgrades, never a silent gap.
+ */
+import { Redis } from "ioredis";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { CLOSE_CODES } from "../../protocol/limits.ts";
+import { connectClient, runProblems, seqProblems, startTestServer, waitFor, type TestServer } from "../server/serverTestKit.ts";
+import { REDIS_MISSING, startRedis, type RedisProcess } from "./redisTestKit.ts";
+
+describe.skipIf(REDIS_MISSING !== null)("Redis Streams broker (real redis-server)", () => {
+  let redis: RedisProcess;
+  let servers: TestServer[] = [];
+  let prefixCount = 0;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+  afterEach(async () => {
+    await Promise.all(servers.map((server) => server.close()));
+    servers = [];
+  });
+
+  /** Starts `count` instances sharing this test's own key prefix. */
+  async function instances(count: number, limits: Record<string, number> = {}): Promise<TestServer[]> {
+    prefixCount += 1;
+    const started = await Promise.all(
+      Array.from({ length: count }, () => startTestServer({ redisUrl: redis.url, redisKeyPrefix: `t${prefixCount}`, limits })),
+    );
+    servers.push(...started);
+    return started;
+  }
+
+  test("a client killed on one instance resumes on another with exactly the missed events", async () => {
+    const [a, b] = (await instances(2)) as [TestServer, TestServer];
+    const reference = await b.connect("r1");
+    const victim = await a.connect("r1");
+    const epoch = victim.connected.epoch as string;
+    expect(reference.connected.epoch).toBe(epoch);
+    const runId = await victim.startRun("req-1", "paced");
+    await waitFor(() => victim.eventsOf(runId).length >= 3, 3_000, "three events before the kill");
+    victim.kill();
+    const lastSeqSeen = victim.lastSeq();
+    await waitFor(() => reference.lastSeq() >= lastSeqSeen + 2, 3_000, "events while disconnected");
+
+    const resumed = await b.connect("r1", { resume: { lastSeq: lastSeqSeen, epoch } });
+    expect(resumed.connected).toMatchObject({ epoch });
+    await waitFor(() => resumed.runCompleted(runId) && reference.runCompleted(runId), 5_000, "the run to complete");
+    expect(resumed.ofType("resync_required")).toEqual([]);
+    const afterResume = resumed.events();
+    expect(afterResume[0]?.seq).toBe(lastSeqSeen + 1);
+    expect(seqProblems(afterResume, lastSeqSeen)).toEqual([]);
+    const seenBefore = victim.events().filter((event) => (event.seq as number) <= lastSeqSeen);
+    expect([...seenBefore, ...afterResume]).toEqual(reference.events());
+    expect(runProblems(reference.eventsOf(runId))).toEqual([]);
+    expect(b.decisions.find((decision) => decision.kind === "replayed")).toMatchObject({ fromSeq: lastSeqSeen + 1 });
+  });
+
+  test("two instances publishing to one user at once: every seq assigned once, one order on every instance", async () => {
+    const [a, b, c] = (await instances(3)) as [TestServer, TestServer, TestServer];
+    const watchers = [await a.connect("busy"), await b.connect("busy"), await c.connect("busy")];
+    const perInstance = 150;
+    for (let index = 0; index < perInstance; index += 1) {
+      a.server.manager.publish("busy", { type: "partial_result", run_id: "r-a", data: { agent_id: "a-a", content: `a${index}` } });
+      b.server.manager.publish("busy", { type: "partial_result", run_id: "r-b", data: { agent_id: "a-b", content: `b${index}` } });
+    }
+    await waitFor(() => watchers.every((watcher) => watcher.lastSeq() >= 2 * perInstance), 10_000, "every event on every instance");
+    const [first, ...others] = watchers.map((watcher) => watcher.events());
+    expect(seqProblems(first ?? [], 0)).toEqual([]);
+    expect(first?.length).toBe(2 * perInstance);
+    for (const other of others) expect(other).toEqual(first);
+    // Each instance's own events keep their publish order.
+    for (const prefix of ["a", "b"]) {
+      const contents = (first ?? []).filter((event) => event.run_id === `r-${prefix}`).map((event) => event.data?.content);
+      expect(contents).toEqual(Array.from({ length: perInstance }, (_, index) => `${prefix}${index}`));
+    }
+  });
+
+  test("history lost in Redis: the open connection is closed with 1013, and the resume gets resync_required in a new epoch", async () => {
+    const [a, b] = (await instances(2)) as [TestServer, TestServer];
+    const client = await a.connect("lost");
+    const epoch = client.connected.epoch as string;
+    for (let index = 0; index < 3; index += 1) b.server.manager.publish("lost", { type: "partial_result", run_id: "r-1", data: { agent_id: "a-1", content: `${index}` } });
+    await waitFor(() => client.lastSeq() === 3, 3_000, "three events");
+    const admin = new Redis(redis.url);
+    await admin.flushall();
+    admin.disconnect();
+    b.server.manager.publish("lost", { type: "partial_result", run_id: "r-1", data: { agent_id: "a-1", content: "after the loss" } });
+    await client.waitForClose();
+    expect(client.closeCode).toBe(CLOSE_CODES.tryAgainLater);
+    expect(client.lastSeq()).toBe(3);
+    expect(a.decisions.some((decision) => decision.kind === "stream_lost")).toBe(true);
+
+    await waitFor(() => a.server.manager.streamHead("lost") !== undefined, 3_000, "instance a to follow the new epoch");
+    const resumed = await a.connect("lost", { resume: { lastSeq: 3, epoch } });
+    expect(resumed.connected.epoch).not.toBe(epoch);
+    expect(resumed.frames[1]).toMatchObject({ type: "resync_required", last_seq: 1 });
+    await waitFor(() => resumed.lastSeq() === 1, 3_000, "the event of the new epoch");
+    expect(resumed.events().map((event) => event.data?.content)).toEqual(["after the loss"]);
+  });
+
+  test("an instance that stops mid-tool: a survivor ends its run (tool_completed error, error_event, agent_completed error) within the lease", async () => {
+    prefixCount += 1;
+    const options = { redisUrl: redis.url, redisKeyPrefix: `t${prefixCount}`, runLeaseMs: 600 };
+    const [a, b] = await Promise.all([startTestServer(options), startTestServer(options)]);
+    servers.push(a, b);
+    const client = await b.connect("orphan");
+    const started = a.server.runtime.startRun("orphan", { type: "start_agent", request_id: "req-1", agent_type: "tester", message: "hi", scenario: "long-tool" });
+    if (!("runId" in started)) throw new Error(`run not started: ${JSON.stringify(started)}`);
+    await waitFor(() => client.eventsOf(started.runId).some((event) => event.type === "tool_executing"), 3_000, "the slow tool to start");
+    const stoppedAtMs = Date.now();
+    await a.close();
+    await waitFor(() => client.runCompleted(started.runId), 3_000, "a survivor to end the orphaned run");
+    const events = client.eventsOf(started.runId);
+    expect(events.map((event) => event.type)).toEqual(["agent_started", "agent_thinking", "tool_executing", "tool_completed", "error_event", "agent_completed"]);
+    expect(runProblems(events)).toEqual([]);
+    expect(events[3]?.data).toMatchObject({ tool_name: "slow_query", status: "error" });
+    expect(events[5]?.data).toMatchObject({ status: "error" });
+    // Graceful stop drops the lease at once: the next sweep (every lease / 2) ends the run, long before the 2 s tool would have.
+    expect(Date.now() - stoppedAtMs).toBeLessThan(1_500);
+    expect(b.server.orphanRunsEnded()).toBe(1);
+    expect(seqProblems(client.events(), 0)).toEqual([]);
+  });
+
+  test("broker outage: /health DEGRADED, clients closed with 1013, upgrades refused with 503; back with a new epoch after a restart", async () => {
+    const [a] = (await instances(1)) as [TestServer];
+    const client = await a.connect("outage");
+    const epoch = client.connected.epoch as string;
+    a.server.manager.publish("outage", { type: "partial_result", run_id: "r-1", data: { agent_id: "a-1", content: "before" } });
+    await waitFor(() => client.lastSeq() === 1, 3_000, "one event");
+    expect(a.server.health()).toMatchObject({ status: "ACTIVE", broker: { kind: "redis", available: true } });
+
+    await redis.stop({ abrupt: true });
+    await client.waitForClose();
+    expect(client.closeCode).toBe(CLOSE_CODES.tryAgainLater);
+    const health = a.server.health();
+    expect(health.status).toBe("DEGRADED");
+    expect(health.degradedReasons).toContain("broker_unavailable");
+    const token = await a.token("outage");
+    await expect(connectClient(a.address.webSocketUrl, { token })).rejects.toThrow("upgrade refused with 503");
+    const metrics = await (await fetch(`${a.address.httpUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^agent_ws_broker_available 0$/m);
+
+    await redis.restart();
+    await waitFor(() => a.server.health().broker.available, 10_000, "the broker to be back");
+    // No persistence: the restarted Redis has no history, so the stream starts a new epoch.
+    const resumed = await a.connect("outage", { resume: { lastSeq: 1, epoch } });
+    expect(resumed.connected.epoch).not.toBe(epoch);
+    expect(resumed.frames[1]).toMatchObject({ type: "resync_required" });
+  });
+});
