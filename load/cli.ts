@@ -17,6 +17,12 @@ import { delimiter, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { randomSecret } from "../server/adapters/randomSecret.ts";
+import { createRealClock } from "../server/adapters/realClock.ts";
+import { createRealScheduler } from "../server/adapters/realScheduler.ts";
+import { createMetricsRecorder } from "../server/soak/createMetricsRecorder.ts";
+import { judgeAlerts } from "../server/soak/judgeAlerts.ts";
+import { formatFired } from "../server/soak/judgeSoak.ts";
+import { parseMetricsRecording } from "../server/soak/parseMetricsRecording.ts";
 import { createServer, type AgentEventServer } from "../server/createServer.ts";
 import { bundleK6Script, findK6Scripts } from "./build.ts";
 import { describeFlavourRange, flavourForVersion, flavourNamed, formatK6Version, K6_FLAVOURS, NEWEST_FLAVOUR, parseK6Version, SUPPORTED_K6_RANGE, type K6Flavour } from "./k6Flavours.ts";
@@ -59,6 +65,9 @@ Options:
                       (default ${RUNS_DIRECTORY}/<script>-<date>T<time>, new for every run)
   --engine E          auto (default), k6 or node
   --record-max N      records of flagged sessions kept in <out>/traces/ (default 10; 0 none)
+  --metrics-every-seconds N
+                      with our server: scrape its /metrics this often into <out>/metrics.prom
+                      and say which alert rules would have fired (default 5; 0 off)
   --flavour F         the bundle flavour (default: the one for the k6 in use): ${K6_FLAVOURS.map((flavour) => flavour.name).join(", ")}
   -q, --quiet         no progress lines (also when CI=true)
   -h, --help          this text
@@ -86,6 +95,8 @@ export interface LoadCommand {
   flavour: K6Flavour | undefined;
   /** Records of flagged sessions kept per run, at most. */
   recordMax: number;
+  /** Scrape our server's /metrics this often into the run folder, seconds; 0 never. */
+  metricsEverySeconds: number;
   quiet: boolean;
 }
 
@@ -117,6 +128,7 @@ export function parseLoadArguments(argv: readonly string[], scriptNames: readonl
         engine: { type: "string" },
         flavour: { type: "string" },
         "record-max": { type: "string" },
+        "metrics-every-seconds": { type: "string" },
         quiet: { type: "boolean", short: "q" },
         help: { type: "boolean", short: "h" },
       },
@@ -162,6 +174,7 @@ export function parseLoadArguments(argv: readonly string[], scriptNames: readonl
     engine,
     flavour,
     recordMax: values["record-max"] === undefined ? 10 : nonNegativeInteger("--record-max", values["record-max"]),
+    metricsEverySeconds: values["metrics-every-seconds"] === undefined ? 5 : nonNegativeInteger("--metrics-every-seconds", values["metrics-every-seconds"]),
     quiet: values.quiet === true,
   };
 }
@@ -277,13 +290,16 @@ export async function main(argv: readonly string[], io: LoadIo = processIo()): P
   );
 
   let server: AgentEventServer | undefined;
+  let serverHttpUrl = "";
   let target = command.target;
   let secret = command.secret ?? (command.target === undefined ? undefined : io.env["JWT_SECRET"]);
   if (target === undefined) {
     secret ??= randomSecret();
     server = createServer({ jwtSecret: secret });
     try {
-      target = (await server.listen({ host: "127.0.0.1", port: 0 })).webSocketUrl;
+      const address = await server.listen({ host: "127.0.0.1", port: 0 });
+      target = address.webSocketUrl;
+      serverHttpUrl = address.httpUrl;
     } catch (error) {
       io.stderr(`load: cannot start our server on 127.0.0.1: ${(error as Error).message}\n`);
       return LOAD_CLI_EXIT_CODES.setupFailed;
@@ -322,11 +338,24 @@ export async function main(argv: readonly string[], io: LoadIo = processIo()): P
   const [executable, ...prefix] = k6 === undefined ? [process.execPath, "--import", TSX_LOADER, RUNNER_CLI] : [k6.path];
   io.stdout(`run: ${[k6 === undefined ? "tsx load/runner/cli.ts" : "k6", ...engineArguments.map((argument) => maskSecret(argument, secret))].join(" ")}\n`);
 
+  // Our own server's /metrics, recorded during the run and judged by the alert rules
+  // afterwards (monitoring/alerts.yml, with promtool): "would this run have paged?"
+  const metricsRecording = join(outDirectory, "metrics.prom");
+  const recorder =
+    server === undefined || command.metricsEverySeconds === 0
+      ? undefined
+      : createMetricsRecorder({ clock: createRealClock(), scheduler: createRealScheduler(), url: `${serverHttpUrl}/metrics`, path: metricsRecording, everyMs: command.metricsEverySeconds * 1000 });
+  recorder?.start();
   let exitCode: number;
   try {
     exitCode = await runEngine(executable as string, [...prefix, ...engineArguments], io, traces);
   } finally {
+    await recorder?.stop();
     await server?.close();
+  }
+  if (recorder !== undefined) {
+    const verdict = await judgeAlerts(parseMetricsRecording(readFileSync(metricsRecording, "utf8")), { intervalMs: command.metricsEverySeconds * 1000 });
+    io.stdout(`metrics: ${shownPath(metricsRecording, io.cwd)} (${recorder.counts().scrapes} scrapes); ${verdict.judged ? `would have alerted: ${formatFired(verdict)}` : `alerts not judged: ${verdict.reason}`}\n`);
   }
   // Only this run's files: the folder is new, so nothing older can be named here.
   if (existsSync(summaryPath)) io.stdout(`summary: ${shownPath(summaryPath, io.cwd)}\n`);

@@ -46,7 +46,7 @@ describe("npm run load -- golden-path (Node runner, our embedded server)", () =>
     const outDirectory = join(scratch, "embedded");
     const run = capture();
     const relaxedPerformance = ["EVENTS_PER_SECOND_MIN=50", "LATENCY_P95_MS=1000", "LATENCY_P99_MS=2000", "START_LATENCY_P95_MS=1000", "GENERATOR_LAG_P99_MS=5000"];
-    const exitCode = await main(["golden-path", "--engine", "node", "--vus", "10", "--duration", "3s", "--out", outDirectory, ...relaxedPerformance.flatMap((pair) => ["-e", pair])], run.io);
+    const exitCode = await main(["golden-path", "--engine", "node", "--vus", "10", "--duration", "3s", "--metrics-every-seconds", "1", "--out", outDirectory, ...relaxedPerformance.flatMap((pair) => ["-e", pair])], run.io);
 
     expect(exitCode, `${run.stdout()}\n${run.stderr()}`).toBe(EXIT_CODES.ok);
     expect(run.stdout()).toContain("engine: node runner");
@@ -76,6 +76,11 @@ describe("npm run load -- golden-path (Node runner, our embedded server)", () =>
     const points = gunzipSync(await readFile(join(outDirectory, "golden-path-metrics.jsonl.gz"))).toString("utf8").trim().split("\n").map((line) => JSON.parse(line) as { type: string; metric: string });
     expect(points.some((point) => point.type === "Metric" && point.metric === "events_received")).toBe(true);
     expect(points.filter((point) => point.type === "Point" && point.metric === "events_received").length).toBeGreaterThan(500);
+    // Our server's /metrics, recorded during the run, judged by the alert rules: a healthy run pages nobody.
+    const recording = await readFile(join(outDirectory, "metrics.prom"), "utf8");
+    expect(recording.match(/^# scrape /gm)?.length ?? 0).toBeGreaterThanOrEqual(2);
+    expect(recording).toMatch(/^agent_ws_events_published_total \d+ \d+$/m);
+    expect(run.stdout()).toMatch(/would have alerted: nothing|alerts not judged: promtool not installed/);
   });
 
   test("TOKENS: one ready token per VU (indexed by exec.vu.idInTest); too few tokens abort the test naming the variable", async () => {
