@@ -2,6 +2,7 @@
  * `npm run bench -- --section k6`: what the load scripts cost where users run them,
  * on a real k6 (`K6`, else `k6` on PATH, else ../shared/k6/k6 beside the repository):
  *
+ * - the event client's cost per event inside a k6 VU (bench/k6/clientCost.ts);
  * - checker cost per event inside a k6 VU (bench/k6/checkerCost.ts bundled like the
  *   load scripts), and of the same code in this Node process, in µs: JSON.parse of the
  *   frame and the checker are reported apart;
@@ -17,11 +18,10 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { VU_CHECKER_OPTIONS } from "../protocol/checker/CheckerOptions.ts";
-import { createChecker } from "../protocol/checker/createChecker.ts";
 import { bundleK6Script } from "../load/build.ts";
 import { findK6, type K6Engine } from "../load/cli.ts";
 import { K6_FLAVOURS } from "../load/k6Flavours.ts";
+import { checkStreamSessions, parseStreamSessions } from "./k6/streamSessions.ts";
 import { syntheticStream } from "./k6/syntheticStream.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
@@ -72,30 +72,21 @@ function nodeCheckerCost(): { parseUsPerEvent: number; checkerUsPerEvent: number
     }
     return best;
   };
-  const parseMs = time(() => {
-    for (let session = 0; session < sessions; session += 1) for (const text of frames) JSON.parse(text);
-  });
-  const checkMs = time(() => {
-    for (let session = 0; session < sessions; session += 1) {
-      const checker = createChecker(VU_CHECKER_OPTIONS);
-      checker.connectionOpened({ connectionId: "c1", deviceId: "d1", userId: "u1", atMs: 1 });
-      let index = 0;
-      for (const text of frames) checker.serverFrame("c1", JSON.parse(text), { receivedAtMs: 1_700_000_000_000 + (index += 1) });
-      checker.finish({ atMs: 1_700_000_000_000 + index + 1, requireRunsComplete: true });
-    }
-  });
+  const parseMs = time(() => void parseStreamSessions(frames, sessions));
+  const checkMs = time(() => checkStreamSessions(frames, sessions));
   const events = sessions * frames.length;
   return { parseUsPerEvent: (parseMs * 1000) / events, checkerUsPerEvent: ((checkMs - parseMs) * 1000) / events };
 }
 
-async function k6CheckerCost(k6: K6Engine, scratch: string): Promise<{ parseUsPerEvent: number; checkerUsPerEvent: number }> {
-  const bundle = join(scratch, "checkerCost.js");
-  await bundleK6Script(join(ROOT, "bench", "k6", "checkerCost.ts"), bundle, { flavour: k6.flavour });
-  const summaryPath = join(scratch, "checkerCost-summary.json");
-  const result = await run(k6.path, ["run", "--quiet", "--summary-export", summaryPath, "-e", "EVENTS=14000", bundle]);
-  if (result.code !== 0) throw new Error(`checker-cost bundle failed under k6 (exit ${result.code}): ${result.stderr.slice(-400)}`);
+/** Bundles `bench/k6/<name>.ts` for the k6 in use, runs it once, and returns its gauges' values. */
+async function k6BenchGauges(k6: K6Engine, options: { scratch: string; name: string; env: string[] }): Promise<Record<string, number>> {
+  const bundle = join(options.scratch, `${options.name}.js`);
+  await bundleK6Script(join(ROOT, "bench", "k6", `${options.name}.ts`), bundle, { flavour: k6.flavour });
+  const summaryPath = join(options.scratch, `${options.name}-summary.json`);
+  const result = await run(k6.path, ["run", "--quiet", "--summary-export", summaryPath, ...options.env.flatMap((pair) => ["-e", pair]), bundle]);
+  if (result.code !== 0) throw new Error(`bench/k6/${options.name}.ts failed under k6 (exit ${result.code}): ${result.stderr.slice(-400)}`);
   const metrics = (JSON.parse(readFileSync(summaryPath, "utf8")) as { metrics: Record<string, { value?: number }> }).metrics;
-  return { parseUsPerEvent: metrics["bench_parse_us_per_event"]?.value ?? Number.NaN, checkerUsPerEvent: metrics["bench_checker_us_per_event"]?.value ?? Number.NaN };
+  return Object.fromEntries(Object.entries(metrics).map(([name, metric]) => [name, metric.value ?? Number.NaN]));
 }
 
 interface LoadFigures {
@@ -150,8 +141,12 @@ export async function sectionK6(quick: boolean): Promise<Record<string, unknown>
   }
   console.log(`[k6] engine: ${k6.versionLine} (${k6.path}), flavour ${k6.flavour.name}`);
   const scratch = mkdtempSync(join(tmpdir(), "bench-k6-"));
-  const inK6 = await k6CheckerCost(k6, scratch);
+  const checkerGauges = await k6BenchGauges(k6, { scratch, name: "checkerCost", env: ["EVENTS=14000"] });
+  const inK6 = { parseUsPerEvent: checkerGauges["bench_parse_us_per_event"] ?? Number.NaN, checkerUsPerEvent: checkerGauges["bench_checker_us_per_event"] ?? Number.NaN };
   console.log(`[k6] checker cost per event in k6: ${inK6.checkerUsPerEvent.toFixed(1)} µs (JSON.parse ${inK6.parseUsPerEvent.toFixed(1)} µs beside it; goal ≤ 60 µs)`);
+  const clientGauges = await k6BenchGauges(k6, { scratch, name: "clientCost", env: ["EVENTS=100000"] });
+  const client = { usPerEvent: clientGauges["bench_client_us_per_event"] ?? Number.NaN, usPerFrameWithDuplicates: clientGauges["bench_client_us_per_frame_with_duplicates"] ?? Number.NaN };
+  console.log(`[k6] event client (protocol/client) per event in k6: ${client.usPerEvent.toFixed(1)} µs (${client.usPerFrameWithDuplicates.toFixed(1)} µs per frame when every event arrives twice)`);
 
   const bundleKiB: Record<string, number> = {};
   for (const flavour of K6_FLAVOURS) {
@@ -185,5 +180,5 @@ export async function sectionK6(quick: boolean): Promise<Record<string, unknown>
   console.log(
     `[k6] throughput 50 VUs ${throughputDuration}: recording on (default) ${checkOn.eventsPerSecond.toFixed(0)} events/s vs RECORD_LINES=0 ${recordOff.eventsPerSecond.toFixed(0)} events/s: ${recordingRatio.toFixed(2)}× (goal ≥ 0.9×)`,
   );
-  return { engine: k6.versionLine, flavour: k6.flavour.name, node, k6: inK6, bundleKiB, memoryPerVuMiB, goldenPath, throughput: { checkOn, checkOff, recordOff, ratio, recordingRatio } };
+  return { engine: k6.versionLine, flavour: k6.flavour.name, node, k6: inK6, client, bundleKiB, memoryPerVuMiB, goldenPath, throughput: { checkOn, checkOff, recordOff, ratio, recordingRatio } };
 }

@@ -28,10 +28,10 @@ import { bundleK6Script, findK6Scripts } from "./build.ts";
 import { describeFlavourRange, flavourForVersion, flavourNamed, formatK6Version, K6_FLAVOURS, NEWEST_FLAVOUR, parseK6Version, SUPPORTED_K6_RANGE, type K6Flavour } from "./k6Flavours.ts";
 import { runVerdict, type SummaryData } from "./lib/textSummary.ts";
 import { probeTarget } from "./probeTarget.ts";
-import { checkTrace } from "../protocol/checker/checkTrace.ts";
+import { createFlaggedSessionCollector } from "./collectFlaggedSessions.ts";
 import { EXIT_CODES } from "./runner/exitCodes.ts";
 import { parseDuration } from "./runner/options/parseDuration.ts";
-import { parseEnvPairs as parseEnvPairsWith, parsePositiveInteger } from "./runner/options/parseCliValues.ts";
+import { parseEnvPairs as parseEnvPairsWith, parseNonNegativeInteger, parsePositiveInteger } from "./runner/options/parseCliValues.ts";
 
 /** Exit codes of this command itself; every other code is the engine's (k6's numbers). */
 export const LOAD_CLI_EXIT_CODES = { usage: 2, setupFailed: 1, invalidRun: 3 } as const;
@@ -334,7 +334,7 @@ export async function main(argv: readonly string[], io: LoadIo = processIo()): P
     ...Object.entries(scriptEnv).flatMap(([key, value]) => ["-e", `${key}=${value}`]),
     bundlePath,
   ];
-  const traces = createTraceCollector(join(outDirectory, "traces"), { recordsMax: command.recordMax, target, scriptName: command.scriptName });
+  const traces = createFlaggedSessionCollector(join(outDirectory, "traces"), { recordsMax: command.recordMax, target, scriptName: command.scriptName });
   const [executable, ...prefix] = k6 === undefined ? [process.execPath, "--import", TSX_LOADER, RUNNER_CLI] : [k6.path];
   io.stdout(`run: ${[k6 === undefined ? "tsx load/runner/cli.ts" : "k6", ...engineArguments.map((argument) => maskSecret(argument, secret))].join(" ")}\n`);
 
@@ -384,81 +384,9 @@ function requireCredentials(command: LoadCommand, env: Readonly<Record<string, s
   throw new LoadUsageError("--target needs credentials: --secret S (the server's JWT secret), JWT_SECRET in the environment, or TOKEN / TOKENS (one token per VU)");
 }
 
-/** A recorded-session console line: `aep-trace <id> <index>/<count> <base64>` (load/lib/sessionRecorder.ts). */
-const TRACE_LINE = /aep-trace (\S+) (\d+)\/(\d+) ([A-Za-z0-9+/=]+)/;
-
-/**
- * Collects the records of flagged sessions from the engine's console (k6 and the Node
- * runner both print them there) and writes each whole one in the simulator's layout,
- * `<directory>/<id>/trace.jsonl` with a `summary.json` beside it (kind "sim", `source:
- * "live"`, the target, the full checker's verdict on the trace: what `npm run report`
- * draws and `npm run sim -- --replay` re-checks), at most `recordsMax`. `written` lists
- * the trace paths.
- */
-function createTraceCollector(directory: string, options: { recordsMax: number; target: string; scriptName: string }): { line(line: string): boolean; written: string[]; dropped: number } {
-  const { recordsMax } = options;
-  const pending = new Map<string, string[]>();
-  const collector = {
-    written: [] as string[],
-    dropped: 0,
-    line(line: string): boolean {
-      const match = TRACE_LINE.exec(line);
-      if (match === null) return false;
-      const [, id = "", indexText = "1", countText = "1", chunk = ""] = match;
-      const chunks = pending.get(id) ?? [];
-      pending.set(id, chunks);
-      chunks[Number(indexText) - 1] = chunk;
-      const count = Number(countText);
-      if (chunks.filter((part) => part !== undefined).length < count) return true;
-      pending.delete(id);
-      if (collector.written.length >= recordsMax) {
-        collector.dropped += 1;
-        return true;
-      }
-      const sessionDirectory = join(directory, id.replace(/[^\w.-]/g, "_"));
-      mkdirSync(sessionDirectory, { recursive: true });
-      const path = join(sessionDirectory, "trace.jsonl");
-      const text = Buffer.from(chunks.join(""), "base64").toString("utf8");
-      writeFileSync(path, text);
-      writeFileSync(join(sessionDirectory, "summary.json"), `${JSON.stringify(flaggedSessionSummary(text, { ...options, path }), null, 2)}\n`);
-      collector.written.push(path);
-      return true;
-    },
-  };
-  return collector;
-}
-
-/** The summary.json of a flagged k6 session: the simulator's fields, marked live (see record/liveSummary.ts). */
-function flaggedSessionSummary(text: string, options: { target: string; scriptName: string; path: string }) {
-  const verdict = checkTrace(text, { requireRunsComplete: false });
-  const times = text
-    .split("\n")
-    .filter((line) => line !== "")
-    .map((line) => (JSON.parse(line) as { t: number }).t);
-  const startedMs = times.length === 0 ? 0 : Math.min(...times);
-  const endedMs = times.length === 0 ? 0 : Math.max(...times);
-  return {
-    kind: "sim" as const,
-    source: "live" as const,
-    target: options.target,
-    seed: null,
-    scenario: `k6 ${options.scriptName}`,
-    plant: null,
-    outcome: verdict.safety.length > 0 ? "safety" : verdict.ok ? "pass" : "liveness",
-    crash: null,
-    faultPlan: null,
-    verdict,
-    recordedMs: endedMs - startedMs,
-    startedAt: new Date(startedMs).toISOString(),
-    totals: { traceLines: times.length },
-    timeline: {},
-    repro: `npm run sim -- --replay ${options.path}`,
-  };
-}
-
 /**
  * Spawns the engine, forwarding its output line by line except the records of flagged
- * sessions, which go to `onLine`'s collector; resolves with its exit code (105 when a
+ * sessions, which go to `traces`; resolves with its exit code (105 when a
  * signal ended it).
  */
 function runEngine(executable: string, args: readonly string[], io: LoadIo, traces: { line(line: string): boolean }): Promise<number> {
@@ -533,8 +461,7 @@ function parseEnvPairs(pairs: readonly string[]): Record<string, string> {
 }
 
 function nonNegativeInteger(flag: string, text: string): number {
-  if (!/^\d+$/.test(text)) throw new LoadUsageError(`${flag} expects a whole number >= 0, got "${text}"`);
-  return Number(text);
+  return parseNonNegativeInteger(flag, text, (message) => new LoadUsageError(message));
 }
 
 function positiveInteger(flag: string, text: string): number {

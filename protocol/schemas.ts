@@ -1,16 +1,13 @@
 /**
- * zod schemas for every frame, built from the frame table (`frameShapes.ts`), the
- * single source of truth. The server parses client frames with them and files are
- * read with them; the checker's hot path uses the plain validators built from the
- * same table (`validateFrame.ts`), and a differential test keeps the two in step.
+ * zod schemas of frames, built from the frame table (`frameShapes.ts`), the single
+ * source of truth: the server parses client frames with them. The checker's hot path
+ * uses the plain validators built from the same table (`validateFrame.ts`), and a
+ * differential test keeps the two forms in step for every shape.
  * Not bundled into k6 (zod needs BigInt, which older k6 engines lack).
  */
 import { z } from "zod";
 import {
-  AGENT_EVENT_DATA_SHAPES,
-  AGENT_EVENT_ENVELOPE_SHAPE,
   CLIENT_FRAME_SHAPES,
-  SERVER_CONTROL_SHAPES,
   type FieldRule,
   type FieldRuleName,
   type FrameShape,
@@ -60,20 +57,12 @@ function schemasOf<T extends Record<string, FrameShape>>(shapes: T): { [K in key
   return schemas as { [K in keyof T]: z.ZodType<ShapeValue<T[K]>> };
 }
 
-/** Client frame schemas by type. */
+/**
+ * Client frame schemas by type: what the server parses client frames with. Server
+ * frames are validated by the plain validators (validateServerFrame.ts); their zod
+ * form exists only in the differential test that keeps the two in step.
+ */
 export const clientFrameSchemas = schemasOf(CLIENT_FRAME_SHAPES);
-
-/** `start_agent` client frame. */
-export const startAgentSchema = clientFrameSchemas.start_agent;
-
-/** `data` schemas per agent event type. */
-export const agentEventDataSchemas = schemasOf(AGENT_EVENT_DATA_SHAPES);
-
-/** The envelope shared by every agent event; `data` is checked per type. */
-export const agentEventEnvelopeSchema = schemaOfShape(AGENT_EVENT_ENVELOPE_SHAPE);
-
-/** Control frames the server sends. */
-export const serverControlSchemas = schemasOf(SERVER_CONTROL_SHAPES);
 
 /** Formats zod issues as `path: rule` sentences, naming each field. */
 export function formatIssues(issues: readonly z.core.$ZodIssue[], pathPrefix = ""): string {

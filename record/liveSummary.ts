@@ -1,8 +1,9 @@
 /**
- * The `summary.json` of a live recording: the simulator's summary fields (kind "sim", so
- * the report and the replay read it like a simulator run's), marked `source: "live"`
- * with its `target` and no seed.
+ * The `summary.json` of a live recording: load/liveRunSummary.ts's fields (the
+ * simulator's layout, marked live) plus what only a recording knows: its users, drops
+ * and run totals.
  */
+import { liveRunSummary } from "../load/liveRunSummary.ts";
 import type { RecordCommand } from "./parseRecordArguments.ts";
 import type { LiveRecording } from "./recordLive.ts";
 
@@ -15,22 +16,18 @@ export function liveSummary(recording: LiveRecording, options: { command: Record
   const stopped = recording.sessions.filter((session) => session.stoppedEarly !== null);
   const livenessReason =
     stopped.length === 0 ? null : `${runsCompleted} of ${runsRequested} run(s) completed: ${stopped.map((session) => `${session.userId}: ${session.stoppedEarly}`).join("; ")}`;
-  const outcome: "pass" | "safety" | "liveness" = verdict.safety.length > 0 ? "safety" : !verdict.ok || livenessReason !== null ? "liveness" : "pass";
   return {
-    kind: "sim" as const,
-    source: "live" as const,
-    target: command.target,
-    seed: null,
-    scenario: command.scenario ?? "default",
-    plant: null,
+    ...liveRunSummary({
+      target: command.target,
+      scenario: command.scenario ?? "default",
+      verdict,
+      startedAtMs: recording.startedAtMs,
+      endedAtMs: recording.endedAtMs,
+      repro: options.replay,
+      livenessReason,
+    }),
     users: command.users,
-    outcome,
-    crash: null,
-    faultPlan: null,
     drops: { everyMs: command.dropEveryMs, pauseMs: command.dropPauseMs },
-    verdict,
-    recordedMs: recording.endedAtMs - recording.startedAtMs,
-    startedAt: new Date(recording.startedAtMs).toISOString(),
     totals: {
       runsRequested,
       runsStarted: recording.sessions.reduce((sum, session) => sum + session.runsStarted, 0),
@@ -39,11 +36,7 @@ export function liveSummary(recording: LiveRecording, options: { command: Record
       resumes: recording.sessions.reduce((sum, session) => sum + session.resumes, 0),
       traceLines: recording.lines.length,
     },
-    timeline: {},
-    livenessReason,
-    repro: options.replay,
     traceSha256: options.traceSha256,
-    realMs: recording.endedAtMs - recording.startedAtMs,
   };
 }
 

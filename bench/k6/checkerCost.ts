@@ -10,8 +10,7 @@
  * microseconds per event. `-e EVENTS=N` changes the stream length.
  */
 import { Gauge } from "k6/metrics";
-import { VU_CHECKER_OPTIONS } from "../../protocol/checker/CheckerOptions.ts";
-import { createChecker } from "../../protocol/checker/createChecker.ts";
+import { checkStreamSessions, parseStreamSessions } from "./streamSessions.ts";
 import { syntheticStream } from "./syntheticStream.ts";
 
 const parseMicroseconds = new Gauge("bench_parse_us_per_event");
@@ -30,24 +29,12 @@ export default function (): void {
   const eventsTimed = sessions * frames.length;
   const parseOnce = (): number => {
     const startedMs = Date.now();
-    let sink = 0;
-    for (let session = 0; session < sessions; session += 1) {
-      for (let index = 0; index < frames.length; index += 1) sink += (JSON.parse(frames[index] as string) as { type: string }).type.length;
-    }
-    if (sink === 0) throw new Error("unreachable");
+    if (parseStreamSessions(frames, sessions) === 0) throw new Error("unreachable");
     return Date.now() - startedMs;
   };
   const checkOnce = (): number => {
     const startedMs = Date.now();
-    for (let session = 0; session < sessions; session += 1) {
-      const checker = createChecker(VU_CHECKER_OPTIONS);
-      checker.connectionOpened({ connectionId: "c1", deviceId: "d1", userId: "u1", atMs: 1 });
-      for (let index = 0; index < frames.length; index += 1) {
-        checker.serverFrame("c1", JSON.parse(frames[index] as string), { receivedAtMs: 1_700_000_000_000 + index });
-      }
-      const verdict = checker.finish({ atMs: 1_700_000_000_000 + frames.length, requireRunsComplete: true });
-      if (!verdict.ok) throw new Error(`the synthetic stream must pass the checker: ${JSON.stringify(verdict.safety.slice(0, 2))}`);
-    }
+    checkStreamSessions(frames, sessions);
     return Date.now() - startedMs;
   };
   // A warm-up pass of each, then the best of two timed passes.

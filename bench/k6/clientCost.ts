@@ -6,8 +6,8 @@
  * twice (a replay overlap: half the frames are dropped duplicates). Frames are parsed once,
  * before timing, so the figure is the client's own.
  *
- * Bundle it like the load scripts (load/build.ts bundleK6Script) and run it with k6; the
- * gauges are microseconds per frame. `-e EVENTS=N` changes the number of frames timed.
+ * Run by `npm run bench -- --section k6` (bench/k6Section.ts); the gauges are
+ * microseconds per frame. `-e EVENTS=N` changes the number of frames timed.
  */
 import { Gauge } from "k6/metrics";
 import { createEventClient } from "../../protocol/client/createEventClient.ts";

@@ -23,6 +23,7 @@ import { check } from "k6";
 import { clearTimeout, setTimeout } from "k6/timers";
 import { WebSocket } from "k6/websockets";
 import type { CheckerVerdict } from "../../protocol/checker/CheckerVerdict.ts";
+import { withResumeQuery } from "../../protocol/client/withResumeQuery.ts";
 import {
   agentStartLatency,
   eventLatency,
@@ -170,7 +171,7 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
 
   function connect(resume: { epoch: string; lastSeq: number } | undefined): void {
     connections += 1;
-    const url = resume === undefined ? identity.target : withResumeQuery(identity.target, resume);
+    const url = withResumeQuery(identity.target, resume);
     const socket = new WebSocket(url, null, { headers: { Authorization: `Bearer ${credentials.token}` }, tags: { name: "agent_ws" } });
     const connection: Connection = {
       id: `${identity.deviceId}#${connections}`,
@@ -467,9 +468,4 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
   if (identity.connectDelayMs > 0) later(identity.connectDelayMs, () => connect(undefined));
   else connect(undefined);
   return done;
-}
-
-/** `target` with `last_seq` and `epoch` added to its query. */
-export function withResumeQuery(target: string, resume: { epoch: string; lastSeq: number }): string {
-  return `${target}${target.includes("?") ? "&" : "?"}last_seq=${resume.lastSeq}&epoch=${encodeURIComponent(resume.epoch)}`;
 }

@@ -6,17 +6,12 @@
  * Cost: a ring of parallel arrays filled in place, so recording an event stores four
  * references and allocates nothing (the frame text exists already). Only a flagged
  * session pays for turning the ring into trace lines (protocol/trace.ts format) and
- * emitting them. The channel is the console, the one output k6 (any version) and the
- * Node runner share outside handleSummary: base64 chunks behind a marker, which
- * `npm run load` collects into `results/load/<run>/traces/<user>.jsonl`.
+ * emitting them as console lines (traceConsoleLines.ts): the one output k6 (any
+ * version) and the Node runner share outside handleSummary. `npm run load` collects
+ * them into `results/load/<run>/traces/`.
  */
 import { b64encode } from "k6/encoding";
-
-/** The marker of a recorded-session console line: `aep-trace <id> <index>/<count> <base64 chunk>`. */
-export const TRACE_LINE_MARKER = "aep-trace";
-
-/** Base64 characters per console line. */
-const CHUNK_CHARACTERS = 16_384;
+import { formatTraceConsoleLines } from "./traceConsoleLines.ts";
 
 const KIND_OPEN = 0;
 const KIND_SEND = 1;
@@ -101,11 +96,7 @@ export function createSessionRecorder(identity: { userId: string; deviceId: stri
       return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
     },
     emit(recordId, log) {
-      const encoded = b64encode(this.traceText(), "std");
-      const chunks = Math.max(1, Math.ceil(encoded.length / CHUNK_CHARACTERS));
-      for (let index = 0; index < chunks; index += 1) {
-        log(`${TRACE_LINE_MARKER} ${recordId} ${index + 1}/${chunks} ${encoded.slice(index * CHUNK_CHARACTERS, (index + 1) * CHUNK_CHARACTERS)}`);
-      }
+      for (const line of formatTraceConsoleLines(recordId, b64encode(this.traceText(), "std"))) log(line);
     },
   };
 }

@@ -15,7 +15,7 @@ import {
   type FieldRule,
   type FrameShape,
 } from "../../protocol/frameShapes.ts";
-import { agentEventDataSchemas, agentEventEnvelopeSchema, schemaOfShape, serverControlSchemas } from "../../protocol/schemas.ts";
+import { schemaOfShape } from "../../protocol/schemas.ts";
 import { compileShape } from "../../protocol/validateFrame.ts";
 import { validateServerFrame } from "../../protocol/validateServerFrame.ts";
 
@@ -126,8 +126,8 @@ describe("plain validators agree with the zod schemas", () => {
 function zodJudges(frame: Record<string, unknown>): boolean {
   const type = frame["type"];
   if (typeof type !== "string") return false;
-  if (Object.hasOwn(serverControlSchemas, type)) return serverControlSchemas[type as keyof typeof serverControlSchemas].safeParse(frame).success;
-  if (!Object.hasOwn(agentEventDataSchemas, type)) return false;
-  const data = agentEventDataSchemas[type as keyof typeof agentEventDataSchemas].safeParse(frame["data"]);
-  return agentEventEnvelopeSchema.safeParse(frame).success && data.success;
+  if (Object.hasOwn(SERVER_CONTROL_SHAPES, type)) return schemaOfShape(SERVER_CONTROL_SHAPES[type as keyof typeof SERVER_CONTROL_SHAPES]).safeParse(frame).success;
+  if (!Object.hasOwn(AGENT_EVENT_DATA_SHAPES, type)) return false;
+  const data = schemaOfShape(AGENT_EVENT_DATA_SHAPES[type as keyof typeof AGENT_EVENT_DATA_SHAPES]).safeParse(frame["data"]);
+  return schemaOfShape(AGENT_EVENT_ENVELOPE_SHAPE).safeParse(frame).success && data.success;
 }

@@ -24,3 +24,9 @@ export function parsePositiveInteger(flag: string, text: string, usageError: Usa
   if (!Number.isInteger(value) || value < 1) throw usageError(`${flag} expects a positive whole number, got "${text}"`);
   return value;
 }
+
+/** Parses a flag that must be a whole number of at least 0. */
+export function parseNonNegativeInteger(flag: string, text: string, usageError: UsageErrorFactory): number {
+  if (!/^\d+$/.test(text)) throw usageError(`${flag} expects a whole number >= 0, got "${text}"`);
+  return Number(text);
+}

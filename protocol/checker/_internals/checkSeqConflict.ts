@@ -1,14 +1,14 @@
 /**
  * Invariant 7 across connections: "every connection of a user sees the same seq for
  * the same event". The first copy of each (epoch, seq) any connection of the user
- * received is remembered (type, run_id and its data, fingerprinted only when a second
- * copy arrives, so the common single copy costs no hashing; bounded by
+ * received is remembered (type, run_id and its data, compared as canonical JSON only when
+ * a second copy arrives, so the common single copy costs nothing; bounded by
  * eventsRememberedPerUserMax, oldest forgotten first); every later copy must match it.
  * `ts` is not compared: the protocol names type, run and data as the event's identity.
  */
 import type { AgentEvent } from "../../frames.ts";
 import type { EventMemory } from "./checkerState.ts";
-import { fingerprint } from "./fingerprint.ts";
+import { canonicalJson } from "./canonicalJson.ts";
 import { NO_FINDINGS, type Finding } from "./ViolationSink.ts";
 
 /** The memory of one copy of an event. */
@@ -28,7 +28,7 @@ export function checkSeqConflict(
   const differences: string[] = [];
   if (remembered.type !== copy.type) differences.push(`type ${remembered.type} there, ${copy.type} here`);
   if (remembered.runId !== copy.runId) differences.push(`run ${remembered.runId} there, ${copy.runId} here`);
-  if (differences.length === 0 && fingerprint(remembered.data) !== fingerprint(copy.data)) differences.push("different data");
+  if (differences.length === 0 && canonicalJson(remembered.data) !== canonicalJson(copy.data)) differences.push("different data");
   if (differences.length === 0) return NO_FINDINGS;
   return [
     {
