@@ -41,11 +41,9 @@ import type { CheckerVerdict } from "./CheckerVerdict.ts";
 import { resolveCheckerOptions, type CheckerOptions } from "./CheckerOptions.ts";
 import type { Violation } from "./Violation.ts";
 import { CLOSE_CODES } from "../closeCodes.ts";
-import type { AgentEvent } from "../frames.ts";
 import { CLIENT_FRAME_SHAPES } from "../frameShapes.ts";
-import type { StartAgentFrame } from "../frames.ts";
+import type { AgentEvent, ServerFrame, StartAgentFrame } from "../frames.ts";
 import { compileShape } from "../validateFrame.ts";
-import type { ServerFrame } from "../frames.ts";
 import { serverFrameProblems } from "../validateServerFrame.ts";
 import { BoundsLog } from "./_internals/BoundsLog.ts";
 import { checkDeviceAtFinish } from "./_internals/checkDeviceAtFinish.ts";
@@ -53,7 +51,7 @@ import { checkDeviceRunEvent, type DeviceRunContext } from "./_internals/checkDe
 import type { ConnectionState, DeviceState, UserState } from "./_internals/checkerState.ts";
 import { checkIsolation } from "./_internals/checkIsolation.ts";
 import { checkNeedlessResync } from "./_internals/checkNeedlessResync.ts";
-import { ProtocolErrorLedger } from "./_internals/ProtocolErrorLedger.ts";
+import { grantProtocolErrorAllowance, spendProtocolErrorAllowance } from "./_internals/protocolErrorAllowances.ts";
 import {
   applyConnected,
   applyConnectionOrder,
@@ -89,7 +87,6 @@ export function createChecker(options: CheckerOptions = {}): Checker {
   const connections = new Map<string, ConnectionState>();
   const devices = new Map<string, DeviceState>();
   const users = new Map<string, UserState>();
-  const protocolErrors = new ProtocolErrorLedger();
   const counts = { frames: 0, events: 0, eventsByType: {} as Record<string, number>, connections: 0, runsStarted: 0, runsCompleted: 0, framesIgnored: 0 };
   const rangeBounds: ViewBounds = {
     rangesMax: resolved.seqRangesPerSetMax,
@@ -153,6 +150,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       device,
       subject: `user ${open.userId} connection ${open.connectionId}`,
       findingContext: { userId: open.userId, connectionId: open.connectionId, deviceId: open.deviceId, atMs: open.atMs },
+      protocolErrorAllowances: 0,
     });
     counts.connections += 1;
     device.currentConnectionId = open.connectionId;
@@ -166,18 +164,16 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       return [];
     }
     const value = typeof frame === "string" ? parseJsonOrUndefined(frame) : frame;
-    protocolErrors.clientFrame(connection, value);
-    const user = users.get(connection.userId);
-    const device = devices.get(deviceKey(connection.userId, connection.deviceId));
-    if (!isStartAgent(value) || user === undefined || device === undefined) return [];
-    const start = value;
-    if (user.requestIds.has(start.request_id)) return [];
-    rememberBounded(user.requestIds, start.request_id, true, { entriesMax: resolved.requestIdsRememberedPerUserMax });
+    grantProtocolErrorAllowance(connection, value);
+    if (!isStartAgent(value)) return [];
+    const { user, device } = connection;
+    if (user.requestIds.has(value.request_id)) return [];
+    rememberBounded(user.requestIds, value.request_id, true, { entriesMax: resolved.requestIdsRememberedPerUserMax });
     const view = device.view;
     const viewUsable = connection.connected && connection.resyncWait === "none" && view !== undefined && view.epoch === connection.epoch;
     user.pendingStarts.push({
-      requestId: start.request_id,
-      agentType: start.agent_type,
+      requestId: value.request_id,
+      agentType: value.agent_type,
       deviceId: connection.deviceId,
       connectionId,
       atMs: frameOptions.atMs,
@@ -227,7 +223,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
         return sink.report(checkNeedlessResync(connection, valid, subject), context);
       }
       case "protocol_error":
-        return sink.report(connection.connected ? protocolErrors.protocolError(connection, valid, subject) : [controlBeforeConnected(valid.type, subject)], context);
+        return sink.report(connection.connected ? spendProtocolErrorAllowance(connection, valid, subject) : [controlBeforeConnected(valid.type, subject)], context);
       default:
         return agentEvent(connection, valid, user, device, frameOptions.receivedAtMs);
     }
@@ -243,12 +239,19 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     arrivalTimesMax: resolved.arrivalTimesRememberedPerConnectionMax,
   };
   const deviceRunContext: DeviceRunContext = {
-    user: createUserState("", { eventsRememberedMax: 0 }),
+    // A placeholder until the first event sets the user (never read before).
+    user: createUserState("", { eventsRememberedMax: 1 }),
     deviceId: "",
     connectionId: "",
     receivedAtMs: 0,
     options: resolved,
     bounds,
+    applyOptions: {
+      relaxedAtStart: false,
+      executionsRememberedPerRunMax: resolved.executionsRememberedPerRunMax,
+      onExecutionForgotten: () =>
+        bounds.hit("executionsRememberedPerRunMax", resolved.executionsRememberedPerRunMax, "the oldest completed tool executions of a run were forgotten"),
+    },
   };
   const userEventContext: UserEventContext = {
     connectionId: "",
@@ -333,9 +336,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       return;
     }
     connections.delete(connectionId);
-    protocolErrors.closed(connectionId);
-    const device = devices.get(deviceKey(connection.userId, connection.deviceId));
-    if (device === undefined) return;
+    const device = connection.device;
     device.openConnections = Math.max(0, device.openConnections - 1);
     device.lastClose = { atMs: closeOptions.atMs, code: closeOptions.code };
   }

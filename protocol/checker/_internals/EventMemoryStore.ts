@@ -4,10 +4,14 @@
  * ring of parallel arrays (the event and the connection that got it) and each epoch's
  * map points at ring slots, so remembering an event allocates nothing and forgetting
  * one is O(1): the checker runs inside k6 VUs, where each allocation costs microseconds.
- * The {@link EventMemory} of a copy is built only when a second copy asks for it.
  */
 import type { AgentEvent } from "../../frames.ts";
-import type { EventMemory } from "./checkerState.ts";
+
+/** The first copy of an (epoch, seq) a user's connections received, and the connection that got it. */
+export interface FirstCopy {
+  event: AgentEvent;
+  connectionId: string;
+}
 
 /** See the module comment. */
 export class EventMemoryStore {
@@ -22,12 +26,11 @@ export class EventMemoryStore {
 
   constructor(private readonly entriesMax: number) {}
 
-  /** The remembered first copy of (epoch, seq), if any. */
-  get(epoch: string, seq: number): EventMemory | undefined {
+  /** The remembered first copy of (epoch, seq), if any (built only then: a second copy is rare). */
+  get(epoch: string, seq: number): FirstCopy | undefined {
     const slot = this.seqsOf(epoch)?.get(seq);
     if (slot === undefined) return undefined;
-    const event = this.ringEvents[slot] as AgentEvent;
-    return { type: event.type, runId: event.run_id, data: event.data, connectionId: this.ringConnections[slot] as string };
+    return { event: this.ringEvents[slot] as AgentEvent, connectionId: this.ringConnections[slot] as string };
   }
 
   /** True when (epoch, seq) is remembered. */
@@ -40,7 +43,6 @@ export class EventMemoryStore {
    * (call it only when none is remembered); true when the oldest entry was forgotten.
    */
   remember(event: AgentEvent, connectionId: string): boolean {
-    if (this.entriesMax <= 0) return false;
     let seqs = this.seqsOf(event.epoch);
     if (seqs === undefined) {
       seqs = new Map();

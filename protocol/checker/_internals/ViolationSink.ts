@@ -18,7 +18,6 @@ export interface Finding {
   category?: ViolationCategory;
 }
 
-/** Who and when, added to each finding. */
 /**
  * The shared "nothing found" answer of the per-event checks: frozen, so the hot path
  * allocates no empty array per check (k6's engine pays for each one).
@@ -28,6 +27,14 @@ export const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
 /** The shared "no violation" answer of {@link ViolationSink.report}; frozen. */
 export const NO_VIOLATIONS: readonly Violation[] = Object.freeze([]);
 
+/** Two lists of findings as one; either one itself when the other is empty (the usual case: no allocation). */
+export function joinFindings(first: readonly Finding[], second: readonly Finding[]): readonly Finding[] {
+  if (second.length === 0) return first;
+  if (first.length === 0) return second;
+  return [...first, ...second];
+}
+
+/** Who and when, added to each finding. */
 export interface FindingContext {
   userId?: string;
   connectionId?: string;
@@ -51,7 +58,6 @@ export class ViolationSink {
 
   /** Records each finding with `context`; returns the violations (stored or not). */
   report(findings: readonly Finding[], context: FindingContext): Violation[] {
-    if (findings.length === 0) return [];
     return findings.map((finding) => this.reportOne(finding, context));
   }
 

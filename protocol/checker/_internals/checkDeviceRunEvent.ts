@@ -32,13 +32,13 @@ import type { DeviceView, UserState } from "./checkerState.ts";
 import { suspectMissingStart } from "./missingStartSuspicions.ts";
 import { findPendingStart, runKey } from "./recordUserEvent.ts";
 import { rememberBounded } from "./rememberBounded.ts";
-import { applyEventToRun } from "./runs/applyEventToRun.ts";
+import { applyEventToRun, type ApplyEventOptions } from "./runs/applyEventToRun.ts";
 import { checkRunCompletedLast } from "./runs/checkRunCompletedLast.ts";
 import { checkRunStartedFirst } from "./runs/checkRunStartedFirst.ts";
 import { checkThinkingBeforeTool } from "./runs/checkThinkingBeforeTool.ts";
 import { checkToolPairing } from "./runs/checkToolPairing.ts";
 import type { RunCheckInput } from "./runs/RunCheckInput.ts";
-import { NO_FINDINGS, type Finding, type FindingContext } from "./ViolationSink.ts";
+import { joinFindings, type Finding, type FindingContext } from "./ViolationSink.ts";
 
 /** Everything the run checks need besides the view and the event. */
 export interface DeviceRunContext {
@@ -49,6 +49,8 @@ export interface DeviceRunContext {
   receivedAtMs: number;
   options: ResolvedCheckerOptions;
   bounds: BoundsLog;
+  /** applyEventToRun's options, made once per checker; `relaxedAtStart` is set per event. */
+  applyOptions: ApplyEventOptions;
 }
 
 /** Checks and records one frontier event of the view; returns the findings (a suspicion is kept in the user, not returned). */
@@ -70,12 +72,8 @@ export function checkDeviceRunEvent(view: DeviceView, event: AgentEvent, context
   findings = joinFindings(findings, checkThinkingBeforeTool(input));
   findings = joinFindings(findings, checkToolPairing(input));
   const { options, bounds } = context;
-  const updated = applyEventToRun(run, event, {
-    relaxedAtStart: event.type !== "agent_started" && !proven,
-    executionsRememberedPerRunMax: options.executionsRememberedPerRunMax,
-    onExecutionForgotten: () =>
-      bounds.hit("executionsRememberedPerRunMax", options.executionsRememberedPerRunMax, "the oldest completed tool executions of a run were forgotten"),
-  });
+  context.applyOptions.relaxedAtStart = event.type !== "agent_started" && !proven;
+  const updated = applyEventToRun(run, event, context.applyOptions);
   if (run === undefined) {
     const evicted = rememberBounded(view.runs, event.run_id, updated, {
       entriesMax: options.runsRememberedPerDeviceMax,
@@ -136,11 +134,4 @@ function startCoverage(view: DeviceView, event: AgentEvent, context: DeviceRunCo
     proven: false,
     because: `the device sent start_agent ${pending.requestId} at ${pending.atMs} ms and held every seq after ${pending.viewHighestSeq} since (the answer's agent_started comes after the send)`,
   };
-}
-
-/** Two lists of findings as one; either one itself when the other is empty (the usual case: no allocation). */
-function joinFindings(first: readonly Finding[], second: readonly Finding[]): readonly Finding[] {
-  if (second.length === 0) return first;
-  if (first.length === 0) return second;
-  return [...first, ...second];
 }

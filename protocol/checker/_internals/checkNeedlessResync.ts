@@ -3,17 +3,17 @@
  * resume although the server still held everything after the resume point. Judged from
  * the frame itself, so it works on any client trace: in the resumed epoch, with a resume
  * point not ahead of the server's newest seq, `oldest_seq <= last_seq + 1` says the
- * buffer reached back far enough. PROTOCOL.md: `last_seq = oldest_seq - 1` is lossless.
+ * buffer reached back far enough. docs/protocol.md: `last_seq = oldest_seq - 1` is lossless.
  */
 import type { ResyncRequiredFrame } from "../../frames.ts";
 import type { ConnectionState } from "./checkerState.ts";
-import type { Finding } from "./ViolationSink.ts";
+import { NO_FINDINGS, type Finding } from "./ViolationSink.ts";
 
 /** The finding for a needless resync on `connection`, or none; read-only. */
-export function checkNeedlessResync(connection: Pick<ConnectionState, "resume">, frame: ResyncRequiredFrame, subject: string): Finding[] {
+export function checkNeedlessResync(connection: Pick<ConnectionState, "resume">, frame: ResyncRequiredFrame, subject: string): readonly Finding[] {
   const resume = connection.resume;
-  if (resume === undefined || resume.epoch !== frame.epoch) return [];
-  if (resume.lastSeq > frame.last_seq || frame.oldest_seq > resume.lastSeq + 1) return [];
+  if (resume === undefined || resume.epoch !== frame.epoch) return NO_FINDINGS;
+  if (resume.lastSeq > frame.last_seq || frame.oldest_seq > resume.lastSeq + 1) return NO_FINDINGS;
   return [
     {
       invariant: "completeness",

@@ -7,36 +7,26 @@
  * `ts` is not compared: the protocol names type, run and data as the event's identity.
  */
 import type { AgentEvent } from "../../frames.ts";
-import type { EventMemory } from "./checkerState.ts";
 import { canonicalJson } from "./canonicalJson.ts";
+import type { FirstCopy } from "./EventMemoryStore.ts";
 import { NO_FINDINGS, type Finding } from "./ViolationSink.ts";
 
-/** The memory of one copy of an event. */
-export function eventMemoryOf(event: AgentEvent, connectionId: string): EventMemory {
-  return { type: event.type, runId: event.run_id, data: event.data, connectionId };
-}
-
-/** Compares a copy with the remembered first copy. Read-only. */
-export function checkSeqConflict(
-  remembered: EventMemory | undefined,
-  copy: EventMemory,
-  options: { event: AgentEvent; subject: string },
-): readonly Finding[] {
-  if (remembered === undefined) return NO_FINDINGS;
-  const { event, subject } = options;
-  if (remembered.type === copy.type && remembered.runId === copy.runId && remembered.data === copy.data) return NO_FINDINGS;
+/** Compares `copy` with the remembered first copy of its (epoch, seq). Read-only. */
+export function checkSeqConflict(first: FirstCopy, copy: AgentEvent, options: { subject: string }): readonly Finding[] {
+  const remembered = first.event;
+  if (remembered === copy) return NO_FINDINGS;
   const differences: string[] = [];
   if (remembered.type !== copy.type) differences.push(`type ${remembered.type} there, ${copy.type} here`);
-  if (remembered.runId !== copy.runId) differences.push(`run ${remembered.runId} there, ${copy.runId} here`);
-  if (differences.length === 0 && canonicalJson(remembered.data) !== canonicalJson(copy.data)) differences.push("different data");
+  if (remembered.run_id !== copy.run_id) differences.push(`run ${remembered.run_id} there, ${copy.run_id} here`);
+  if (differences.length === 0 && remembered.data !== copy.data && canonicalJson(remembered.data) !== canonicalJson(copy.data)) differences.push("different data");
   if (differences.length === 0) return NO_FINDINGS;
   return [
     {
       invariant: "order_exactly_once",
       kind: "seq_conflict",
-      runId: event.run_id,
-      seqs: [event.seq],
-      message: `${subject}: seq ${event.seq} (epoch ${event.epoch}) is not the event connection ${remembered.connectionId} received under that seq (${differences.join("; ")}).`,
+      runId: copy.run_id,
+      seqs: [copy.seq],
+      message: `${options.subject}: seq ${copy.seq} (epoch ${copy.epoch}) is not the event connection ${first.connectionId} received under that seq (${differences.join("; ")}).`,
     },
   ];
 }

@@ -42,6 +42,8 @@ export interface ConnectionState {
   device: DeviceState;
   /** Who this connection's findings name; `atMs` is set per frame (made once: the hot path allocates nothing per frame). */
   findingContext: { userId: string; connectionId: string; deviceId: string; atMs: number };
+  /** Client frames sent that a `protocol_error` may answer, not yet answered (protocolErrorAllowances.ts). */
+  protocolErrorAllowances: number;
 }
 
 /** One tool call as a device saw it. */
@@ -97,15 +99,6 @@ export interface DeviceState {
   view: DeviceView | undefined;
 }
 
-/** One copy of (epoch, seq) as the first connection of the user received it. */
-export interface EventMemory {
-  type: string;
-  runId: string;
-  /** The copy's `data`, compared (canonically) only when another copy of the seq arrives: no hashing per event. */
-  data: unknown;
-  connectionId: string;
-}
-
 /** One run as the user's connections, taken together, saw it (timing and identity). */
 export interface UserRun {
   epoch: string;
@@ -152,7 +145,7 @@ export interface MissingStartSuspicion {
 /** One user. */
 export interface UserState {
   userId: string;
-  /** Key `${epoch}\u0000${seq}`. */
+  /** The first copy of each (epoch, seq) received (seq_conflict). */
   events: EventMemoryStore;
   /** Key `${epoch}\u0000${runId}`. */
   runs: Map<string, UserRun>;

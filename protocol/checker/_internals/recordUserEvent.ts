@@ -8,11 +8,11 @@ import type { AgentEvent } from "../../frames.ts";
 import type { ResolvedCheckerOptions } from "../CheckerOptions.ts";
 import type { BoundsLog } from "./BoundsLog.ts";
 import type { PendingStart, UserRun, UserState } from "./checkerState.ts";
-import { checkSeqConflict, eventMemoryOf } from "./checkSeqConflict.ts";
+import { checkSeqConflict } from "./checkSeqConflict.ts";
 import { EventMemoryStore } from "./EventMemoryStore.ts";
 import { rememberBounded } from "./rememberBounded.ts";
 import type { TimingTracker } from "./TimingTracker.ts";
-import { NO_FINDINGS, type Finding } from "./ViolationSink.ts";
+import { joinFindings, NO_FINDINGS, type Finding } from "./ViolationSink.ts";
 
 /** A new, empty user. */
 export function createUserState(userId: string, options: { eventsRememberedMax: number }): UserState {
@@ -50,7 +50,7 @@ export interface UserEventContext {
 export function recordUserEvent(user: UserState, event: AgentEvent, context: UserEventContext): readonly Finding[] {
   const remembered = user.events.get(event.epoch, event.seq);
   noteNewestSeq(user, event.epoch, event.seq, context);
-  if (remembered !== undefined) return checkSeqConflict(remembered, eventMemoryOf(event, context.connectionId), { event, subject: context.connectionSubject });
+  if (remembered !== undefined) return checkSeqConflict(remembered, event, { subject: context.connectionSubject });
   if (user.events.remember(event, context.connectionId)) {
     context.bounds.hit(
       "eventsRememberedPerUserMax",
@@ -96,9 +96,7 @@ function followRun(user: UserState, event: AgentEvent, context: UserEventContext
     run.lastSeq = event.seq;
     run.lastTs = event.ts;
   }
-  const timed = timeRunEvent(user, run, event, context);
-  if (silence.length === 0) return timed;
-  return timed.length === 0 ? silence : [...silence, ...timed];
+  return joinFindings(silence, timeRunEvent(user, run, event, context));
 }
 
 function runSubject(user: UserState, event: AgentEvent): string {
@@ -136,8 +134,9 @@ function timeRunEvent(user: UserState, run: UserRun, event: AgentEvent, context:
       return NO_FINDINGS;
     case "tool_completed": {
       const startedTs = run.executingTs.get(event.data.execution_id);
+      if (startedTs === undefined) return NO_FINDINGS;
       const declaredMs = options.toolDurationMs?.(event.data.tool_name, event.run_id);
-      if (startedTs === undefined || declaredMs === undefined) return NO_FINDINGS;
+      if (declaredMs === undefined) return NO_FINDINGS;
       return timing.toolDuration(event.ts - startedTs, {
         subject: runSubject(user, event),
         runId: event.run_id,
