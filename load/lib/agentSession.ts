@@ -10,10 +10,14 @@
  * - All runs of the VU's user are this session's: user ids are unique per VU.
  * - `agent_started` carries no request_id, so a start is matched to its
  *   `start_agent` in send order (the server handles one connection's frames in order).
- * - Live vs replay: on a connection, an event with seq <= the `connected` (or
- *   `resync_required`) `last_seq` is a replay; only live events are timed.
+ * - The resume point, the epoch, live vs replay and ack pacing are the project's event
+ *   client's (protocol/client, docs/client.md), the rules every client of this project
+ *   follows: resume after the highest seq held without a hole; an event with seq <= the
+ *   connection's `connected` (or `resync_required`) `last_seq` is a replay, and only
+ *   live events are timed. The session still counts and times every event frame it
+ *   receives (duplicates and events past a hole included: the checker judges them).
  * - A planned drop stops reading the socket at once: what arrives after it is the
- *   replay's job. The resume asks for everything after the highest seq taken.
+ *   replay's job.
  * - An unplanned close (server restart, slow-consumer cut...) is resumed like a
  *   real client would, at most `unplannedReconnectsMax` times per session.
  * - Client frames per connection stay under `clientFramesPerSecondMax` (our server
@@ -23,6 +27,8 @@ import { check } from "k6";
 import { clearTimeout, setTimeout } from "k6/timers";
 import { WebSocket } from "k6/websockets";
 import type { CheckerVerdict } from "../../protocol/checker/CheckerVerdict.ts";
+import { createEventClient } from "../../protocol/client/createEventClient.ts";
+import type { ResumePoint } from "../../protocol/client/ResumePoint.ts";
 import { withResumeQuery } from "../../protocol/client/withResumeQuery.ts";
 import {
   agentStartLatency,
@@ -109,14 +115,12 @@ export interface SessionOutcome {
 interface Connection {
   id: string;
   socket: WebSocket;
-  resume: { epoch: string; lastSeq: number } | undefined;
+  resume: ResumePoint | undefined;
   opened: boolean;
   connected: boolean;
   /** Set when the script stops reading this socket (planned drop or end). */
   retired: boolean;
   plannedClose: "drop" | "end" | undefined;
-  /** Events with seq <= this are replays on this connection. */
-  replayThroughSeq: number;
   /** Send times of recent client frames (rate cap), ms. */
   recentFramesAtMs: number[];
   closed: boolean;
@@ -141,9 +145,6 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
   const runsDone = new Set<string>();
   let current: Connection | undefined;
   let connections = 0;
-  let epoch: string | undefined;
-  let lastSeq = 0;
-  let eventsSinceAck = 0;
   let runsSent = 0;
   let startsOwed = 0;
   let startsRefused = 0;
@@ -155,6 +156,12 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
   let connectedOnce = false;
   let ended: { completed: boolean; verdict: CheckerVerdict } | undefined;
   let resolveSession: (outcome: SessionOutcome) => void = () => undefined;
+  // Acks respect the frame-rate cap too: over it, the ack waits for a later event and then
+  // carries the newer resume point (acks coalesce; checking the rate also prunes the window).
+  const client = createEventClient({
+    ackEveryEvents: profile.ackEveryEvents,
+    ackAllowed: () => current !== undefined && frameRateWaitMs(current) === 0,
+  });
   const done = new Promise<SessionOutcome>((resolve) => (resolveSession = resolve));
 
   function later(delayMs: number, callback: () => void): void {
@@ -169,8 +176,9 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
     timers.add(timer);
   }
 
-  function connect(resume: { epoch: string; lastSeq: number } | undefined): void {
+  function connect(): void {
     connections += 1;
+    const resume = client.resumePoint();
     const url = withResumeQuery(identity.target, resume);
     const socket = new WebSocket(url, null, { headers: { Authorization: `Bearer ${credentials.token}` }, tags: { name: "agent_ws" } });
     const connection: Connection = {
@@ -181,7 +189,6 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
       connected: false,
       retired: false,
       plannedClose: undefined,
-      replayThroughSeq: 0,
       recentFramesAtMs: [],
       closed: false,
     };
@@ -191,6 +198,7 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
       const openedAtMs = Date.now();
       checker.opened(connection.id, { atMs: openedAtMs, ...(resume === undefined ? {} : { resume }) });
       recorder?.opened(connection.id, { atMs: openedAtMs, resume });
+      client.socketOpened({ send: (frame) => sendFrame(connection, frame) });
       if (ended !== undefined) closeRetired(connection, "end");
     };
     socket.onmessage = (event) => socketOnMessage(connection, event?.data);
@@ -212,7 +220,9 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
     }
     checker.received(connection.id, frame, receivedAtMs);
     recorder?.received(connection.id, text, receivedAtMs);
-    if (typeof frame === "object" && frame !== null) serverFrame(connection, frame as Record<string, unknown>, receivedAtMs);
+    if (typeof frame !== "object" || frame === null) return;
+    client.receive(frame);
+    serverFrame(connection, frame as Record<string, unknown>, receivedAtMs);
   }
 
   function serverFrame(connection: Connection, frame: Record<string, unknown>, receivedAtMs: number): void {
@@ -223,9 +233,6 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
       case "resync_required":
         resyncCount += 1;
         resyncs.add(1);
-        if (typeof frame["epoch"] === "string") epoch = frame["epoch"];
-        if (typeof frame["oldest_seq"] === "number") lastSeq = frame["oldest_seq"] - 1;
-        if (typeof frame["last_seq"] === "number") connection.replayThroughSeq = frame["last_seq"];
         return;
       case "protocol_error":
         protocolErrorCount += 1;
@@ -245,10 +252,6 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
     if (connection.connected) return;
     connection.connected = true;
     connectedOnce = true;
-    const serverLastSeq = typeof frame["last_seq"] === "number" ? frame["last_seq"] : 0;
-    connection.replayThroughSeq = serverLastSeq;
-    if (typeof frame["epoch"] === "string") epoch = frame["epoch"];
-    if (connection.resume === undefined) lastSeq = serverLastSeq;
     if (runsSent === 0 && !slotsOpened) openSlots();
     pump();
     scheduleStormDrop(connection);
@@ -256,17 +259,9 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
 
   function agentEvent(connection: Connection, frame: Record<string, unknown>, event: { seq: number; type: string; receivedAtMs: number }): void {
     eventsReceived.add(1);
-    const live = event.seq > connection.replayThroughSeq;
+    const live = event.seq > client.replayThroughSeq;
     if (!live) eventsReplayed.add(1);
     else if (typeof frame["ts"] === "number") eventLatency.add(event.receivedAtMs - frame["ts"]);
-    if (frame["epoch"] === epoch && event.seq > lastSeq) lastSeq = event.seq;
-    eventsSinceAck += 1;
-    // Acks respect the frame-rate cap too: over it, the ack waits for a later event and then
-    // carries the newest seq (acks coalesce; checking the rate also prunes the window).
-    if (profile.ackEveryEvents > 0 && eventsSinceAck >= profile.ackEveryEvents && frameRateWaitMs(connection) === 0) {
-      eventsSinceAck = 0;
-      sendFrame(connection, { type: "ack", seq: lastSeq });
-    }
     const runId = typeof frame["run_id"] === "string" ? frame["run_id"] : "";
     if (event.type === "agent_started" && !runsStarted.has(runId)) {
       runsStarted.add(runId);
@@ -364,13 +359,14 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
   }
 
   function plannedDrop(connection: Connection): void {
-    if (epoch === undefined) return;
+    if (client.epoch === null) return;
     closeRetired(connection, "drop", 4000, "k6 planned drop");
   }
 
   function closeRetired(connection: Connection, reason: "drop" | "end", code = 1000, text = ""): void {
     if (connection.closed) return;
     connection.retired = true;
+    if (connection === current && client.attached) client.socketClosed();
     connection.plannedClose = reason;
     connection.socket.close(code, text);
   }
@@ -379,6 +375,7 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
     if (connection.closed) return;
     connection.closed = true;
     connection.retired = true;
+    if (connection === current && client.attached) client.socketClosed();
     const code = typeof codeFromEvent === "number" ? codeFromEvent : connection.plannedClose === "end" ? 1000 : connection.plannedClose === "drop" ? 4000 : 1006;
     if (connection.opened) {
       const closedAtMs = Date.now();
@@ -412,7 +409,7 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
     later(pauseMs, () => {
       if (ended !== undefined) return;
       resumes.add(1);
-      connect(epoch === undefined ? undefined : { epoch, lastSeq });
+      connect();
     });
   }
 
@@ -465,7 +462,7 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
   }
   later(GENERATOR_LAG_PROBE_MS, probeGeneratorLag);
   later(profile.sessionTimeoutMs, () => end(false));
-  if (identity.connectDelayMs > 0) later(identity.connectDelayMs, () => connect(undefined));
-  else connect(undefined);
+  if (identity.connectDelayMs > 0) later(identity.connectDelayMs, connect);
+  else connect();
   return done;
 }
