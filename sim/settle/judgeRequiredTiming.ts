@@ -9,12 +9,10 @@
  */
 import type { CheckerVerdict } from "../../protocol/checker/CheckerVerdict.ts";
 import type { TimingInvariantName } from "../../protocol/checker/invariants.ts";
+import { faultsInjected } from "../faults/faultsInjected.ts";
 
 /** Timing budgets whose measure includes network time, so a network fault can explain a miss. */
 export const NETWORK_TIMED_BUDGETS: ReadonlySet<TimingInvariantName> = new Set(["timing_start_latency", "timing_delivery_latency"]);
-
-/** Counted faults that leave the network and the server alone (tool faults are built into scripts and not counted). */
-const SCRIPT_FAULTS: ReadonlySet<string> = new Set(["cancel"]);
 
 /** The judgement, as data for the summary and the report. */
 export interface RequiredTimingOutcome {
@@ -31,7 +29,7 @@ export function judgeRequiredTiming(
   verdict: Pick<CheckerVerdict, "timing">,
   options: { required: readonly TimingInvariantName[]; faultsInjected: Readonly<Record<string, number>> },
 ): RequiredTimingOutcome {
-  const faultFree = Object.entries(options.faultsInjected).every(([kind, count]) => count === 0 || SCRIPT_FAULTS.has(kind));
+  const faultFree = faultsInjected(options.faultsInjected) === 0;
   const judged = options.required.filter((name) => faultFree || !NETWORK_TIMED_BUDGETS.has(name));
   const failed = verdict.timing
     .filter((row) => judged.includes(row.name) && !row.ok)
