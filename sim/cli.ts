@@ -17,6 +17,7 @@ import { formatSimReport } from "./report/formatSimReport.ts";
 import { runSimulation, type SimOutcome, type SimulationResult } from "./runSimulation.ts";
 import { loadScenario, ScenarioError } from "./scenario/loadScenario.ts";
 import type { Scenario } from "./scenario/scenarioSchema.ts";
+import { describeMissedTiming } from "./settle/judgeRequiredTiming.ts";
 import { joinNegativeNumberValues, parseSeedRange, UsageError } from "./cliArguments.ts";
 import { createProgress } from "./report/createProgress.ts";
 
@@ -215,7 +216,7 @@ function sweep(scenarios: Array<{ scenario: Scenario; path: string }>, options: 
         const repro = reproLine(seed, path, options);
         const violation = run.result.verdict?.safety[0] ?? run.result.verdict?.liveness[0];
         const missed = run.result.requiredTiming?.failed[0];
-        const timingLine = missed === undefined ? undefined : `required ${missed.name}: ${missed.overBudget}/${missed.samples} over the ${missed.budget} ms budget (worst ${missed.observed ?? "?"} ms)`;
+        const timingLine = missed === undefined ? undefined : describeMissedTiming(missed);
         const first =
           run.result.crash?.split("\n")[0] ??
           (violation === undefined ? (run.result.livenessReason ?? timingLine ?? outcome) : `${violation.invariant} (${violation.kind}): ${violation.message}`);
