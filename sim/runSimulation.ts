@@ -14,7 +14,7 @@ import { createConnectionManager, type ConnectionManager } from "../server/manag
 import { resolveManagerLimits, type ManagerLimits } from "../server/manager/managerLimits.ts";
 import { stampedAtOnce } from "../server/manager/stampedAtOnce.ts";
 import type { AgentScript } from "../server/runtime/agentScript.ts";
-import { createAgentRuntime, DEFAULT_RUNTIME_LIMITS, type AgentRuntimeLimits } from "../server/runtime/createAgentRuntime.ts";
+import { createAgentRuntime, resolveRuntimeLimits, type AgentRuntimeLimits } from "../server/runtime/createAgentRuntime.ts";
 import { buildRunScripts } from "./buildRunScripts.ts";
 import { multiByteText } from "./content/multiByteText.ts";
 import type { PlantedBug } from "./bugZoo/PlantedBug.ts";
@@ -120,7 +120,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   };
 
   const managerLimits = resolveManagerLimits(scenario.managerLimits as Partial<ManagerLimits>);
-  const runtimeLimits: AgentRuntimeLimits = { ...DEFAULT_RUNTIME_LIMITS, ...(scenario.runtimeLimits as Partial<AgentRuntimeLimits>) };
+  const runtimeLimits = resolveRuntimeLimits(scenario.runtimeLimits as Partial<AgentRuntimeLimits>);
   // Labelled views of the one clock: same queue and order, so traces do not change; quiescence names what is left armed.
   const managerScheduler = time.labelled(timerNamerOf("manager", { ...managerLimits }));
   const runtimeScheduler = time.labelled(timerNamerOf("runtime", { ...runtimeLimits }));
