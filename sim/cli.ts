@@ -9,7 +9,6 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
-import { parseArgs } from "node:util";
 import { checkTrace } from "../protocol/checker/checkTrace.ts";
 import { BUG_ZOO, findPlantedBug } from "./bugZoo/bugZoo.ts";
 import type { PlantedBug } from "./bugZoo/PlantedBug.ts";
@@ -18,7 +17,7 @@ import { runSimulation, type SimOutcome, type SimulationResult } from "./runSimu
 import { loadScenario, ScenarioError } from "./scenario/loadScenario.ts";
 import type { Scenario } from "./scenario/scenarioSchema.ts";
 import { describeMissedTiming } from "./settle/judgeRequiredTiming.ts";
-import { joinNegativeNumberValues, parseSeedRange, UsageError } from "./cliArguments.ts";
+import { integerOption, parseCliArguments, parseSeedRange, UsageError } from "./cliArguments.ts";
 import { createProgress } from "./report/createProgress.ts";
 
 /** Exit code per outcome. */
@@ -59,6 +58,9 @@ interface CliOptions {
   quiet: boolean;
 }
 
+/** Appended to a --seed error for a negative value: those seeds are fast-check's, not the simulator's. */
+const SEED_NEGATIVE_HINT = "(simulator seeds are non-negative; a negative seed is fast-check's: npm run prop -- --seed N)";
+
 /** The flags of `npm run sim` (node:util parseArgs' table). */
 const SIM_OPTIONS = {
   seed: { type: "string" },
@@ -78,27 +80,13 @@ const SIM_OPTIONS = {
 } as const;
 
 function parseCli(argv: string[]): CliOptions | { replay: string; json: boolean } | { list: true; json: boolean } | { help: true } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: joinNegativeNumberValues(argv, { valueOptions: SIM_OPTIONS }), strict: true, allowPositionals: false, options: SIM_OPTIONS });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const values = parsed.values;
+  const values = parseCliArguments(argv, SIM_OPTIONS);
   const json = values.json === true;
   if (values.help === true) return { help: true };
   if (values.replay !== undefined) return { replay: values.replay, json };
   if (values.plant === "list") return { list: true, json };
-  const integer = (name: string, text: string | undefined, min: number, max: number): number | undefined => {
-    if (text === undefined) return undefined;
-    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-      const negativeSeed = name === "seed" && /^-\d+$/.test(text) ? " (simulator seeds are non-negative; a negative seed is fast-check's: npm run prop -- --seed N)" : "";
-      throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${text}"${negativeSeed}`);
-    }
-    return Number(text);
-  };
-  const seed = integer("seed", values.seed, 0, 2 ** 32 - 1) ?? 1;
-  const count = integer("count", values.count, 1, 10_000_000);
+  const seed = integerOption("seed", values.seed, { min: 0, max: 2 ** 32 - 1, negativeHint: SEED_NEGATIVE_HINT }) ?? 1;
+  const count = integerOption("count", values.count, { min: 1, max: 10_000_000 });
   if (values.seeds !== undefined && count !== undefined) throw new UsageError("--seeds and --count cannot be used together");
   if (values.seeds !== undefined && values.seed !== undefined) {
     throw new UsageError(`--seed and --seeds cannot be used together: --seeds ${values.seeds} names every seed (use --seed N --count K for K seeds from N)`);
@@ -123,8 +111,8 @@ function parseCli(argv: string[]): CliOptions | { replay: string; json: boolean 
     sweep: values.seeds !== undefined || count !== undefined || scenarioPaths.length > 1,
     scenarioPaths,
     faults,
-    users: integer("users", values.users, 1, 1_000),
-    runs: integer("runs", values.runs, 0, 1_000),
+    users: integerOption("users", values.users, { min: 1, max: 1_000 }),
+    runs: integerOption("runs", values.runs, { min: 0, max: 1_000 }),
     plant,
     checkDeterminism: values["check-determinism"] === true,
     outDir: values.out ?? "results",
