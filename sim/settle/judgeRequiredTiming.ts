@@ -12,7 +12,7 @@ import type { TimingInvariantName } from "../../protocol/checker/invariants.ts";
 import { faultsInjected } from "../faults/faultsInjected.ts";
 
 /** Timing budgets whose measure includes network time, so a network fault can explain a miss. */
-export const NETWORK_TIMED_BUDGETS: ReadonlySet<TimingInvariantName> = new Set(["timing_start_latency", "timing_delivery_latency"]);
+const NETWORK_TIMED_BUDGETS: ReadonlySet<TimingInvariantName> = new Set(["timing_start_latency", "timing_delivery_latency"]);
 
 /** One missed required budget: the checker's figures for it. */
 export interface MissedRequiredTiming {
