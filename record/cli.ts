@@ -15,6 +15,8 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { probeTarget } from "../load/probeTarget.ts";
+import { createRealClock } from "../server/adapters/realClock.ts";
+import { createRealScheduler } from "../server/adapters/realScheduler.ts";
 import { jwtSecretKey } from "../server/auth/jwtSecretKey.ts";
 import { signAccessToken } from "../server/auth/signAccessToken.ts";
 import { formatRecording } from "./formatRecording.ts";
@@ -54,15 +56,20 @@ export interface RecordIo {
   cwd: string;
 }
 
+/** The real world's time: the wall clock the server stamps `ts` with, and real timers. */
+const CLOCK = createRealClock();
+
 /** Runs the command; resolves with the exit code. */
 export async function main(argv: readonly string[], io: RecordIo = processIo()): Promise<number> {
   try {
-    const command = parseRecordArguments(argv, { nowMs: Date.now() });
+    // Read once: the default user, the token's issue time, request ids and the folder name share it.
+    const startedAtMs = CLOCK.nowMs();
+    const command = parseRecordArguments(argv, { nowMs: startedAtMs });
     if (command === "help") {
       io.stdout(`${USAGE}\n`);
       return 0;
     }
-    return await record(command, io);
+    return await record(command, { io, startedAtMs });
   } catch (error) {
     if (!(error instanceof RecordUsageError)) throw error;
     io.stderr(`record: ${error.message}\n`);
@@ -70,10 +77,10 @@ export async function main(argv: readonly string[], io: RecordIo = processIo()):
   }
 }
 
-async function record(command: RecordCommand, io: RecordIo): Promise<number> {
+async function record(command: RecordCommand, options: { io: RecordIo; startedAtMs: number }): Promise<number> {
+  const { io, startedAtMs } = options;
   const problem = await probeTarget(command.target, command.credentials);
   if (problem !== undefined) throw new RecordUsageError(problem);
-  const startedAtMs = Date.now();
   const users = await Promise.all(
     command.users.map(async (userId) => ({
       userId,
@@ -97,7 +104,7 @@ async function record(command: RecordCommand, io: RecordIo): Promise<number> {
     },
     timeoutMs: command.timeoutMs,
     traceLinesMax: RECORD_DEFAULTS.traceLinesMax,
-  });
+  }, { clock: CLOCK, scheduler: createRealScheduler() });
   const directory = resolve(io.cwd, command.out ?? newRecordDirectory(io.cwd, startedAtMs));
   mkdirSync(directory, { recursive: true });
   const tracePath = join(directory, "trace.jsonl");
