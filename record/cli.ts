@@ -6,7 +6,7 @@
  * (`<out>/trace.jsonl` + `<out>/summary.json`, marked `source: "live"`), so
  * `npm run sim -- --replay` re-checks it and `npm run report` draws it. See docs/record.md.
  *
- * Exit codes (the simulator's numbers, sim/cli.ts EXIT_CODES): 0 pass · 1 safety violation · 2 bad usage, an
+ * Exit codes (protocol/exitCodes.ts, the simulator's numbers): 0 pass · 1 safety violation · 2 bad usage, an
  * unreachable target or a refused token · 3 liveness (a violation, or runs that did not
  * complete before --timeout-ms).
  */
@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { probeTarget } from "../load/probeTarget.ts";
+import { EXIT_CODES } from "../protocol/exitCodes.ts";
 import { createRealClock } from "../server/adapters/realClock.ts";
 import { createRealScheduler } from "../server/adapters/realScheduler.ts";
 import { jwtSecretKey } from "../server/auth/jwtSecretKey.ts";
@@ -24,9 +25,6 @@ import { liveSummary } from "./liveSummary.ts";
 import { parseRecordArguments, RECORD_DEFAULTS, RecordUsageError, type RecordCommand } from "./parseRecordArguments.ts";
 import { recordLive } from "./recordLive.ts";
 
-
-/** Exit code per outcome; the same numbers as `npm run sim` (sim/cli.ts runs on import, so they are not imported from there). */
-export const RECORD_EXIT_CODES = { pass: 0, safety: 1, usage: 2, liveness: 3 } as const;
 
 /** Lifetime of a token minted from --secret, seconds (one recording). */
 const MINTED_TOKEN_TTL_SECONDS = 3600;
@@ -73,7 +71,7 @@ export async function main(argv: readonly string[], io: RecordIo = processIo()):
   } catch (error) {
     if (!(error instanceof RecordUsageError)) throw error;
     io.stderr(`record: ${error.message}\n`);
-    return RECORD_EXIT_CODES.usage;
+    return EXIT_CODES.usage;
   }
 }
 
@@ -119,7 +117,7 @@ async function record(command: RecordCommand, options: { io: RecordIo; startedAt
   writeFileSync(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
   if (command.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
   else io.stdout(formatRecording(recording, { summary, tracePath: shown(tracePath), summaryPath: shown(summaryPath), directory: shown(directory) }));
-  return RECORD_EXIT_CODES[summary.outcome];
+  return EXIT_CODES[summary.outcome];
 }
 
 /** `results/record/<date>T<time>Z` (UTC, seconds), a new folder per recording. */
@@ -141,7 +139,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     },
     (error: unknown) => {
       process.stderr.write(`record: crashed: ${(error as Error)?.stack ?? String(error)}\n`);
-      process.exitCode = 4;
+      process.exitCode = EXIT_CODES.crash;
     },
   );
 }

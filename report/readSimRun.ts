@@ -6,6 +6,7 @@
  */
 import { dirname, join } from "node:path";
 import { z } from "zod";
+import { RUN_OUTCOMES } from "../protocol/exitCodes.ts";
 import { buildTraceView, type TraceViewOptions } from "./buildTraceView.ts";
 import { describeTiming, explainInvariant } from "./explainInvariant.ts";
 import type { SimRunView, SimVerdictView, ViolationView } from "./ReportData.ts";
@@ -60,7 +61,7 @@ export const simSummarySchema = z.looseObject({
   recordedMs: z.number().nullable().default(null),
   scenario: z.string().default("(unnamed scenario)"),
   plant: z.string().nullable().default(null),
-  outcome: z.enum(["pass", "safety", "liveness", "timing", "crash"]),
+  outcome: z.enum(RUN_OUTCOMES),
   crash: z.string().nullable().default(null),
   faultPlan: z.record(z.string(), z.unknown()).nullable().default(null),
   verdict: verdictSchema.nullable().default(null),

@@ -2,7 +2,7 @@
  * `npm run sim -- …`: run one seed, sweep many, check determinism, replay a recorded
  * trace, or run a planted bug from the zoo. See docs/simulator.md for every flag.
  *
- * Exit codes: 0 pass · 1 safety violation or a required timing budget missed · 2 bad usage (flag, scenario file, or a
+ * Exit codes (protocol/exitCodes.ts): 0 pass · 1 safety violation or a required timing budget missed · 2 bad usage (flag, scenario file, or a
  * --replay file that is not a readable trace) ·
  * 3 liveness failure · 4 crash · 5 nondeterminism (same seed, different trace).
  */
@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { checkTrace } from "../protocol/checker/checkTrace.ts";
+import { EXIT_CODES } from "../protocol/exitCodes.ts";
 import { BUG_ZOO, findPlantedBug } from "./bugZoo/bugZoo.ts";
 import type { PlantedBug } from "./bugZoo/PlantedBug.ts";
 import { formatSimReport } from "./report/formatSimReport.ts";
@@ -19,9 +20,6 @@ import type { Scenario } from "./scenario/scenarioSchema.ts";
 import { describeMissedTiming } from "./settle/judgeRequiredTiming.ts";
 import { integerOption, parseCliArguments, parseSeedRange, UsageError } from "./cliArguments.ts";
 import { createProgress } from "./report/createProgress.ts";
-
-/** Exit code per outcome. */
-export const EXIT_CODES = { pass: 0, safety: 1, timing: 1, usage: 2, liveness: 3, crash: 4, nondeterminism: 5 } as const;
 
 const USAGE = `Usage: npm run sim -- [options]
 

@@ -10,6 +10,7 @@
  */
 import type { CheckerVerdict } from "../protocol/checker/CheckerVerdict.ts";
 import type { AgentEventDraft } from "../protocol/frames.ts";
+import type { RunOutcome } from "../protocol/exitCodes.ts";
 import { createConnectionManager, type ConnectionManager } from "../server/manager/createConnectionManager.ts";
 import { resolveManagerLimits, type ManagerLimits } from "../server/manager/managerLimits.ts";
 import { stampedAtOnce } from "../server/manager/stampedAtOnce.ts";
@@ -43,8 +44,8 @@ export { SIM_STEPS_MAX } from "./settle/driveUntilSettled.ts";
 /** Virtual start time: 2024-11-22T00:00:00Z, so event `ts` values read like real ones. */
 export const SIM_START_MS = 1_732_233_600_000;
 
-/** How a simulation ended: `timing` is a budget the scenario marks as required, missed where no fault explains it. */
-export type SimOutcome = "pass" | "safety" | "liveness" | "timing" | "crash";
+/** How a simulation ended (protocol/exitCodes.ts): `timing` is a budget the scenario marks as required, missed where no fault explains it. */
+export type SimOutcome = RunOutcome;
 
 /** Options of {@link runSimulation}. */
 export interface SimulationOptions {

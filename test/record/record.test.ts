@@ -17,7 +17,8 @@ import { describe, expect, test } from "vitest";
 import { violationClassOf } from "../../protocol/checker/violationCountsByClass.ts";
 import type { Violation } from "../../protocol/checker/Violation.ts";
 import { buildReport } from "../../report/buildReport.ts";
-import { main, RECORD_EXIT_CODES } from "../../record/cli.ts";
+import { main } from "../../record/cli.ts";
+import { EXIT_CODES } from "../../protocol/exitCodes.ts";
 import { jwtSecretKey } from "../../server/auth/jwtSecretKey.ts";
 import { signAccessToken } from "../../server/auth/signAccessToken.ts";
 import { createServer } from "../../server/createServer.ts";
@@ -78,7 +79,7 @@ describe("npm run record against our server", () => {
   test("passes with drops and resumes, writes the simulator's layout marked live, and the replay passes too", async () => {
     const recorded = await recordAgainst("control", { flags: ["--runs", "3", "--drop-every-ms", "150", "--drop-pause-ms", "300", "--user", "u1", "--user", "u2"] });
 
-    expect(recorded.exitCode, recorded.output + recorded.errors).toBe(RECORD_EXIT_CODES.pass);
+    expect(recorded.exitCode, recorded.output + recorded.errors).toBe(EXIT_CODES.pass);
     expect(recorded.summary).toMatchObject({ kind: "sim", source: "live", target: recorded.target, seed: null, outcome: "pass" });
     expect(recorded.summary.totals).toMatchObject({ runsRequested: 6, runsCompleted: 6 });
     expect(recorded.summary.totals["resumes"]).toBeGreaterThan(0);
@@ -106,7 +107,7 @@ describe("npm run record against our server", () => {
         stderr: (text) => void output.push(text),
         cwd: repositoryRoot,
       });
-      expect(exitCode, output.join("")).toBe(RECORD_EXIT_CODES.pass);
+      expect(exitCode, output.join("")).toBe(EXIT_CODES.pass);
     } finally {
       await live.close();
     }
@@ -132,7 +133,7 @@ describe("npm run record against servers with a planted bug", () => {
   test.each(cases)("$bug: a failing trace whose replay gives the same verdict ($expectedClass), drawn by the report as a live recording", async ({ bug, expectedClass, flags }) => {
     const recorded = await recordAgainst(bug, { bug, flags });
 
-    expect(recorded.exitCode, recorded.output + recorded.errors).toBe(RECORD_EXIT_CODES.safety);
+    expect(recorded.exitCode, recorded.output + recorded.errors).toBe(EXIT_CODES.safety);
     expect(recorded.output).toContain("Status: FAILED (safety violation)");
     const recordedClasses = classesOf([...recorded.summary.verdict.safety, ...recorded.summary.verdict.liveness]);
     expect(recordedClasses).toContain(expectedClass);
@@ -186,7 +187,7 @@ describe("npm run record: bad usage and unreachable servers are one line, exit 2
     { argv: ["--target", "ws://127.0.0.1:1/ws", "--secret", "s", "--bogus"], says: "--bogus" },
   ])("$argv → $says", async ({ argv, says }) => {
     const { errors, io: recordIo } = io();
-    expect(await main(argv, recordIo)).toBe(RECORD_EXIT_CODES.usage);
+    expect(await main(argv, recordIo)).toBe(EXIT_CODES.usage);
     expect(errors.join("")).toContain(says);
     expect(errors.join("").trim().split("\n")).toHaveLength(1);
   });
@@ -197,7 +198,7 @@ describe("npm run record: bad usage and unreachable servers are one line, exit 2
     await closed.close();
     const { errors, io: recordIo } = io();
 
-    expect(await main(["--target", webSocketUrl, "--secret", secret], recordIo)).toBe(RECORD_EXIT_CODES.usage);
+    expect(await main(["--target", webSocketUrl, "--secret", secret], recordIo)).toBe(EXIT_CODES.usage);
     expect(errors.join("")).toMatch(/^record: cannot connect to .*ECONNREFUSED.*nothing listens there/);
   });
 
@@ -206,7 +207,7 @@ describe("npm run record: bad usage and unreachable servers are one line, exit 2
     const { webSocketUrl } = await live.listen({ host: "127.0.0.1", port: 0 });
     const { errors, io: recordIo } = io();
     try {
-      expect(await main(["--target", webSocketUrl, "--secret", "not-the-servers-secret-0123456789"], recordIo)).toBe(RECORD_EXIT_CODES.usage);
+      expect(await main(["--target", webSocketUrl, "--secret", "not-the-servers-secret-0123456789"], recordIo)).toBe(EXIT_CODES.usage);
     } finally {
       await live.close();
     }

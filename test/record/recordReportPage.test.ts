@@ -13,7 +13,8 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, expect, test } from "vitest";
-import { main, RECORD_EXIT_CODES } from "../../record/cli.ts";
+import { main } from "../../record/cli.ts";
+import { EXIT_CODES } from "../../protocol/exitCodes.ts";
 import { createServer } from "../../server/createServer.ts";
 import { findPlantedBug } from "../../sim/bugZoo/bugZoo.ts";
 
@@ -48,7 +49,7 @@ test.skipIf(!HAS_CHROMIUM)(
         stderr: (text) => void output.push(text),
         cwd: repositoryRoot,
       });
-      expect(code, output.join("")).toBe(RECORD_EXIT_CODES.safety);
+      expect(code, output.join("")).toBe(EXIT_CODES.safety);
     } finally {
       await server.close();
     }
