@@ -11,9 +11,10 @@
  * complete before --timeout-ms).
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { newRunDirectory } from "../load/newRunDirectory.ts";
 import { probeTarget } from "../load/probeTarget.ts";
 import { EXIT_CODES } from "../protocol/exitCodes.ts";
 import { createRealClock } from "../server/adapters/realClock.ts";
@@ -103,7 +104,7 @@ async function record(command: RecordCommand, options: { io: RecordIo; startedAt
     timeoutMs: command.timeoutMs,
     traceLinesMax: RECORD_DEFAULTS.traceLinesMax,
   }, { clock: CLOCK, scheduler: createRealScheduler() });
-  const directory = resolve(io.cwd, command.out ?? newRecordDirectory(io.cwd, startedAtMs));
+  const directory = resolve(io.cwd, command.out ?? newRunDirectory(RECORD_DEFAULTS.outRoot, { cwd: io.cwd, nowMs: startedAtMs }));
   mkdirSync(directory, { recursive: true });
   const tracePath = join(directory, "trace.jsonl");
   const summaryPath = join(directory, "summary.json");
@@ -118,14 +119,6 @@ async function record(command: RecordCommand, options: { io: RecordIo; startedAt
   if (command.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
   else io.stdout(formatRecording(recording, { summary, tracePath: shown(tracePath), summaryPath: shown(summaryPath), directory: shown(directory) }));
   return EXIT_CODES[summary.outcome];
-}
-
-/** `results/record/<date>T<time>Z` (UTC, seconds), a new folder per recording. */
-function newRecordDirectory(cwd: string, nowMs: number): string {
-  const stamp = new Date(nowMs).toISOString().replace(/[:]/g, "").replace(/\.\d+Z$/, "Z");
-  let directory = resolve(cwd, RECORD_DEFAULTS.outRoot, stamp);
-  for (let suffix = 2; existsSync(directory); suffix += 1) directory = resolve(cwd, RECORD_DEFAULTS.outRoot, `${stamp}-${suffix}`);
-  return directory;
 }
 
 function processIo(): RecordIo {
