@@ -11,7 +11,6 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, test } from "vitest";
 import { violationClassOf } from "../../protocol/checker/violationCountsByClass.ts";
@@ -22,49 +21,15 @@ import { EXIT_CODES } from "../../protocol/exitCodes.ts";
 import { jwtSecretKey } from "../../server/auth/jwtSecretKey.ts";
 import { signAccessToken } from "../../server/auth/signAccessToken.ts";
 import { createServer } from "../../server/createServer.ts";
-import { findPlantedBug } from "../../sim/bugZoo/bugZoo.ts";
+import { RECORD_TEST_SECRET, recordAgainst, REPOSITORY_ROOT } from "./recordTestKit.ts";
 
-const repositoryRoot = fileURLToPath(new URL("../../", import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), "record-"));
-const secret = "record-test-secret-0123456789abcdef";
+const secret = RECORD_TEST_SECRET;
 const run = promisify(execFile);
-
-interface Recorded {
-  exitCode: number;
-  output: string;
-  errors: string;
-  directory: string;
-  summary: { kind: string; source: string; users: string[]; target: string; seed: unknown; outcome: string; repro: string; totals: Record<string, number>; verdict: { safety: Violation[]; liveness: Violation[] } };
-}
-
-async function recordAgainst(name: string, server: { bug?: string; flags: string[] }): Promise<Recorded & { target: string }> {
-  const bug = server.bug === undefined ? undefined : findPlantedBug(server.bug);
-  if (server.bug !== undefined && bug === undefined) throw new Error(`no planted bug ${server.bug}`);
-  const live = createServer({
-    jwtSecret: secret,
-    ...(bug?.parts === undefined ? {} : { managerParts: bug.parts }),
-    ...(bug?.wrapPublish === undefined ? {} : { wrapPublish: bug.wrapPublish }),
-  });
-  const { webSocketUrl } = await live.listen({ host: "127.0.0.1", port: 0 });
-  const directory = join(scratch, name);
-  const output: string[] = [];
-  const errors: string[] = [];
-  try {
-    const exitCode = await main(["--target", webSocketUrl, "--secret", secret, "--out", directory, ...server.flags], {
-      stdout: (text) => void output.push(text),
-      stderr: (text) => void errors.push(text),
-      cwd: repositoryRoot,
-    });
-    const summary = JSON.parse(readFileSync(join(directory, "summary.json"), "utf8")) as Recorded["summary"];
-    return { exitCode, output: output.join(""), errors: errors.join(""), directory, summary, target: webSocketUrl };
-  } finally {
-    await live.close();
-  }
-}
 
 /** `npm run sim -- --replay <trace> --json`, the real CLI in a child process. */
 async function replay(tracePath: string): Promise<{ exitCode: number; outcome: string; safety: Violation[]; liveness: Violation[]; recordedFrom?: { target: string } }> {
-  const result = await run(process.execPath, ["--import", "tsx", "sim/cli.ts", "--replay", tracePath, "--json"], { cwd: repositoryRoot }).then(
+  const result = await run(process.execPath, ["--import", "tsx", "sim/cli.ts", "--replay", tracePath, "--json"], { cwd: REPOSITORY_ROOT }).then(
     (done) => ({ code: 0, stdout: done.stdout }),
     (failed: { code: number; stdout: string }) => ({ code: failed.code, stdout: failed.stdout }),
   );
@@ -77,7 +42,7 @@ function classesOf(violations: readonly Violation[]): string[] {
 
 describe("npm run record against our server", () => {
   test("passes with drops and resumes, writes the simulator's layout marked live, and the replay passes too", async () => {
-    const recorded = await recordAgainst("control", { flags: ["--runs", "3", "--drop-every-ms", "150", "--drop-pause-ms", "300", "--user", "u1", "--user", "u2"] });
+    const recorded = await recordAgainst(join(scratch, "control"), { flags: ["--runs", "3", "--drop-every-ms", "150", "--drop-pause-ms", "300", "--user", "u1", "--user", "u2"] });
 
     expect(recorded.exitCode, recorded.output + recorded.errors).toBe(EXIT_CODES.pass);
     expect(recorded.summary).toMatchObject({ kind: "sim", source: "live", target: recorded.target, seed: null, outcome: "pass" });
@@ -97,21 +62,10 @@ describe("npm run record against our server", () => {
 
   test("--token: the token's sub is the user", async () => {
     const token = await signAccessToken("token-user", { secretKey: jwtSecretKey(secret), nowMs: Date.now(), ttlSeconds: 600 });
-    const live = createServer({ jwtSecret: secret });
-    const { webSocketUrl } = await live.listen({ host: "127.0.0.1", port: 0 });
     const directory = join(scratch, "token");
-    const output: string[] = [];
-    try {
-      const exitCode = await main(["--target", webSocketUrl, "--token", token, "--runs", "1", "--scenario", "quick", "--out", directory, "--json"], {
-        stdout: (text) => void output.push(text),
-        stderr: (text) => void output.push(text),
-        cwd: repositoryRoot,
-      });
-      expect(exitCode, output.join("")).toBe(EXIT_CODES.pass);
-    } finally {
-      await live.close();
-    }
-    const summary = JSON.parse(output.join("")) as { users: string[]; scenario: string; totals: Record<string, number> };
+    const recorded = await recordAgainst(directory, { credentials: ["--token", token], flags: ["--runs", "1", "--scenario", "quick", "--json"] });
+    expect(recorded.exitCode, recorded.output + recorded.errors).toBe(EXIT_CODES.pass);
+    const summary = JSON.parse(recorded.output) as { users: string[]; scenario: string; totals: Record<string, number> };
     expect(summary).toMatchObject({ users: ["token-user"], scenario: "quick", totals: { runsCompleted: 1 } });
     expect(readFileSync(join(directory, "trace.jsonl"), "utf8")).toContain('"scenario":"quick"');
   });
@@ -131,7 +85,7 @@ describe("npm run record against servers with a planted bug", () => {
   ];
 
   test.each(cases)("$bug: a failing trace whose replay gives the same verdict ($expectedClass), drawn by the report as a live recording", async ({ bug, expectedClass, flags }) => {
-    const recorded = await recordAgainst(bug, { bug, flags });
+    const recorded = await recordAgainst(join(scratch, bug), { bug, flags });
 
     expect(recorded.exitCode, recorded.output + recorded.errors).toBe(EXIT_CODES.safety);
     expect(recorded.output).toContain("Status: FAILED (safety violation)");
