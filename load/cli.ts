@@ -27,6 +27,7 @@ import { createServer, type AgentEventServer } from "../server/createServer.ts";
 import { bundleK6Script, findK6Scripts } from "./build.ts";
 import { describeFlavourRange, flavourForVersion, flavourNamed, formatK6Version, K6_FLAVOURS, NEWEST_FLAVOUR, parseK6Version, SUPPORTED_K6_RANGE, type K6Flavour } from "./k6Flavours.ts";
 import { runVerdict, type SummaryData } from "./lib/textSummary.ts";
+import { newRunDirectory } from "./newRunDirectory.ts";
 import { probeTarget } from "./probeTarget.ts";
 import { createFlaggedSessionCollector } from "./collectFlaggedSessions.ts";
 import { EXIT_CODES } from "./runner/exitCodes.ts";
@@ -233,14 +234,6 @@ function firstLine(error: unknown): string {
   return String((error as Error)?.message ?? error).split("\n")[0] ?? "";
 }
 
-/** `results/load/<script>-<date>T<time>` (UTC, seconds), a new folder per run. */
-function newRunDirectory(scriptName: string, cwd: string): string {
-  const stamp = new Date().toISOString().replace(/[:]/g, "").replace(/\.\d+Z$/, "Z");
-  let directory = resolve(cwd, RUNS_DIRECTORY, `${scriptName}-${stamp}`);
-  for (let suffix = 2; existsSync(directory); suffix += 1) directory = resolve(cwd, RUNS_DIRECTORY, `${scriptName}-${stamp}-${suffix}`);
-  return directory;
-}
-
 /** Runs the command; resolves with the exit code. */
 export async function main(argv: readonly string[], io: LoadIo = processIo()): Promise<number> {
   const { scripts } = await findK6Scripts(LOAD_DIRECTORY);
@@ -315,7 +308,7 @@ export async function main(argv: readonly string[], io: LoadIo = processIo()): P
     io.stdout(`target: ${target} (answered a probe connection)\n`);
   }
 
-  const outDirectory = command.outDirectory === undefined ? newRunDirectory(command.scriptName, io.cwd) : resolve(io.cwd, command.outDirectory);
+  const outDirectory = command.outDirectory === undefined ? newRunDirectory(RUNS_DIRECTORY, { name: command.scriptName, cwd: io.cwd, nowMs: Date.now() }) : resolve(io.cwd, command.outDirectory);
   mkdirSync(outDirectory, { recursive: true });
   const summaryPath = join(outDirectory, `${command.scriptName}-summary.json`);
   const metricsPath = join(outDirectory, `${command.scriptName}-metrics.jsonl.gz`);

@@ -6,6 +6,7 @@
  * collects (collectFlaggedSessions.ts).
  */
 import type { CheckerVerdict } from "../protocol/checker/CheckerVerdict.ts";
+import type { RunOutcome } from "../protocol/exitCodes.ts";
 
 /** What a live summary is built from. */
 export interface LiveRunFacts {
@@ -26,7 +27,7 @@ export interface LiveRunFacts {
 export function liveRunSummary(facts: LiveRunFacts) {
   const { verdict } = facts;
   const livenessReason = facts.livenessReason ?? null;
-  const outcome: "pass" | "safety" | "liveness" = verdict.safety.length > 0 ? "safety" : !verdict.ok || livenessReason !== null ? "liveness" : "pass";
+  const outcome: Extract<RunOutcome, "pass" | "safety" | "liveness"> = verdict.safety.length > 0 ? "safety" : !verdict.ok || livenessReason !== null ? "liveness" : "pass";
   return {
     kind: "sim" as const,
     source: "live" as const,

@@ -7,8 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { parseArgs } from "node:util";
-import { joinNegativeNumberValues, UsageError } from "../sim/cliArguments.ts";
+import { integerOption, parseCliArguments, UsageError } from "../sim/cliArguments.ts";
 import { createProgress } from "../sim/report/createProgress.ts";
 import { loadScenario, ScenarioError } from "../sim/scenario/loadScenario.ts";
 import type { ScenarioInput } from "../sim/scenario/scenarioSchema.ts";
@@ -76,17 +75,11 @@ const PROP_OPTIONS = {
 } as const;
 
 function parseCli(argv: string[]): CliOptions | { help: true } | { list: true } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: joinNegativeNumberValues(argv, { valueOptions: PROP_OPTIONS }), strict: true, allowPositionals: false, options: PROP_OPTIONS });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const values = parsed.values;
+  const values = parseCliArguments(argv, PROP_OPTIONS);
   if (values.help === true) return { help: true };
   if (values.list === true) return { list: true };
-  const runs = values.runs === undefined ? undefined : integer("runs", values.runs, 1, RUNS_MAX);
-  const seed = values.seed === undefined ? undefined : integer("seed", values.seed, -(2 ** 31), 2 ** 32 - 1);
+  const runs = integerOption("runs", values.runs, { min: 1, max: RUNS_MAX });
+  const seed = integerOption("seed", values.seed, { min: -(2 ** 31), max: 2 ** 32 - 1 });
   if (values.path !== undefined && !/^\d+(:\d+)*$/.test(values.path)) throw new UsageError(`--path must look like 3:0:1 (fast-check prints it), got "${values.path}"`);
   if (values.path !== undefined && seed === undefined) throw new UsageError("--path needs the --seed it was printed with");
   if (values["replay-path"] !== undefined && values.path === undefined) throw new UsageError("--replay-path needs the --seed and --path it was printed with");
@@ -122,11 +115,6 @@ function parseCli(argv: string[]): CliOptions | { help: true } | { list: true } 
     bugZooReportPath: values.out === undefined ? BUG_ZOO_REPORT_PATH : join(values.out, basename(BUG_ZOO_REPORT_PATH)),
     quiet: values.quiet === true,
   };
-}
-
-function integer(name: string, text: string, min: number, max: number): number {
-  if (!/^-?\d+$/.test(text) || Number(text) < min || Number(text) > max) throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${text}"`);
-  return Number(text);
 }
 
 function list(): void {

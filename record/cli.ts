@@ -6,15 +6,19 @@
  * (`<out>/trace.jsonl` + `<out>/summary.json`, marked `source: "live"`), so
  * `npm run sim -- --replay` re-checks it and `npm run report` draws it. See docs/record.md.
  *
- * Exit codes (the simulator's numbers, sim/cli.ts EXIT_CODES): 0 pass · 1 safety violation · 2 bad usage, an
+ * Exit codes (protocol/exitCodes.ts, the simulator's numbers): 0 pass · 1 safety violation · 2 bad usage, an
  * unreachable target or a refused token · 3 liveness (a violation, or runs that did not
  * complete before --timeout-ms).
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { newRunDirectory } from "../load/newRunDirectory.ts";
 import { probeTarget } from "../load/probeTarget.ts";
+import { EXIT_CODES } from "../protocol/exitCodes.ts";
+import { createRealClock } from "../server/adapters/realClock.ts";
+import { createRealScheduler } from "../server/adapters/realScheduler.ts";
 import { jwtSecretKey } from "../server/auth/jwtSecretKey.ts";
 import { signAccessToken } from "../server/auth/signAccessToken.ts";
 import { formatRecording } from "./formatRecording.ts";
@@ -22,9 +26,6 @@ import { liveSummary } from "./liveSummary.ts";
 import { parseRecordArguments, RECORD_DEFAULTS, RecordUsageError, type RecordCommand } from "./parseRecordArguments.ts";
 import { recordLive } from "./recordLive.ts";
 
-
-/** Exit code per outcome; the same numbers as `npm run sim` (sim/cli.ts runs on import, so they are not imported from there). */
-export const RECORD_EXIT_CODES = { pass: 0, safety: 1, usage: 2, liveness: 3 } as const;
 
 /** Lifetime of a token minted from --secret, seconds (one recording). */
 const MINTED_TOKEN_TTL_SECONDS = 3600;
@@ -54,26 +55,31 @@ export interface RecordIo {
   cwd: string;
 }
 
+/** The real world's time: the wall clock the server stamps `ts` with, and real timers. */
+const CLOCK = createRealClock();
+
 /** Runs the command; resolves with the exit code. */
 export async function main(argv: readonly string[], io: RecordIo = processIo()): Promise<number> {
   try {
-    const command = parseRecordArguments(argv, { nowMs: Date.now() });
+    // Read once: the default user, the token's issue time, request ids and the folder name share it.
+    const startedAtMs = CLOCK.nowMs();
+    const command = parseRecordArguments(argv, { nowMs: startedAtMs });
     if (command === "help") {
       io.stdout(`${USAGE}\n`);
       return 0;
     }
-    return await record(command, io);
+    return await record(command, { io, startedAtMs });
   } catch (error) {
     if (!(error instanceof RecordUsageError)) throw error;
     io.stderr(`record: ${error.message}\n`);
-    return RECORD_EXIT_CODES.usage;
+    return EXIT_CODES.usage;
   }
 }
 
-async function record(command: RecordCommand, io: RecordIo): Promise<number> {
+async function record(command: RecordCommand, options: { io: RecordIo; startedAtMs: number }): Promise<number> {
+  const { io, startedAtMs } = options;
   const problem = await probeTarget(command.target, command.credentials);
   if (problem !== undefined) throw new RecordUsageError(problem);
-  const startedAtMs = Date.now();
   const users = await Promise.all(
     command.users.map(async (userId) => ({
       userId,
@@ -97,8 +103,8 @@ async function record(command: RecordCommand, io: RecordIo): Promise<number> {
     },
     timeoutMs: command.timeoutMs,
     traceLinesMax: RECORD_DEFAULTS.traceLinesMax,
-  });
-  const directory = resolve(io.cwd, command.out ?? newRecordDirectory(io.cwd, startedAtMs));
+  }, { clock: CLOCK, scheduler: createRealScheduler() });
+  const directory = resolve(io.cwd, command.out ?? newRunDirectory(RECORD_DEFAULTS.outRoot, { cwd: io.cwd, nowMs: startedAtMs }));
   mkdirSync(directory, { recursive: true });
   const tracePath = join(directory, "trace.jsonl");
   const summaryPath = join(directory, "summary.json");
@@ -112,15 +118,7 @@ async function record(command: RecordCommand, io: RecordIo): Promise<number> {
   writeFileSync(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
   if (command.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
   else io.stdout(formatRecording(recording, { summary, tracePath: shown(tracePath), summaryPath: shown(summaryPath), directory: shown(directory) }));
-  return RECORD_EXIT_CODES[summary.outcome];
-}
-
-/** `results/record/<date>T<time>Z` (UTC, seconds), a new folder per recording. */
-function newRecordDirectory(cwd: string, nowMs: number): string {
-  const stamp = new Date(nowMs).toISOString().replace(/[:]/g, "").replace(/\.\d+Z$/, "Z");
-  let directory = resolve(cwd, RECORD_DEFAULTS.outRoot, stamp);
-  for (let suffix = 2; existsSync(directory); suffix += 1) directory = resolve(cwd, RECORD_DEFAULTS.outRoot, `${stamp}-${suffix}`);
-  return directory;
+  return EXIT_CODES[summary.outcome];
 }
 
 function processIo(): RecordIo {
@@ -134,7 +132,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     },
     (error: unknown) => {
       process.stderr.write(`record: crashed: ${(error as Error)?.stack ?? String(error)}\n`);
-      process.exitCode = 4;
+      process.exitCode = EXIT_CODES.crash;
     },
   );
 }

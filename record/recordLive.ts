@@ -5,6 +5,8 @@
  */
 import { checkTrace, type TraceVerdict } from "../protocol/checker/checkTrace.ts";
 import type { TraceLine } from "../protocol/trace.ts";
+import type { RealScheduler } from "../server/adapters/realScheduler.ts";
+import type { Clock } from "../server/ports/clock.ts";
 import { recordUserSession, type UserSessionPlan, type UserSessionResult } from "./recordUserSession.ts";
 
 /** What to record. */
@@ -30,24 +32,34 @@ export interface LiveRecording {
   endedAtMs: number;
 }
 
+/** The ports a recording reads time and sets timers through (the CLI binds them to the real world). */
+export interface LivePorts {
+  /** Stamps trace lines and the recording's start and end, ms since the Unix epoch. */
+  clock: Clock;
+  /** The deadline and every session's timers; all cancelled once every session has ended. */
+  scheduler: RealScheduler;
+}
+
 /** Runs every session to its end (runs done, gave up, timeout or trace bound) and checks the trace. */
-export async function recordLive(plan: LivePlan): Promise<LiveRecording> {
+export async function recordLive(plan: LivePlan, ports: LivePorts): Promise<LiveRecording> {
+  const { clock, scheduler } = ports;
   const lines: string[] = [];
-  const startedAtMs = Date.now();
+  const startedAtMs = clock.nowMs();
   const sessions: Array<ReturnType<typeof recordUserSession>> = [];
   const onTraceLine = (line: TraceLine): void => {
     if (lines.length >= plan.traceLinesMax) return;
     lines.push(JSON.stringify(line));
     if (lines.length === plan.traceLinesMax) for (const session of sessions) session.stop(`the trace reached its bound of ${plan.traceLinesMax} lines`);
   };
-  for (const user of plan.users) sessions.push(recordUserSession({ ...plan.session, ...user }, { onTraceLine }));
-  const deadline = setTimeout(() => {
+  for (const user of plan.users) sessions.push(recordUserSession({ ...plan.session, ...user }, { onTraceLine, clock, scheduler }));
+  scheduler.after(plan.timeoutMs, () => {
     for (const session of sessions) session.stop(`--timeout-ms ${plan.timeoutMs} passed`);
-  }, plan.timeoutMs);
+  });
   try {
     const results = await Promise.all(sessions.map((session) => session.done));
-    return { lines, verdict: checkTrace(lines.join("\n")), sessions: results, startedAtMs, endedAtMs: Date.now() };
+    return { lines, verdict: checkTrace(lines.join("\n")), sessions: results, startedAtMs, endedAtMs: clock.nowMs() };
   } finally {
-    clearTimeout(deadline);
+    // The deadline and the timers ended sessions left armed (drops, resumes): none may keep the process up.
+    scheduler.cancelAll();
   }
 }

@@ -16,11 +16,17 @@
  * - An unplanned close is resumed like a planned one, at most `unplannedReconnectsMax` times.
  * - A `start_agent` not yet answered by its run's `agent_started` is sent again (same
  *   `request_id`: the server starts one run) on the next connection.
+ * - Time and timers come from the caller's ports (like the viewer session): the CLI binds them
+ *   to the wall clock. Timers left armed when the session ends do nothing (each checks
+ *   `ended`); the caller cancels them when it is done (recordLive's `cancelAll`).
  */
 import { WebSocket } from "ws";
+import { CLOSE_CODES } from "../protocol/closeCodes.ts";
 import { createEventClient, withResumeQuery } from "../protocol/client/index.ts";
 import type { ClientFrame } from "../protocol/frames.ts";
 import type { TraceLine } from "../protocol/trace.ts";
+import type { Clock } from "../server/ports/clock.ts";
+import type { Scheduler } from "../server/ports/scheduler.ts";
 
 /** What one user's session does. */
 export interface UserSessionPlan {
@@ -63,15 +69,23 @@ export interface UserSession {
   stop(reason: string): void;
 }
 
+/** The ports a session reads time and sets timers through. */
+export interface UserSessionOptions {
+  /** Receives every trace line, in the order it happened. */
+  onTraceLine: (line: TraceLine) => void;
+  /** Stamps trace lines (`t`, ms since the Unix epoch): the wall clock the server stamps `ts` with. */
+  clock: Clock;
+  /** Drops, resumes and the close wait. */
+  scheduler: Scheduler;
+}
+
 /** Starts one session; every trace line goes to `onTraceLine` in the order it happened. */
-export function recordUserSession(plan: UserSessionPlan, options: { onTraceLine: (line: TraceLine) => void }): UserSession {
-  const { onTraceLine } = options;
+export function recordUserSession(plan: UserSessionPlan, options: UserSessionOptions): UserSession {
+  const { onTraceLine, clock, scheduler } = options;
   const deviceId = `${plan.userId}-d1`;
-  const timers = new Set<NodeJS.Timeout>();
   let connectionNumber = 0;
   let socket: WebSocket | undefined;
   let connectionId = "";
-  let socketLive = false;
   let runsStarted = 0;
   let runsCompleted = 0;
   let drops = 0;
@@ -93,14 +107,6 @@ export function recordUserSession(plan: UserSessionPlan, options: { onTraceLine:
     },
   });
 
-  const later = (delayMs: number, action: () => void): void => {
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      action();
-    }, delayMs);
-    timers.add(timer);
-  };
-
   function connect(): void {
     connectionNumber += 1;
     connectionId = `${deviceId}#${connectionNumber}`;
@@ -112,39 +118,38 @@ export function recordUserSession(plan: UserSessionPlan, options: { onTraceLine:
     opened.on("open", () => {
       if (ended || socket !== opened) return;
       open = true;
-      socketLive = true;
-      onTraceLine({ t: Date.now(), kind: "open", conn: thisConnection, device: deviceId, user: plan.userId, ...(resume === undefined ? {} : { resume: { epoch: resume.epoch, last_seq: resume.lastSeq } }) });
+      // Attached before the open line: a trace-bound stop inside onTraceLine then finds it and closes it.
       client.socketOpened({
         send: (frame) => {
           opened.send(JSON.stringify(frame));
-          onTraceLine({ t: Date.now(), kind: "send", conn: thisConnection, frame });
+          onTraceLine({ t: clock.nowMs(), kind: "send", conn: thisConnection, frame });
         },
       });
-      if (plan.dropEveryMs > 0) later(plan.dropEveryMs, () => plannedDrop(opened));
+      onTraceLine({ t: clock.nowMs(), kind: "open", conn: thisConnection, device: deviceId, user: plan.userId, ...(resume === undefined ? {} : { resume: { epoch: resume.epoch, last_seq: resume.lastSeq } }) });
+      if (!ended && plan.dropEveryMs > 0) scheduler.after(plan.dropEveryMs, () => plannedDrop(opened));
     });
     opened.on("message", (data) => {
-      if (!socketLive || socket !== opened) return;
+      if (!client.attached || socket !== opened) return;
       const text = String(data);
       let frame: unknown;
       try {
         frame = JSON.parse(text);
       } catch {
-        onTraceLine({ t: Date.now(), kind: "recv", conn: thisConnection, raw: text });
+        onTraceLine({ t: clock.nowMs(), kind: "recv", conn: thisConnection, raw: text });
         return;
       }
-      onTraceLine({ t: Date.now(), kind: "recv", conn: thisConnection, frame });
+      onTraceLine({ t: clock.nowMs(), kind: "recv", conn: thisConnection, frame });
       client.receive(frame);
       noteProgress(frame);
     });
     opened.on("error", () => undefined); // the close that follows says it
     opened.on("close", (code) => {
-      if (socket !== opened || !socketLive) {
+      if (socket !== opened || !client.attached) {
         if (!open && socket === opened && !ended) unplannedClose(`the connection closed before opening (code ${code})`);
         return;
       }
-      socketLive = false;
       client.socketClosed();
-      onTraceLine({ t: Date.now(), kind: "close", conn: thisConnection, code });
+      onTraceLine({ t: clock.nowMs(), kind: "close", conn: thisConnection, code });
       if (!ended) unplannedClose(`the server closed the connection (code ${code})`);
     });
   }
@@ -180,10 +185,15 @@ export function recordUserSession(plan: UserSessionPlan, options: { onTraceLine:
   }
 
   function plannedDrop(target: WebSocket): void {
-    if (ended || socket !== target || !socketLive) return;
+    if (ended || socket !== target || !client.attached) return;
     drops += 1;
     closeAbruptly(target);
-    later(plan.dropPauseMs, () => {
+    resumeAfterPause();
+  }
+
+  /** Connects again after `dropPauseMs`, unless the session ended meanwhile. */
+  function resumeAfterPause(): void {
+    scheduler.after(plan.dropPauseMs, () => {
       if (ended) return;
       resumes += 1;
       connect();
@@ -192,9 +202,8 @@ export function recordUserSession(plan: UserSessionPlan, options: { onTraceLine:
 
   /** Stops reading `target` and records the close as the client sees an abrupt one (1006). */
   function closeAbruptly(target: WebSocket): void {
-    socketLive = false;
     client.socketClosed();
-    onTraceLine({ t: Date.now(), kind: "close", conn: connectionId, code: 1006 });
+    onTraceLine({ t: clock.nowMs(), kind: "close", conn: connectionId, code: CLOSE_CODES.abnormal });
     target.terminate();
   }
 
@@ -204,44 +213,37 @@ export function recordUserSession(plan: UserSessionPlan, options: { onTraceLine:
       finish(`${reason}, ${unplannedReconnects} times without being asked; gave up`);
       return;
     }
-    later(plan.dropPauseMs, () => {
-      if (ended) return;
-      resumes += 1;
-      connect();
-    });
+    resumeAfterPause();
   }
 
   function finish(stoppedEarly: string | null): void {
     if (ended) return;
     ended = true;
-    for (const timer of timers) clearTimeout(timer);
-    timers.clear();
     const last = socket;
     const result = { userId: plan.userId, runsStarted, runsCompleted, drops, resumes, stoppedEarly };
-    if (last === undefined || !socketLive) {
+    if (last === undefined || !client.attached) {
       last?.terminate();
       resolveDone(result);
       return;
     }
     // A normal close, recorded when the client sees it end (or now, if the server never answers).
-    socketLive = false;
     client.socketClosed();
     const closedConnection = connectionId;
     let recorded = false;
     const record = (code: number): void => {
       if (recorded) return;
       recorded = true;
-      clearTimeout(giveUp);
-      onTraceLine({ t: Date.now(), kind: "close", conn: closedConnection, code });
+      giveUp.cancel();
+      onTraceLine({ t: clock.nowMs(), kind: "close", conn: closedConnection, code });
       resolveDone(result);
     };
-    const giveUp = setTimeout(() => {
+    const giveUp = scheduler.after(CLOSE_WAIT_MS, () => {
       last.terminate();
-      record(1006);
-    }, CLOSE_WAIT_MS);
+      record(CLOSE_CODES.abnormal);
+    });
     last.removeAllListeners("close");
     last.on("close", (code) => record(code));
-    last.close(1000, "recording done");
+    last.close(CLOSE_CODES.normal, "recording done");
   }
 
   connect();

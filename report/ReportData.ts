@@ -5,6 +5,7 @@
  * code share them without sharing a runtime. Every time is virtual or recorder
  * time in ms since the start of the run unless the name says otherwise.
  */
+import type { RunOutcome } from "../protocol/exitCodes.ts";
 
 /** A whole report: one column of results, or two side by side (`--compare A B`). */
 export interface ReportData {
@@ -46,8 +47,8 @@ export interface OverallVerdict {
   judged: string;
 }
 
-/** How a simulation ended (sim/runSimulation.ts). */
-export type SimOutcome = "pass" | "safety" | "liveness" | "timing" | "crash";
+/** How a simulation ended: the shared outcome names (protocol/exitCodes.ts). */
+export type SimOutcome = RunOutcome;
 
 /** One sim run in a list. */
 export interface SimRunRow {

@@ -53,7 +53,7 @@ export interface TraceViewResult {
 }
 
 /** A `t` above this is wall-clock time (ms since 1970, after 2001), not time since the start. */
-const WALL_CLOCK_MS_MIN = 1e12;
+export const WALL_CLOCK_MS_MIN = 1e12;
 
 interface LaneState extends LaneView {
   /** `last_seq` of the `connected` frame: events up to it were replayed. */

@@ -7,7 +7,7 @@
 import type { CollectedColumn } from "./collectColumn.ts";
 import type { ComparisonPair, ComparisonView, SimRunView } from "./ReportData.ts";
 import { binSamples, histogramRange } from "./_internals/statistics.ts";
-import { runName } from "./judgeColumn.ts";
+import { runName, runOrigin } from "./judgeColumn.ts";
 
 /** Compares column A with column B. */
 export function compareColumns(a: CollectedColumn, b: CollectedColumn): ComparisonView {
@@ -80,9 +80,4 @@ function comparePair(runA: SimRunView, runB: SimRunView, samples: { samplesA: nu
 
 function sum(values: Record<string, number>): number {
   return Object.values(values).reduce((total, value) => total + value, 0);
-}
-
-/** What decided a run: its seed, or for a live recording its server. */
-function runOrigin(run: SimRunView): string {
-  return run.source === "live" ? `live ${run.target ?? "?"}` : String(run.seed);
 }

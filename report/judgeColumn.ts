@@ -53,10 +53,14 @@ export function judgeColumn(column: Omit<ResultColumn, "verdict">): OverallVerdi
   return { ok: reasons.length === 0, reasons, judged: judged.join(", ") };
 }
 
+/** What decided a run: "seed 3", or "live ws://host/ws" for a recording (its server). */
+export function runOrigin(run: Pick<SimRunRow, "source" | "seed" | "target">): string {
+  return run.source === "live" ? `live ${run.target ?? "?"}` : `seed ${run.seed}`;
+}
+
 /** "seed 3 · multi-user-isolation · planted cross-user-leak", or "live ws://host/ws · default" for a recording. */
 export function runName(run: Pick<SimRunRow, "source" | "seed" | "target" | "scenario" | "plant">): string {
-  const origin = run.source === "live" ? `live ${run.target ?? "(unknown target)"}` : `seed ${run.seed}`;
-  return `${origin} · ${run.scenario}${run.plant === null ? "" : ` · planted ${run.plant}`}`;
+  return `${runOrigin(run)} · ${run.scenario}${run.plant === null ? "" : ` · planted ${run.plant}`}`;
 }
 
 function plural(count: number, noun: string): string {

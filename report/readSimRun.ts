@@ -6,7 +6,8 @@
  */
 import { dirname, join } from "node:path";
 import { z } from "zod";
-import { buildTraceView, type TraceViewOptions } from "./buildTraceView.ts";
+import { RUN_OUTCOMES } from "../protocol/exitCodes.ts";
+import { buildTraceView, WALL_CLOCK_MS_MIN, type TraceViewOptions } from "./buildTraceView.ts";
 import { describeTiming, explainInvariant } from "./explainInvariant.ts";
 import type { SimRunView, SimVerdictView, ViolationView } from "./ReportData.ts";
 import { readTraceLines } from "./readTraceLines.ts";
@@ -60,7 +61,7 @@ export const simSummarySchema = z.looseObject({
   recordedMs: z.number().nullable().default(null),
   scenario: z.string().default("(unnamed scenario)"),
   plant: z.string().nullable().default(null),
-  outcome: z.enum(["pass", "safety", "liveness", "timing", "crash"]),
+  outcome: z.enum(RUN_OUTCOMES),
   crash: z.string().nullable().default(null),
   faultPlan: z.record(z.string(), z.unknown()).nullable().default(null),
   verdict: verdictSchema.nullable().default(null),
@@ -106,8 +107,8 @@ export async function readSimRun(summary: SimSummary, options: { summaryPath: st
   const durationMs = built?.view.durationMs ?? summary.simTimeMs;
   const toTraceClock = (atMs: number | undefined): number | null => {
     if (atMs === undefined) return null;
-    if (built?.clockOffsetMs !== null && built?.clockOffsetMs !== undefined && atMs > 1e12) return atMs - built.clockOffsetMs;
-    if (built !== null && built.originMs > 0 && atMs > 1e12) return atMs - built.originMs; // a wall-clock trace, drawn from its first line
+    if (built?.clockOffsetMs !== null && built?.clockOffsetMs !== undefined && atMs > WALL_CLOCK_MS_MIN) return atMs - built.clockOffsetMs;
+    if (built !== null && built.originMs > 0 && atMs > WALL_CLOCK_MS_MIN) return atMs - built.originMs; // a wall-clock trace, drawn from its first line
     return atMs <= Math.max(durationMs, 1) * 2 ? atMs : null;
   };
   const violations: ViolationView[] = rawViolations.map((violation) => {

@@ -2,26 +2,24 @@
  * `npm run sim -- …`: run one seed, sweep many, check determinism, replay a recorded
  * trace, or run a planted bug from the zoo. See docs/simulator.md for every flag.
  *
- * Exit codes: 0 pass · 1 safety violation or a required timing budget missed · 2 bad usage (flag, scenario file, or a
+ * Exit codes (protocol/exitCodes.ts): 0 pass · 1 safety violation or a required timing budget missed · 2 bad usage (flag, scenario file, or a
  * --replay file that is not a readable trace) ·
  * 3 liveness failure · 4 crash · 5 nondeterminism (same seed, different trace).
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
-import { parseArgs } from "node:util";
 import { checkTrace } from "../protocol/checker/checkTrace.ts";
+import { EXIT_CODES } from "../protocol/exitCodes.ts";
 import { BUG_ZOO, findPlantedBug } from "./bugZoo/bugZoo.ts";
 import type { PlantedBug } from "./bugZoo/PlantedBug.ts";
 import { formatSimReport } from "./report/formatSimReport.ts";
 import { runSimulation, type SimOutcome, type SimulationResult } from "./runSimulation.ts";
 import { loadScenario, ScenarioError } from "./scenario/loadScenario.ts";
 import type { Scenario } from "./scenario/scenarioSchema.ts";
-import { joinNegativeNumberValues, parseSeedRange, UsageError } from "./cliArguments.ts";
+import { describeMissedTiming } from "./settle/judgeRequiredTiming.ts";
+import { integerOption, parseCliArguments, parseSeedRange, UsageError } from "./cliArguments.ts";
 import { createProgress } from "./report/createProgress.ts";
-
-/** Exit code per outcome. */
-export const EXIT_CODES = { pass: 0, safety: 1, timing: 1, usage: 2, liveness: 3, crash: 4, nondeterminism: 5 } as const;
 
 const USAGE = `Usage: npm run sim -- [options]
 
@@ -58,6 +56,9 @@ interface CliOptions {
   quiet: boolean;
 }
 
+/** Appended to a --seed error for a negative value: those seeds are fast-check's, not the simulator's. */
+const SEED_NEGATIVE_HINT = "(simulator seeds are non-negative; a negative seed is fast-check's: npm run prop -- --seed N)";
+
 /** The flags of `npm run sim` (node:util parseArgs' table). */
 const SIM_OPTIONS = {
   seed: { type: "string" },
@@ -77,27 +78,13 @@ const SIM_OPTIONS = {
 } as const;
 
 function parseCli(argv: string[]): CliOptions | { replay: string; json: boolean } | { list: true; json: boolean } | { help: true } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: joinNegativeNumberValues(argv, { valueOptions: SIM_OPTIONS }), strict: true, allowPositionals: false, options: SIM_OPTIONS });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  const values = parsed.values;
+  const values = parseCliArguments(argv, SIM_OPTIONS);
   const json = values.json === true;
   if (values.help === true) return { help: true };
   if (values.replay !== undefined) return { replay: values.replay, json };
   if (values.plant === "list") return { list: true, json };
-  const integer = (name: string, text: string | undefined, min: number, max: number): number | undefined => {
-    if (text === undefined) return undefined;
-    if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
-      const negativeSeed = name === "seed" && /^-\d+$/.test(text) ? " (simulator seeds are non-negative; a negative seed is fast-check's: npm run prop -- --seed N)" : "";
-      throw new UsageError(`--${name} must be an integer from ${min} to ${max}, got "${text}"${negativeSeed}`);
-    }
-    return Number(text);
-  };
-  const seed = integer("seed", values.seed, 0, 2 ** 32 - 1) ?? 1;
-  const count = integer("count", values.count, 1, 10_000_000);
+  const seed = integerOption("seed", values.seed, { min: 0, max: 2 ** 32 - 1, negativeHint: SEED_NEGATIVE_HINT }) ?? 1;
+  const count = integerOption("count", values.count, { min: 1, max: 10_000_000 });
   if (values.seeds !== undefined && count !== undefined) throw new UsageError("--seeds and --count cannot be used together");
   if (values.seeds !== undefined && values.seed !== undefined) {
     throw new UsageError(`--seed and --seeds cannot be used together: --seeds ${values.seeds} names every seed (use --seed N --count K for K seeds from N)`);
@@ -122,8 +109,8 @@ function parseCli(argv: string[]): CliOptions | { replay: string; json: boolean 
     sweep: values.seeds !== undefined || count !== undefined || scenarioPaths.length > 1,
     scenarioPaths,
     faults,
-    users: integer("users", values.users, 1, 1_000),
-    runs: integer("runs", values.runs, 0, 1_000),
+    users: integerOption("users", values.users, { min: 1, max: 1_000 }),
+    runs: integerOption("runs", values.runs, { min: 0, max: 1_000 }),
     plant,
     checkDeterminism: values["check-determinism"] === true,
     outDir: values.out ?? "results",
@@ -215,7 +202,7 @@ function sweep(scenarios: Array<{ scenario: Scenario; path: string }>, options: 
         const repro = reproLine(seed, path, options);
         const violation = run.result.verdict?.safety[0] ?? run.result.verdict?.liveness[0];
         const missed = run.result.requiredTiming?.failed[0];
-        const timingLine = missed === undefined ? undefined : `required ${missed.name}: ${missed.overBudget}/${missed.samples} over the ${missed.budget} ms budget (worst ${missed.observed ?? "?"} ms)`;
+        const timingLine = missed === undefined ? undefined : describeMissedTiming(missed);
         const first =
           run.result.crash?.split("\n")[0] ??
           (violation === undefined ? (run.result.livenessReason ?? timingLine ?? outcome) : `${violation.invariant} (${violation.kind}): ${violation.message}`);

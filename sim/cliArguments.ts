@@ -1,7 +1,12 @@
 /**
  * Command-line helpers shared by the sim, prop and load CLIs: a typed usage error,
- * the seed range parser, and negative numbers as option values.
+ * the seed range parser, negative numbers as option values, strict flag parsing and
+ * range-checked integer flags.
  */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+
+/** A node:util parseArgs flag table. */
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig["options"]>;
 
 /** A wrong flag or value: the CLI prints the message and exits with code 2. */
 export class UsageError extends Error {
@@ -49,4 +54,35 @@ export function joinNegativeNumberValues(argv: readonly string[], options: { val
     joined.push(argument);
   }
   return joined;
+}
+
+/** What {@link parseCliArguments} returns for the flag table `T`: node:util parseArgs' typed values. */
+export type CliValues<T extends ParseArgsOptionsConfig> = ReturnType<typeof parseArgs<{ args: string[]; strict: true; allowPositionals: false; options: T }>>["values"];
+
+/**
+ * Parses `argv` against the flag table `options` (strict, no positionals, `--seed -5` read as
+ * `--seed=-5`); an unknown flag or a missing value is a UsageError carrying parseArgs' message.
+ */
+export function parseCliArguments<const T extends ParseArgsOptionsConfig>(argv: readonly string[], options: T): CliValues<T> {
+  try {
+    return parseArgs({ args: joinNegativeNumberValues(argv, { valueOptions: options }), strict: true, allowPositionals: false, options }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+/**
+ * Reads integer flag `--name` from `text` (undefined when the flag was not given) and checks it lies
+ * in `range.min`..`range.max`, inclusive; a minus sign is accepted only when `range.min` is negative.
+ * Otherwise a UsageError naming the flag, the range and the value, plus `range.negativeHint` when
+ * the value was a negative integer.
+ */
+export function integerOption(name: string, text: string | undefined, range: { min: number; max: number; negativeHint?: string }): number | undefined {
+  if (text === undefined) return undefined;
+  const shape = range.min < 0 ? /^-?\d+$/ : /^\d+$/;
+  if (!shape.test(text) || Number(text) < range.min || Number(text) > range.max) {
+    const hint = range.negativeHint !== undefined && /^-\d+$/.test(text) ? ` ${range.negativeHint}` : "";
+    throw new UsageError(`--${name} must be an integer from ${range.min} to ${range.max}, got "${text}"${hint}`);
+  }
+  return Number(text);
 }

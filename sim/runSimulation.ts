@@ -10,11 +10,12 @@
  */
 import type { CheckerVerdict } from "../protocol/checker/CheckerVerdict.ts";
 import type { AgentEventDraft } from "../protocol/frames.ts";
+import type { RunOutcome } from "../protocol/exitCodes.ts";
 import { createConnectionManager, type ConnectionManager } from "../server/manager/createConnectionManager.ts";
 import { resolveManagerLimits, type ManagerLimits } from "../server/manager/managerLimits.ts";
 import { stampedAtOnce } from "../server/manager/stampedAtOnce.ts";
 import type { AgentScript } from "../server/runtime/agentScript.ts";
-import { createAgentRuntime, DEFAULT_RUNTIME_LIMITS, type AgentRuntimeLimits } from "../server/runtime/createAgentRuntime.ts";
+import { createAgentRuntime, resolveRuntimeLimits, type AgentRuntimeLimits } from "../server/runtime/createAgentRuntime.ts";
 import { buildRunScripts } from "./buildRunScripts.ts";
 import { multiByteText } from "./content/multiByteText.ts";
 import type { PlantedBug } from "./bugZoo/PlantedBug.ts";
@@ -43,8 +44,8 @@ export { SIM_STEPS_MAX } from "./settle/driveUntilSettled.ts";
 /** Virtual start time: 2024-11-22T00:00:00Z, so event `ts` values read like real ones. */
 export const SIM_START_MS = 1_732_233_600_000;
 
-/** How a simulation ended: `timing` is a budget the scenario marks as required, missed where no fault explains it. */
-export type SimOutcome = "pass" | "safety" | "liveness" | "timing" | "crash";
+/** How a simulation ended (protocol/exitCodes.ts): `timing` is a budget the scenario marks as required, missed where no fault explains it. */
+export type SimOutcome = RunOutcome;
 
 /** Options of {@link runSimulation}. */
 export interface SimulationOptions {
@@ -120,7 +121,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   };
 
   const managerLimits = resolveManagerLimits(scenario.managerLimits as Partial<ManagerLimits>);
-  const runtimeLimits: AgentRuntimeLimits = { ...DEFAULT_RUNTIME_LIMITS, ...(scenario.runtimeLimits as Partial<AgentRuntimeLimits>) };
+  const runtimeLimits = resolveRuntimeLimits(scenario.runtimeLimits as Partial<AgentRuntimeLimits>);
   // Labelled views of the one clock: same queue and order, so traces do not change; quiescence names what is left armed.
   const managerScheduler = time.labelled(timerNamerOf("manager", { ...managerLimits }));
   const runtimeScheduler = time.labelled(timerNamerOf("runtime", { ...runtimeLimits }));

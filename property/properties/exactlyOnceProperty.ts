@@ -6,7 +6,7 @@
  */
 import { simCaseArbitrary } from "../arbitraries/simCaseArbitrary.ts";
 import { defineSimProperty } from "../harness/defineSimProperty.ts";
-import { faultsInjected } from "../harness/faultsInjected.ts";
+import { faultsInjected } from "../../sim/faults/faultsInjected.ts";
 import { violationsFailure } from "../harness/violationsFailure.ts";
 
 /** See the module comment. */

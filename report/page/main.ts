@@ -8,6 +8,7 @@
  * `<main id="report">` gets `data-rendered="true"` when all is done. Tests and
  * people waiting on a slow machine can rely on these.
  */
+import { runName, runOrigin } from "../judgeColumn.ts";
 import type { ReportData, ResultColumn, SimRunRow } from "../ReportData.ts";
 import { h, markRendered, section } from "./_internals/html.ts";
 import { commandLine } from "./copyButton.ts";
@@ -27,7 +28,7 @@ function readData(): ReportData {
 
 function contents(column: ResultColumn): HTMLElement | null {
   const links: HTMLElement[] = column.sims.map((run) =>
-    h("li", { class: run.outcome === "pass" ? "ok" : "bad" }, h("a", { href: `#${run.id}` }, `${run.outcome === "pass" ? "✓" : "✗"} ${run.source === "live" ? `live ${run.target ?? "?"}` : `seed ${run.seed}`} · ${run.scenario}${run.plant === null ? "" : ` · ${run.plant}`}`)),
+    h("li", { class: run.outcome === "pass" ? "ok" : "bad" }, h("a", { href: `#${run.id}` }, `${run.outcome === "pass" ? "✓" : "✗"} ${runName(run)}`)),
   );
   const count = links.length + column.simsListedOnly.length + column.sweeps.length + column.loads.length + column.bugZoos.length;
   if (count <= 1) return null;
@@ -46,7 +47,7 @@ function listedRuns(rows: readonly SimRunRow[]): HTMLElement {
       "table",
       { class: "table" },
       h("thead", {}, h("tr", {}, h("th", {}, "outcome"), h("th", {}, "seed or target"), h("th", {}, "scenario"), h("th", {}, "violations"), h("th", {}, "reproduce"))),
-      h("tbody", {}, ...rows.map((row) => h("tr", { class: row.outcome === "pass" ? "ok" : "bad" }, h("td", {}, row.outcome), h("td", { class: row.source === "live" ? "" : "num" }, row.source === "live" ? `live ${row.target ?? "?"}` : String(row.seed)), h("td", {}, `${row.scenario}${row.plant === null ? "" : ` · ${row.plant}`}`), h("td", { class: "num" }, String(row.violations)), h("td", {}, row.repro === "" ? row.path : commandLine(row.repro))))),
+      h("tbody", {}, ...rows.map((row) => h("tr", { class: row.outcome === "pass" ? "ok" : "bad" }, h("td", {}, row.outcome), h("td", { class: row.source === "live" ? "" : "num" }, runOrigin(row)), h("td", {}, `${row.scenario}${row.plant === null ? "" : ` · ${row.plant}`}`), h("td", { class: "num" }, String(row.violations)), h("td", {}, row.repro === "" ? row.path : commandLine(row.repro))))),
     ),
   );
   markRendered(element);

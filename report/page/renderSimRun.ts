@@ -1,5 +1,6 @@
 /** One simulator run: what happened, what went wrong (in words, with the repro), the timeline and the charts. */
 import { INVARIANTS } from "../../protocol/checker/invariants.ts";
+import { runOrigin } from "../judgeColumn.ts";
 import type { SimRunView, ViolationView } from "../ReportData.ts";
 import { formatMs, formatNumber, plural } from "./_internals/format.ts";
 import { h, markRendered, section, type Child } from "./_internals/html.ts";
@@ -37,7 +38,7 @@ export function renderSimRun(run: SimRunView, after: AfterInsert): HTMLElement {
       "header",
       { class: "run-header" },
       h("span", { class: `badge badge-${run.outcome === "pass" ? "pass" : "fail"}` }, outcome.badge),
-      h("h2", {}, live ? `Live recording · ${run.target ?? "unknown target"} · ${run.scenario}` : `Simulator run · seed ${run.seed} · ${run.scenario}`, run.plant === null ? null : h("span", { class: "plant" }, ` · planted bug: ${run.plant}`)),
+      h("h2", {}, live ? `Live recording · ${run.target ?? "unknown target"} · ${run.scenario}` : `Simulator run · ${runOrigin(run)} · ${run.scenario}`, run.plant === null ? null : h("span", { class: "plant" }, ` · planted bug: ${run.plant}`)),
       h("p", { class: "run-words" }, outcome.words, run.plant === null ? "" : ` This run plants the bug "${run.plant}" on purpose, to prove the checkers catch it: a failure here is the expected result.`),
       run.repro === "" ? null : commandLine(run.repro, { label: live ? "Re-check" : "Reproduce" }),
     ),

@@ -41,6 +41,11 @@ export const DEFAULT_RUNTIME_LIMITS: Readonly<AgentRuntimeLimits> = Object.freez
   requestIdUsersMax: 10_000,
 });
 
+/** Merges `overrides` onto DEFAULT_RUNTIME_LIMITS: the one place the runtime's limits are completed. */
+export function resolveRuntimeLimits(overrides: Partial<AgentRuntimeLimits> = {}): AgentRuntimeLimits {
+  return { ...DEFAULT_RUNTIME_LIMITS, ...overrides };
+}
+
 /** Options of {@link createAgentRuntime}. */
 export interface AgentRuntimeOptions {
   clock: Clock;
@@ -97,7 +102,7 @@ interface Run {
 /** Creates the runtime. */
 export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
   const { clock, scheduler, ids } = options;
-  const limits: AgentRuntimeLimits = { ...DEFAULT_RUNTIME_LIMITS, ...options.limits };
+  const limits = resolveRuntimeLimits(options.limits);
   const scripts = options.scripts ?? DEFAULT_SCRIPTS;
   const defaultScriptName = options.defaultScriptName ?? DEFAULT_SCRIPT_NAME;
   const activeRuns = new Map<string, Run>();

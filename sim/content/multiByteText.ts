@@ -4,10 +4,11 @@
  * sequences, and combining marks. Fragments are whole grapheme clusters, so a cut
  * never splits one; sizes are UTF-8 bytes, never UTF-16 string length.
  */
+import { utf8ByteLength } from "../../server/manager/utf8ByteLength.ts";
 import type { SimRandom } from "../core/createRandom.ts";
 
 /** The fragments drawn from; each ends with a space so words stay apart. */
-export const TEXT_FRAGMENTS: readonly string[] = [
+const TEXT_FRAGMENTS: readonly string[] = [
   "latency ",
   "p99 ",
   "naïve café ",
@@ -27,15 +28,8 @@ export const TEXT_FRAGMENTS: readonly string[] = [
   "∑ ≤ ∞ ",
 ];
 
-/** UTF-8 size of `text`, bytes (no Buffer: the simulator's content code stays runtime-free). */
-export function utf8Bytes(text: string): number {
-  let bytes = 0;
-  for (const character of text) {
-    const codePoint = character.codePointAt(0) as number;
-    bytes += codePoint < 0x80 ? 1 : codePoint < 0x800 ? 2 : codePoint < 0x10000 ? 3 : 4;
-  }
-  return bytes;
-}
+/** Each fragment with its UTF-8 size, bytes, measured once; drawn from in TEXT_FRAGMENTS order, so draws match the plain list. */
+const SIZED_FRAGMENTS: ReadonlyArray<{ text: string; bytes: number }> = TEXT_FRAGMENTS.map((text) => ({ text, bytes: utf8ByteLength(text) }));
 
 /**
  * Draws text of at least `bytesMin` and at most `bytesMax` UTF-8 bytes (bytesMax >= bytesMin >= 1,
@@ -46,11 +40,10 @@ export function multiByteText(random: SimRandom, options: { bytesMin: number; by
   let bytes = 0;
   // Bounded: every fragment adds at least 2 bytes, and a miss ends the loop.
   for (;;) {
-    const fragment = random.pick(TEXT_FRAGMENTS);
-    const size = utf8Bytes(fragment);
-    if (bytes + size > options.bytesMax) break;
-    parts.push(fragment);
-    bytes += size;
+    const fragment = random.pick(SIZED_FRAGMENTS);
+    if (bytes + fragment.bytes > options.bytesMax) break;
+    parts.push(fragment.text);
+    bytes += fragment.bytes;
     if (bytes >= options.bytesMin && random.chance(1, 8)) break;
   }
   const padding = Math.max(0, options.bytesMin - bytes);

@@ -99,6 +99,8 @@ export interface VirtualTime extends Clock, Scheduler {
   pendingTimers(): number;
   /** Due time of the next live timer, ms; undefined when none. */
   nextDueMs(): number | undefined;
+  /** Due time of the last live timer, ms; undefined when none (O(n), no sort, no names). */
+  latestDueMs(): number | undefined;
   /**
    * A Scheduler onto this clock whose timers carry `namer`, so {@link armedTimers} can
    * say whose they are. Same queue, same order: using it changes no timing.
@@ -214,6 +216,12 @@ class VirtualTimeImpl implements VirtualTime {
 
   nextDueMs(): number | undefined {
     return this.peekLive()?.dueMs;
+  }
+
+  latestDueMs(): number | undefined {
+    let latestMs: number | undefined;
+    for (const timer of this.heap.toArray()) if (timerIsLive(timer) && (latestMs === undefined || timer.dueMs > latestMs)) latestMs = timer.dueMs;
+    return latestMs;
   }
 
   labelled(namer: TimerNamer): Scheduler {

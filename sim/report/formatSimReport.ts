@@ -8,6 +8,7 @@ import { INVARIANTS } from "../../protocol/checker/invariants.ts";
 import type { Violation } from "../../protocol/checker/Violation.ts";
 import { PER_MILLE_FIELDS } from "../faults/FaultPlan.ts";
 import type { SimulationResult } from "../runSimulation.ts";
+import { describeMissedTiming } from "../settle/judgeRequiredTiming.ts";
 
 /** Options of {@link formatSimReport}. */
 export interface SimReportOptions {
@@ -113,7 +114,7 @@ function describeProblems(result: SimulationResult, shownMax: number): string[] 
   if (result.crash !== null) lines.push(`  crash: ${result.crash.split("\n").slice(0, 6).join("\n    ")}`);
   if (result.livenessReason !== null) lines.push(`  liveness: ${result.livenessReason}`);
   for (const missed of result.requiredTiming?.failed ?? []) {
-    lines.push(`  [timing] required budget ${missed.name}: ${missed.overBudget}/${missed.samples} over the ${missed.budget} ms budget (worst ${missed.observed ?? "?"} ms)`);
+    lines.push(`  [timing] ${describeMissedTiming(missed)}`);
   }
   const violations: Violation[] = result.verdict === null ? [] : [...result.verdict.safety, ...result.verdict.liveness];
   for (const violation of violations.slice(0, shownMax)) {

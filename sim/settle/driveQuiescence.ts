@@ -33,8 +33,7 @@ export interface QuiescenceOutcome {
  */
 export function driveQuiescence(time: VirtualTime, options: QuiescenceOptions): QuiescenceOutcome {
   const startMs = time.nowMs();
-  let latestDueMs = startMs;
-  for (const timer of time.armedTimers()) latestDueMs = Math.max(latestDueMs, timer.dueMs);
+  const latestDueMs = Math.max(startMs, time.latestDueMs() ?? startMs);
   const horizonMs = Math.min(latestDueMs, startMs + options.longestLimitMs) + options.marginMs;
   let crash: string | null = null;
   let steps = 0;

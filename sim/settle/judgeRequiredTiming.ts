@@ -9,12 +9,23 @@
  */
 import type { CheckerVerdict } from "../../protocol/checker/CheckerVerdict.ts";
 import type { TimingInvariantName } from "../../protocol/checker/invariants.ts";
+import { faultsInjected } from "../faults/faultsInjected.ts";
 
 /** Timing budgets whose measure includes network time, so a network fault can explain a miss. */
-export const NETWORK_TIMED_BUDGETS: ReadonlySet<TimingInvariantName> = new Set(["timing_start_latency", "timing_delivery_latency"]);
+const NETWORK_TIMED_BUDGETS: ReadonlySet<TimingInvariantName> = new Set(["timing_start_latency", "timing_delivery_latency"]);
 
-/** Counted faults that leave the network and the server alone (tool faults are built into scripts and not counted). */
-const SCRIPT_FAULTS: ReadonlySet<string> = new Set(["cancel"]);
+/** One missed required budget: the checker's figures for it. */
+export interface MissedRequiredTiming {
+  name: TimingInvariantName;
+  /** The budget, ms. */
+  budget: number;
+  /** The worst sample, ms; null when none was measured. */
+  observed: number | null;
+  /** How many samples went over the budget. */
+  overBudget: number;
+  /** How many samples were measured. */
+  samples: number;
+}
 
 /** The judgement, as data for the summary and the report. */
 export interface RequiredTimingOutcome {
@@ -23,7 +34,7 @@ export interface RequiredTimingOutcome {
   /** The required budgets judged in this run (network-timed ones only when it was fault-free). */
   judged: TimingInvariantName[];
   /** Judged budgets that were missed, with the checker's verdict line for each: any fails the run. */
-  failed: Array<{ name: TimingInvariantName; budget: number; observed: number | null; overBudget: number; samples: number }>;
+  failed: MissedRequiredTiming[];
 }
 
 /** Judges `verdict.timing` against `required`; `faultsInjected` is SimulationResult.totals.faults. */
@@ -31,10 +42,15 @@ export function judgeRequiredTiming(
   verdict: Pick<CheckerVerdict, "timing">,
   options: { required: readonly TimingInvariantName[]; faultsInjected: Readonly<Record<string, number>> },
 ): RequiredTimingOutcome {
-  const faultFree = Object.entries(options.faultsInjected).every(([kind, count]) => count === 0 || SCRIPT_FAULTS.has(kind));
+  const faultFree = faultsInjected(options.faultsInjected) === 0;
   const judged = options.required.filter((name) => faultFree || !NETWORK_TIMED_BUDGETS.has(name));
   const failed = verdict.timing
     .filter((row) => judged.includes(row.name) && !row.ok)
     .map((row) => ({ name: row.name, budget: row.budget, observed: row.observed, overBudget: row.overBudget, samples: row.samples }));
   return { required: [...options.required], judged, failed };
+}
+
+/** The one sentence a report and the sweep print for a missed required budget. */
+export function describeMissedTiming(row: MissedRequiredTiming): string {
+  return `required budget ${row.name}: ${row.overBudget}/${row.samples} over the ${row.budget} ms budget (worst ${row.observed ?? "?"} ms)`;
 }

@@ -11,59 +11,25 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { describe, expect, test } from "vitest";
 import { violationClassOf } from "../../protocol/checker/violationCountsByClass.ts";
 import type { Violation } from "../../protocol/checker/Violation.ts";
 import { buildReport } from "../../report/buildReport.ts";
-import { main, RECORD_EXIT_CODES } from "../../record/cli.ts";
+import { main } from "../../record/cli.ts";
+import { EXIT_CODES } from "../../protocol/exitCodes.ts";
 import { jwtSecretKey } from "../../server/auth/jwtSecretKey.ts";
 import { signAccessToken } from "../../server/auth/signAccessToken.ts";
 import { createServer } from "../../server/createServer.ts";
-import { findPlantedBug } from "../../sim/bugZoo/bugZoo.ts";
+import { RECORD_TEST_SECRET, recordAgainst, REPOSITORY_ROOT } from "./recordTestKit.ts";
 
-const repositoryRoot = fileURLToPath(new URL("../../", import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), "record-"));
-const secret = "record-test-secret-0123456789abcdef";
+const secret = RECORD_TEST_SECRET;
 const run = promisify(execFile);
-
-interface Recorded {
-  exitCode: number;
-  output: string;
-  errors: string;
-  directory: string;
-  summary: { kind: string; source: string; users: string[]; target: string; seed: unknown; outcome: string; repro: string; totals: Record<string, number>; verdict: { safety: Violation[]; liveness: Violation[] } };
-}
-
-async function recordAgainst(name: string, server: { bug?: string; flags: string[] }): Promise<Recorded & { target: string }> {
-  const bug = server.bug === undefined ? undefined : findPlantedBug(server.bug);
-  if (server.bug !== undefined && bug === undefined) throw new Error(`no planted bug ${server.bug}`);
-  const live = createServer({
-    jwtSecret: secret,
-    ...(bug?.parts === undefined ? {} : { managerParts: bug.parts }),
-    ...(bug?.wrapPublish === undefined ? {} : { wrapPublish: bug.wrapPublish }),
-  });
-  const { webSocketUrl } = await live.listen({ host: "127.0.0.1", port: 0 });
-  const directory = join(scratch, name);
-  const output: string[] = [];
-  const errors: string[] = [];
-  try {
-    const exitCode = await main(["--target", webSocketUrl, "--secret", secret, "--out", directory, ...server.flags], {
-      stdout: (text) => void output.push(text),
-      stderr: (text) => void errors.push(text),
-      cwd: repositoryRoot,
-    });
-    const summary = JSON.parse(readFileSync(join(directory, "summary.json"), "utf8")) as Recorded["summary"];
-    return { exitCode, output: output.join(""), errors: errors.join(""), directory, summary, target: webSocketUrl };
-  } finally {
-    await live.close();
-  }
-}
 
 /** `npm run sim -- --replay <trace> --json`, the real CLI in a child process. */
 async function replay(tracePath: string): Promise<{ exitCode: number; outcome: string; safety: Violation[]; liveness: Violation[]; recordedFrom?: { target: string } }> {
-  const result = await run(process.execPath, ["--import", "tsx", "sim/cli.ts", "--replay", tracePath, "--json"], { cwd: repositoryRoot }).then(
+  const result = await run(process.execPath, ["--import", "tsx", "sim/cli.ts", "--replay", tracePath, "--json"], { cwd: REPOSITORY_ROOT }).then(
     (done) => ({ code: 0, stdout: done.stdout }),
     (failed: { code: number; stdout: string }) => ({ code: failed.code, stdout: failed.stdout }),
   );
@@ -76,9 +42,9 @@ function classesOf(violations: readonly Violation[]): string[] {
 
 describe("npm run record against our server", () => {
   test("passes with drops and resumes, writes the simulator's layout marked live, and the replay passes too", async () => {
-    const recorded = await recordAgainst("control", { flags: ["--runs", "3", "--drop-every-ms", "150", "--drop-pause-ms", "300", "--user", "u1", "--user", "u2"] });
+    const recorded = await recordAgainst(join(scratch, "control"), { flags: ["--runs", "3", "--drop-every-ms", "150", "--drop-pause-ms", "300", "--user", "u1", "--user", "u2"] });
 
-    expect(recorded.exitCode, recorded.output + recorded.errors).toBe(RECORD_EXIT_CODES.pass);
+    expect(recorded.exitCode, recorded.output + recorded.errors).toBe(EXIT_CODES.pass);
     expect(recorded.summary).toMatchObject({ kind: "sim", source: "live", target: recorded.target, seed: null, outcome: "pass" });
     expect(recorded.summary.totals).toMatchObject({ runsRequested: 6, runsCompleted: 6 });
     expect(recorded.summary.totals["resumes"]).toBeGreaterThan(0);
@@ -96,21 +62,10 @@ describe("npm run record against our server", () => {
 
   test("--token: the token's sub is the user", async () => {
     const token = await signAccessToken("token-user", { secretKey: jwtSecretKey(secret), nowMs: Date.now(), ttlSeconds: 600 });
-    const live = createServer({ jwtSecret: secret });
-    const { webSocketUrl } = await live.listen({ host: "127.0.0.1", port: 0 });
     const directory = join(scratch, "token");
-    const output: string[] = [];
-    try {
-      const exitCode = await main(["--target", webSocketUrl, "--token", token, "--runs", "1", "--scenario", "quick", "--out", directory, "--json"], {
-        stdout: (text) => void output.push(text),
-        stderr: (text) => void output.push(text),
-        cwd: repositoryRoot,
-      });
-      expect(exitCode, output.join("")).toBe(RECORD_EXIT_CODES.pass);
-    } finally {
-      await live.close();
-    }
-    const summary = JSON.parse(output.join("")) as { users: string[]; scenario: string; totals: Record<string, number> };
+    const recorded = await recordAgainst(directory, { credentials: ["--token", token], flags: ["--runs", "1", "--scenario", "quick", "--json"] });
+    expect(recorded.exitCode, recorded.output + recorded.errors).toBe(EXIT_CODES.pass);
+    const summary = JSON.parse(recorded.output) as { users: string[]; scenario: string; totals: Record<string, number> };
     expect(summary).toMatchObject({ users: ["token-user"], scenario: "quick", totals: { runsCompleted: 1 } });
     expect(readFileSync(join(directory, "trace.jsonl"), "utf8")).toContain('"scenario":"quick"');
   });
@@ -130,9 +85,9 @@ describe("npm run record against servers with a planted bug", () => {
   ];
 
   test.each(cases)("$bug: a failing trace whose replay gives the same verdict ($expectedClass), drawn by the report as a live recording", async ({ bug, expectedClass, flags }) => {
-    const recorded = await recordAgainst(bug, { bug, flags });
+    const recorded = await recordAgainst(join(scratch, bug), { bug, flags });
 
-    expect(recorded.exitCode, recorded.output + recorded.errors).toBe(RECORD_EXIT_CODES.safety);
+    expect(recorded.exitCode, recorded.output + recorded.errors).toBe(EXIT_CODES.safety);
     expect(recorded.output).toContain("Status: FAILED (safety violation)");
     const recordedClasses = classesOf([...recorded.summary.verdict.safety, ...recorded.summary.verdict.liveness]);
     expect(recordedClasses).toContain(expectedClass);
@@ -186,7 +141,7 @@ describe("npm run record: bad usage and unreachable servers are one line, exit 2
     { argv: ["--target", "ws://127.0.0.1:1/ws", "--secret", "s", "--bogus"], says: "--bogus" },
   ])("$argv → $says", async ({ argv, says }) => {
     const { errors, io: recordIo } = io();
-    expect(await main(argv, recordIo)).toBe(RECORD_EXIT_CODES.usage);
+    expect(await main(argv, recordIo)).toBe(EXIT_CODES.usage);
     expect(errors.join("")).toContain(says);
     expect(errors.join("").trim().split("\n")).toHaveLength(1);
   });
@@ -197,7 +152,7 @@ describe("npm run record: bad usage and unreachable servers are one line, exit 2
     await closed.close();
     const { errors, io: recordIo } = io();
 
-    expect(await main(["--target", webSocketUrl, "--secret", secret], recordIo)).toBe(RECORD_EXIT_CODES.usage);
+    expect(await main(["--target", webSocketUrl, "--secret", secret], recordIo)).toBe(EXIT_CODES.usage);
     expect(errors.join("")).toMatch(/^record: cannot connect to .*ECONNREFUSED.*nothing listens there/);
   });
 
@@ -206,7 +161,7 @@ describe("npm run record: bad usage and unreachable servers are one line, exit 2
     const { webSocketUrl } = await live.listen({ host: "127.0.0.1", port: 0 });
     const { errors, io: recordIo } = io();
     try {
-      expect(await main(["--target", webSocketUrl, "--secret", "not-the-servers-secret-0123456789"], recordIo)).toBe(RECORD_EXIT_CODES.usage);
+      expect(await main(["--target", webSocketUrl, "--secret", "not-the-servers-secret-0123456789"], recordIo)).toBe(EXIT_CODES.usage);
     } finally {
       await live.close();
     }

@@ -10,51 +10,30 @@ import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, expect, test } from "vitest";
-import { main, RECORD_EXIT_CODES } from "../../record/cli.ts";
-import { createServer } from "../../server/createServer.ts";
-import { findPlantedBug } from "../../sim/bugZoo/bugZoo.ts";
+import { EXIT_CODES } from "../../protocol/exitCodes.ts";
+import { sectionHtml } from "../report/sectionHtml.ts";
+import { CHROMIUM } from "../viewer/chromiumPage.ts";
+import { recordAgainst, REPOSITORY_ROOT } from "./recordTestKit.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const HAS_CHROMIUM = existsSync(CHROMIUM);
-const repositoryRoot = fileURLToPath(new URL("../../", import.meta.url));
 const work = mkdtempSync(join(tmpdir(), "record-page-"));
-const secret = "record-page-secret-0123456789abcdef";
 const run = promisify(execFile);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** The HTML of the first section named `name`, up to the next section. */
-function sectionHtml(dom: string, name: string): string {
-  const start = dom.search(new RegExp(`<section[^>]*data-section="${name}"`));
-  if (start === -1) return "";
-  const next = dom.indexOf("<section", start + 1);
-  return dom.slice(start, next === -1 ? undefined : next);
-}
-
 test.skipIf(!HAS_CHROMIUM)(
   HAS_CHROMIUM ? "a failing live recording renders in headless Chromium as a live run with its swimlane" : `renders in headless Chromium — SKIPPED: ${CHROMIUM} is not installed here (CI installs it)`,
   async () => {
-    const bug = findPlantedBug("duplicate-on-resume");
-    const server = createServer({ jwtSecret: secret, ...(bug?.parts === undefined ? {} : { managerParts: bug.parts }) });
-    const { webSocketUrl } = await server.listen({ host: "127.0.0.1", port: 0 });
     const directory = join(work, "recording");
-    const output: string[] = [];
-    try {
-      const code = await main(["--target", webSocketUrl, "--secret", secret, "--runs", "2", "--drop-every-ms", "300", "--drop-pause-ms", "150", "--out", directory], {
-        stdout: (text) => void output.push(text),
-        stderr: (text) => void output.push(text),
-        cwd: repositoryRoot,
-      });
-      expect(code, output.join("")).toBe(RECORD_EXIT_CODES.safety);
-    } finally {
-      await server.close();
-    }
+    const recorded = await recordAgainst(directory, { bug: "duplicate-on-resume", flags: ["--runs", "2", "--drop-every-ms", "300", "--drop-pause-ms", "150"] });
+    expect(recorded.exitCode, recorded.output + recorded.errors).toBe(EXIT_CODES.safety);
+    const webSocketUrl = recorded.target;
 
     const reportPath = join(work, "report.html");
-    await run(process.execPath, ["--import", "tsx", "report/cli.ts", directory, "--out", reportPath], { cwd: repositoryRoot });
+    await run(process.execPath, ["--import", "tsx", "report/cli.ts", directory, "--out", reportPath], { cwd: REPOSITORY_ROOT });
     const profile = join(work, "profile");
     const dump = await run(CHROMIUM, ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", `--user-data-dir=${profile}`, "--virtual-time-budget=5000", "--dump-dom", pathToFileURL(reportPath).href], {
       maxBuffer: 64 * 1024 * 1024,

@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sectionHtml } from "./sectionHtml.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const HAS_CHROMIUM = existsSync(CHROMIUM);
@@ -53,13 +54,6 @@ function sectionTags(dom: string, name: string): string[] {
   return [...dom.matchAll(new RegExp(`<section[^>]*data-section="${name}"[^>]*>`, "g"))].map((match) => match[0]);
 }
 
-/** The HTML of the first section named `name`, up to the next section. */
-function sectionHtml(dom: string, name: string): string {
-  const start = dom.search(new RegExp(`<section[^>]*data-section="${name}"`));
-  if (start === -1) return "";
-  const next = dom.indexOf("<section", start + 1);
-  return dom.slice(start, next === -1 ? undefined : next);
-}
 
 describe("npm run report on a failing simulator run", () => {
   let work: string;

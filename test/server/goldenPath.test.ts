@@ -4,7 +4,7 @@
  * frame valid per protocol/validateServerFrame.ts.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { runProblems, seqProblems, startTestServer, waitFor, type TestServer } from "./serverTestKit.ts";
+import { GOLDEN_PATH_EVENT_TYPES, runProblems, seqProblems, startTestServer, waitFor, type TestServer } from "./serverTestKit.ts";
 
 describe("golden path", () => {
   let server: TestServer;
@@ -26,18 +26,7 @@ describe("golden path", () => {
 
     const events = client.events();
     expect(client.invalid).toEqual([]);
-    expect(events.map((event) => event.type)).toEqual([
-      "agent_started",
-      "agent_thinking",
-      "tool_executing",
-      "tool_completed",
-      "agent_thinking",
-      "tool_executing",
-      "tool_completed",
-      "partial_result",
-      "agent_thinking",
-      "agent_completed",
-    ]);
+    expect(events.map((event) => event.type)).toEqual(GOLDEN_PATH_EVENT_TYPES);
     expect(runProblems(events)).toEqual([]);
     expect(seqProblems(events, 0)).toEqual([]);
     const runId = events[0]?.run_id as string;

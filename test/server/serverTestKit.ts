@@ -15,6 +15,9 @@ import type { ManagerDecision } from "../../server/manager/ManagerDecision.ts";
 /** The secret every test server uses. */
 export const TEST_SECRET = "test-secret-0123456789abcdef0123456789abcdef";
 
+/** The default script's events (docs/server.md), in order: what one golden-path run delivers. */
+export const GOLDEN_PATH_EVENT_TYPES = ["agent_started", "agent_thinking", "tool_executing", "tool_completed", "agent_thinking", "tool_executing", "tool_completed", "partial_result", "agent_thinking", "agent_completed"];
+
 /** Polls `predicate` every few ms until it is true; fails with `what` after `timeoutMs`. */
 export async function waitFor(predicate: () => boolean, timeoutMs = 5_000, what = "condition"): Promise<void> {
   const deadline = Date.now() + timeoutMs;

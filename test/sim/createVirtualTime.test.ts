@@ -66,6 +66,17 @@ describe("createVirtualTime", () => {
     expect(() => time.runUntil(1099)).toThrow(SimAssertionError);
   });
 
+  it("latestDueMs is the due time of the last live timer, skipping cancelled ones", () => {
+    const time = createVirtualTime({ startMs: 1000 });
+    expect(time.latestDueMs()).toBeUndefined();
+    time.after(300, () => {});
+    const last = time.after(900, () => {});
+    time.after(50, () => {});
+    expect(time.latestDueMs()).toBe(1900);
+    last.cancel();
+    expect(time.latestDueMs()).toBe(1300);
+  });
+
   it("runUntil stops at maxSteps on a timer that re-arms itself at 0 ms", () => {
     const time = createVirtualTime({ startMs: 0 });
     const spin = (): void => {

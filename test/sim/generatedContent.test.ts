@@ -7,7 +7,8 @@
 import { describe, expect, it } from "vitest";
 import { CLIENT_FRAME_BYTES_MAX } from "../../protocol/limits.ts";
 import { generateAgentScript } from "../../sim/content/generateAgentScript.ts";
-import { multiByteText, utf8Bytes } from "../../sim/content/multiByteText.ts";
+import { utf8ByteLength } from "../../server/manager/utf8ByteLength.ts";
+import { multiByteText } from "../../sim/content/multiByteText.ts";
 import { createRandom } from "../../sim/core/createRandom.ts";
 import { runSimulation } from "../../sim/runSimulation.ts";
 import { loadScenario } from "../../sim/scenario/loadScenario.ts";
@@ -19,9 +20,9 @@ describe("multiByteText", () => {
       const bytesMax = 8 + index * 37;
       const bytesMin = index % 2 === 0 ? 1 : Math.floor(bytesMax * 0.95);
       const text = multiByteText(random, { bytesMin, bytesMax });
-      expect(utf8Bytes(text)).toBe(Buffer.byteLength(text, "utf8"));
-      expect(utf8Bytes(text)).toBeGreaterThanOrEqual(bytesMin);
-      expect(utf8Bytes(text)).toBeLessThanOrEqual(bytesMax);
+      expect(utf8ByteLength(text)).toBe(Buffer.byteLength(text, "utf8"));
+      expect(utf8ByteLength(text)).toBeGreaterThanOrEqual(bytesMin);
+      expect(utf8ByteLength(text)).toBeLessThanOrEqual(bytesMax);
       return text;
     });
     const all = texts.join("");
@@ -48,7 +49,7 @@ describe("generateAgentScript", () => {
     const zeroDuration = (step: (typeof scripts)[number]["steps"][number]) => (step.kind === "think" ? step.durationMs === 0 : step.kind === "partial" && step.delayMs === 0);
     const bursts = scripts.filter((script) => script.steps.some((step, index) => index > 0 && zeroDuration(step) && zeroDuration(script.steps[index - 1] as typeof step)));
     expect(bursts.length).toBeGreaterThan(50);
-    const partialBytes = scripts.flatMap((script) => script.steps.flatMap((step) => (step.kind === "partial" ? [utf8Bytes(step.content)] : [])));
+    const partialBytes = scripts.flatMap((script) => script.steps.flatMap((step) => (step.kind === "partial" ? [utf8ByteLength(step.content)] : [])));
     expect(Math.max(...partialBytes)).toBeLessThanOrEqual(5_000);
     expect(partialBytes.filter((bytes) => bytes >= 4_750).length).toBeGreaterThan(20);
   });

@@ -12,26 +12,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitFor } from "../server/serverTestKit.ts";
+import { GOLDEN_PATH_EVENT_TYPES, waitFor } from "../server/serverTestKit.ts";
 import { CHROMIUM, openChromiumPage, type ChromiumPage } from "./chromiumPage.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const TSX = `${ROOT}node_modules/.bin/tsx`;
 const HAS_CHROMIUM = existsSync(CHROMIUM);
-
-/** The default script's events (docs/server.md), in order. */
-const GOLDEN_PATH_TYPES = [
-  "agent_started",
-  "agent_thinking",
-  "tool_executing",
-  "tool_completed",
-  "agent_thinking",
-  "tool_executing",
-  "tool_completed",
-  "partial_result",
-  "agent_thinking",
-  "agent_completed",
-];
 
 interface Row {
   replayed: boolean;
@@ -107,8 +93,8 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? "live event viewer (serve --dev, h
     await poll<string>(`document.querySelector("#viewer")?.dataset.state ?? ""`, (state) => state === "connected", "the page to connect");
     await viewer.evaluate(`document.querySelector("#start").click()`);
     const rows = await poll<Row[]>(READ_ROWS, (value) => value.some((row) => row.type === "agent_completed"), "the run's agent_completed row");
-    expect(rows.map((row) => row.type)).toEqual(GOLDEN_PATH_TYPES);
-    expect(rows.map((row) => row.seq)).toEqual(GOLDEN_PATH_TYPES.map((_type, index) => index + 1));
+    expect(rows.map((row) => row.type)).toEqual(GOLDEN_PATH_EVENT_TYPES);
+    expect(rows.map((row) => row.seq)).toEqual(GOLDEN_PATH_EVENT_TYPES.map((_type, index) => index + 1));
     expect(new Set(rows.map((row) => row.run)).size).toBe(1);
     expectPaired(rows);
     const status = await viewer.evaluate<string>(`document.querySelector("#status").textContent`);
@@ -123,7 +109,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? "live event viewer (serve --dev, h
     await viewer.evaluate(`document.querySelector("#start").click()`);
     const rows = await poll<Row[]>(READ_ROWS, (value) => value.filter((row) => row.type === "agent_completed").length === 2, "the second run's agent_completed row");
     expect(rows.map((row) => row.seq)).toEqual(Array.from({ length: 20 }, (_value, index) => index + 1));
-    expect(rows.slice(10).map((row) => row.type)).toEqual(GOLDEN_PATH_TYPES);
+    expect(rows.slice(10).map((row) => row.type)).toEqual(GOLDEN_PATH_EVENT_TYPES);
     expectPaired(rows);
     const notes = await viewer.evaluate<string[]>(`[...document.querySelectorAll("tr.note")].map((row) => row.dataset.note + ": " + row.textContent)`);
     expect(notes.some((note) => /^close: closed with 4000/.test(note))).toBe(true);
@@ -137,7 +123,7 @@ describe.skipIf(!HAS_CHROMIUM)(HAS_CHROMIUM ? "live event viewer (serve --dev, h
     await viewer.evaluate(`document.querySelector("#drop").click()`);
     const rows = await poll<Row[]>(READ_ROWS, (value) => value.filter((row) => row.type === "agent_completed").length === 3, "the third run's agent_completed row");
     expect(rows.map((row) => row.seq)).toEqual(Array.from({ length: 30 }, (_value, index) => index + 1));
-    expect(rows.slice(20).map((row) => row.type)).toEqual(GOLDEN_PATH_TYPES);
+    expect(rows.slice(20).map((row) => row.type)).toEqual(GOLDEN_PATH_EVENT_TYPES);
     expectPaired(rows);
     // The reconnect waits 1 s and the run lasts about 1.35 s: some of its events arrive as a replay.
     expect(rows.slice(20).some((row) => row.replayed)).toBe(true);

@@ -1,0 +1,27 @@
+/**
+ * Every exit code the run-judging commands (`npm run sim`, its `--replay`, `npm run record`)
+ * return, in one table: each way a run can end maps to its code, and the report reads the same
+ * outcome names from summary.json. Runtime-free (like closeCodes.ts), so any layer may import it.
+ * The load CLI and the k6-compatible runner keep k6's own numbers (load/runner/exitCodes.ts).
+ */
+
+/**
+ * How a run ended → the exit code that says so. `timing` is a required budget missed where no
+ * fault explains it (a correctness failure, like safety); `crash` is the system under test (or
+ * the recorder) throwing.
+ */
+export const RUN_EXIT_CODES = { pass: 0, safety: 1, timing: 1, liveness: 3, crash: 4 } as const;
+
+/** How a run ended: a simulation, a replayed trace or a live recording. */
+export type RunOutcome = keyof typeof RUN_EXIT_CODES;
+
+/** Every {@link RunOutcome}, in table order (for `z.enum`). */
+export const RUN_OUTCOMES = Object.keys(RUN_EXIT_CODES) as [RunOutcome, ...RunOutcome[]];
+
+/**
+ * The run outcomes' codes plus the endings that are not a run's: `usage` (bad flag, unreadable
+ * scenario, unreachable target, refused token) and `nondeterminism` (a seed's second run gave
+ * another trace).
+ */
+// Object.assign, not spread: like closeCodes.ts, this module may be bundled for ES2017.
+export const EXIT_CODES = Object.assign({}, RUN_EXIT_CODES, { usage: 2, nondeterminism: 5 } as const);
