@@ -1,8 +1,8 @@
 /**
  * Creates the project's event client: one pure state machine for the rules a client of
  * docs/protocol.md follows, shared by the simulator's devices, the live viewer, `npm run
- * record` and any app (`import { createEventClient } from "agent-event-proof/client"`).
- * The k6 session does not use it yet (it shares only withResumeQuery).
+ * record`, the k6 session and any app (`import { createEventClient } from
+ * "agent-event-proof/client"`).
  *
  * Rules (one place, docs/client.md):
  * - Resume point = the highest seq held contiguously in the current epoch. The first
