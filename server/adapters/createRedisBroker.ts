@@ -86,7 +86,7 @@ interface FeedMessage {
 }
 
 type RedisWithScripts = Redis & {
-  aepAppend(stream: string, meta: string, runs: string, runTools: string, ...args: Array<string | number>): Promise<[string, number, number, number, string]>;
+  aepAppend(stream: string, meta: string, runs: string, runTools: string, ...args: Array<string | number>): Promise<[string, number, number, number]>;
   aepRead(stream: string, meta: string, ...args: Array<string | number>): Promise<Array<string | number>>;
 };
 
@@ -289,11 +289,10 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
         runPayload,
       )
       .then(
-        ([epoch, seq, evicted, oldestSeq, text]) => {
+        ([, , evicted, oldestSeq]) => {
           appendsPending -= 1;
-          const stamped = { ...event, seq: Number(seq), epoch: String(epoch) } as AgentEvent;
-          const entry: BrokerEntry = { seq: Number(seq), text: String(text), bytes: Buffer.byteLength(String(text)), tsMs: event.ts };
-          done({ ok: true, userId, event: stamped, entry, evictedEvents: Number(evicted), oldestSeq: Number(oldestSeq) });
+          // The stamped event reaches every follower through the feed; nobody waits for it here.
+          done({ ok: true, userId, evictedEvents: Number(evicted), oldestSeq: Number(oldestSeq) });
         },
         (error: unknown) => {
           appendsPending -= 1;

@@ -56,7 +56,7 @@ export function createInProcessBroker(options: InProcessBrokerOptions): StreamBr
     const text = encodeEvent(event);
     const entry: ReplayEntry = { seq: event.seq, text, bytes: utf8ByteLength(text), tsMs: event.ts };
     const evictedEvents = stream.buffer.append(entry);
-    done({ ok: true, userId, event, entry, evictedEvents, oldestSeq: stream.buffer.oldestSeq });
+    done({ ok: true, userId, event, evictedEvents, oldestSeq: stream.buffer.oldestSeq });
     stream.follower.event(entry);
   }
 
