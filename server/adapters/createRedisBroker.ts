@@ -337,14 +337,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   }
 
   function stats(): BrokerStats {
-    const heldEventsByUser = new Map<string, number>();
-    let heldEvents = 0;
-    for (const [userId, state] of followed) {
-      const events = state.position === undefined ? 0 : state.position.lastSeq - state.position.oldestSeq + 1;
-      heldEventsByUser.set(userId, events);
-      heldEvents += events;
-    }
-    return { kind: "redis", available, heldEvents, heldBytes: 0, heldEventsByUser, roundTrips, errors, appendsPending };
+    return { kind: "redis", available, roundTrips, errors, appendsPending };
   }
 
   return {

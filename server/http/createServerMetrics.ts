@@ -27,7 +27,7 @@ export const DELIVERY_LATENCY_BUCKETS_MS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 
 /** Options of {@link createServerMetrics}. */
 export interface ServerMetricsOptions {
   /** Read at every scrape: the manager's and the runtime's current stats. */
-  snapshot: () => { manager: ManagerStats; runtime: AgentRuntimeStats; broker?: BrokerStats };
+  snapshot: () => { manager: ManagerStats; runtime: AgentRuntimeStats; broker: BrokerStats };
   /** Cap on distinct user labels (default {@link USER_LABELS_MAX_DEFAULT}). */
   userLabelsMax?: number;
   /** Also collect prom-client's default process metrics (default true). */
@@ -160,10 +160,10 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
   for (const reason of TOKEN_REFUSAL_REASONS) authFailures.inc({ reason }, 0);
   for (const code of PROTOCOL_ERROR_CODES) protocolErrors.inc({ code }, 0);
   // The stream broker (in-process: always up, no round trips; Redis: docs/multi-instance.md).
-  fromSnapshot("agent_ws_broker_available", "1 while the stream broker is reachable, 0 while clients are told to resume later", (stats) => (stats.broker?.available === false ? 0 : 1));
-  counterFromSnapshot("agent_ws_broker_round_trips_total", "Round trips to the stream broker (appends, reads, subscriptions)", (stats) => stats.broker?.roundTrips ?? 0);
-  counterFromSnapshot("agent_ws_broker_errors_total", "Failed broker round trips and connection errors", (stats) => stats.broker?.errors ?? 0);
-  fromSnapshot("agent_ws_broker_appends_pending", "Appends sent to the broker and not answered yet (the broker's lag, in events)", (stats) => stats.broker?.appendsPending ?? 0);
+  fromSnapshot("agent_ws_broker_available", "1 while the stream broker is reachable, 0 while clients are told to resume later", (stats) => (stats.broker.available ? 1 : 0));
+  counterFromSnapshot("agent_ws_broker_round_trips_total", "Round trips to the stream broker (appends, reads, subscriptions)", (stats) => stats.broker.roundTrips);
+  counterFromSnapshot("agent_ws_broker_errors_total", "Failed broker round trips and connection errors", (stats) => stats.broker.errors);
+  fromSnapshot("agent_ws_broker_appends_pending", "Appends sent to the broker and not answered yet (the broker's lag, in events)", (stats) => stats.broker.appendsPending);
   const streamsLost = new Counter({ name: "agent_ws_broker_streams_lost_total", help: "Times a user's feed lost contiguity and its connections were closed with 1013 to resume", registers });
   for (const reason of ["idle_timeout", "users_retained_max"] satisfies StreamEvictionReason[]) streamsEvicted.inc({ reason }, 0);
 

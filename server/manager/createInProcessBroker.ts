@@ -67,15 +67,7 @@ export function createInProcessBroker(options: InProcessBrokerOptions): StreamBr
   }
 
   function stats(): BrokerStats {
-    const heldEventsByUser = new Map<string, number>();
-    let heldEvents = 0;
-    let heldBytes = 0;
-    for (const [userId, stream] of streams) {
-      heldEventsByUser.set(userId, stream.buffer.size);
-      heldEvents += stream.buffer.size;
-      heldBytes += stream.buffer.bytes;
-    }
-    return { kind: "in-process", available: true, heldEvents, heldBytes, heldEventsByUser, roundTrips: 0, errors: 0, appendsPending: 0 };
+    return { kind: "in-process", available: true, roundTrips: 0, errors: 0, appendsPending: 0 };
   }
 
   return {

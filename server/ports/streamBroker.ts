@@ -61,10 +61,6 @@ export interface BrokerStats {
   kind: "in-process" | "redis";
   /** False while the broker is unreachable. */
   available: boolean;
-  /** Events held for the users this instance follows (in-process: all of them). */
-  heldEvents: number;
-  heldBytes: number;
-  heldEventsByUser: Map<string, number>;
   /** Round trips to the broker (0 in-process). */
   roundTrips: number;
   /** Failed round trips and lost feeds. */
