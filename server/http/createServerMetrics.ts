@@ -8,8 +8,8 @@
  * knowing each label is a series your Prometheus stores.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { ManagerDecision, StreamEvictionReason } from "../manager/ManagerDecision.ts";
-import type { AdmitRefusal, ManagerStats } from "../manager/createConnectionManager.ts";
+import { ADMIT_REFUSALS, type AdmitRefusal, type ManagerDecision, type StreamEvictionReason } from "../manager/ManagerDecision.ts";
+import type { ManagerStats } from "../manager/createConnectionManager.ts";
 import type { AgentRuntimeStats } from "../runtime/createAgentRuntime.ts";
 import type { BrokerStats } from "../ports/streamBroker.ts";
 import { TOKEN_REFUSAL_REASONS, type TokenRefusalReason } from "../auth/verifyAccessToken.ts";
@@ -156,7 +156,7 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
 
   // Known label values start at 0, so rate() and alerts work before the first occurrence.
   for (const stage of ["sync", "async"]) sendFailures.inc({ stage }, 0);
-  for (const reason of ["connections_per_user", "connections_total", "shutting_down", "broker_unavailable"] satisfies AdmitRefusal[]) admissionRefusals.inc({ reason }, 0);
+  for (const reason of ADMIT_REFUSALS) admissionRefusals.inc({ reason }, 0);
   for (const reason of TOKEN_REFUSAL_REASONS) authFailures.inc({ reason }, 0);
   for (const code of PROTOCOL_ERROR_CODES) protocolErrors.inc({ code }, 0);
   // The stream broker (in-process: always up, no round trips; Redis: docs/multi-instance.md).

@@ -19,7 +19,7 @@ import type { Scheduler, TimerHandle } from "../ports/scheduler.ts";
 import { SocketSendError, type SocketPort } from "../ports/socketPort.ts";
 import type { AppendOutcome, BrokerEntry, BrokerPosition, ReadOutcome, StreamBroker, UnstampedEvent } from "../ports/streamBroker.ts";
 import { createInProcessBroker } from "./createInProcessBroker.ts";
-import type { ManagerDecision, StreamEvictionReason } from "./ManagerDecision.ts";
+import type { AdmitRefusal, ManagerDecision, StreamEvictionReason } from "./ManagerDecision.ts";
 import { resolveManagerLimits, type ManagerLimits } from "./managerLimits.ts";
 import { planResume as planResumeCorrectly, type ResumePlan, type StreamPosition } from "./planResume.ts";
 import { ReplayBuffer, type ReplayEntry, type ReplayStore } from "./ReplayBuffer.ts";
@@ -124,9 +124,6 @@ export interface ManagerStats {
   /** Runs forgotten past `runsTrackedMax`. */
   runsForgotten: number;
 }
-
-/** Why {@link ConnectionManager.admit} refuses a new connection. */
-export type AdmitRefusal = "connections_per_user" | "connections_total" | "shutting_down" | "broker_unavailable";
 
 /** The connection manager's public face. */
 export interface ConnectionManager {
