@@ -141,6 +141,7 @@ export function createServer(options: ServerOptions): AgentEventServer {
   const ids: IdSource =
     options.redisUrl === undefined ? processIds : { next: (prefix) => (prefix === "r-" ? `${processIds.next(prefix)}-${instanceId.slice(2)}` : processIds.next(prefix)) };
   const path = options.path ?? "/ws";
+  const limits = resolveManagerLimits(options.limits);
 
   const redisBroker: RedisBroker | undefined =
     options.redisUrl === undefined
@@ -149,7 +150,9 @@ export function createServer(options: ServerOptions): AgentEventServer {
           url: options.redisUrl,
           ids,
           instanceId,
-          ...pick(resolveManagerLimits(options.limits), ["replayEventsMax", "replayBytesMax", "streamIdleMs"]),
+          replayEventsMax: limits.replayEventsMax,
+          replayBytesMax: limits.replayBytesMax,
+          streamIdleMs: limits.streamIdleMs,
           ...(options.redisKeyPrefix === undefined ? {} : { keyPrefix: options.redisKeyPrefix }),
         });
 
@@ -171,7 +174,7 @@ export function createServer(options: ServerOptions): AgentEventServer {
     clock,
     scheduler,
     ids,
-    ...(options.limits === undefined ? {} : { limits: options.limits }),
+    limits,
     ...(options.managerParts === undefined ? {} : { parts: options.managerParts }),
     ...(redisBroker === undefined ? {} : { broker: redisBroker }),
     onCommand: (command) => runtime.handleCommand(command),
@@ -187,6 +190,9 @@ export function createServer(options: ServerOptions): AgentEventServer {
       },
     },
   });
+  const publishToManager: RuntimePublish = (userId, draft) => {
+    manager.publish(userId, draft);
+  };
   const leases: RunLeases | undefined =
     redisBroker === undefined
       ? undefined
@@ -198,15 +204,10 @@ export function createServer(options: ServerOptions): AgentEventServer {
           instanceId,
           clock,
           scheduler,
-          publish: (userId, draft) => {
-            manager.publish(userId, draft);
-          },
+          publish: publishToManager,
           ...(options.runLeaseMs === undefined ? {} : { leaseMs: options.runLeaseMs }),
           ...(options.onOrphanRunEnded === undefined ? {} : { onOrphanEnded: options.onOrphanRunEnded }),
         });
-  const publishToManager: RuntimePublish = (userId, draft) => {
-    manager.publish(userId, draft);
-  };
   const runtime: AgentRuntime = createAgentRuntime({
     clock,
     scheduler,
@@ -283,10 +284,4 @@ export function createServer(options: ServerOptions): AgentEventServer {
     instanceId,
     orphanRunsEnded: () => leases?.orphansEnded ?? 0,
   };
-}
-
-function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Pick<T, K> {
-  const picked = {} as Pick<T, K>;
-  for (const key of keys) picked[key] = source[key];
-  return picked;
 }

@@ -62,7 +62,13 @@ export function createInProcessBroker(options: InProcessBrokerOptions): StreamBr
 
   function read(userId: string, range: { afterSeq: number; throughSeq: number }, done: (outcome: ReadOutcome) => void): void {
     const stream = streams.get(userId);
-    const entries = stream === undefined ? [] : stream.buffer.after(range.afterSeq).filter((entry) => entry.seq <= range.throughSeq);
+    if (stream === undefined) {
+      done({ ok: true, entries: [] });
+      return;
+    }
+    const after = stream.buffer.after(range.afterSeq);
+    // The usual read goes through the newest seq: `after` is already a fresh copy, no need to filter it again.
+    const entries = range.throughSeq >= stream.lastSeq ? after : after.filter((entry) => entry.seq <= range.throughSeq);
     done({ ok: true, entries });
   }
 
