@@ -14,6 +14,7 @@ import type { RunRecord } from "./createRedisBroker.ts";
 import type { AgentEventDraft } from "../../protocol/frames.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Scheduler, TimerHandle } from "../ports/scheduler.ts";
+import { runEndDrafts } from "../runtime/runEndDrafts.ts";
 
 /** Default lease of an instance over its runs, ms. */
 export const RUN_LEASE_MS_DEFAULT = 10_000;
@@ -124,26 +125,19 @@ export function createRunLeases(options: RunLeasesOptions): RunLeases {
     sweepLater();
   }
 
+  /** Ends an orphan as the runtime ends a failed run, the open tool's `tool_completed` first (it was running when the instance died). */
   function endOrphan(runId: string, record: RunRecord, tool: { name: string; executionId: string } | null): void {
     const error = `the instance running this agent (${record.owner}) stopped; the run was ended by ${instanceId}`;
-    if (tool !== null) {
-      const { name, executionId } = tool;
-      options.publish(record.userId, {
-        type: "tool_completed",
-        run_id: runId,
-        data: { tool_name: name, execution_id: executionId, result_summary: `${name} abandoned: its instance stopped`, status: "error" },
-      });
-    }
-    options.publish(record.userId, {
-      type: "error_event",
-      run_id: runId,
-      data: { agent_id: record.agentId, error, severity: "high", recovery_suggestions: ["Start the request again"] },
+    const drafts = runEndDrafts({
+      runId,
+      agentId: record.agentId,
+      status: "error",
+      executionTimeMs: clock.nowMs() - record.startedAtMs,
+      openTool: tool,
+      abandonedBecause: "its instance stopped",
+      error: { error, severity: "high", recoverySuggestions: ["Start the request again"] },
     });
-    options.publish(record.userId, {
-      type: "agent_completed",
-      run_id: runId,
-      data: { agent_id: record.agentId, final_response: `The run stopped: ${error}.`, execution_time: clock.nowMs() - record.startedAtMs, status: "error" },
-    });
+    for (const draft of [drafts.toolAbandoned, drafts.errorEvent, drafts.completed]) if (draft !== null) options.publish(record.userId, draft);
     orphansEnded += 1;
     options.onOrphanEnded?.({ runId, userId: record.userId, owner: record.owner });
   }
