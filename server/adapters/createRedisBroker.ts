@@ -8,7 +8,6 @@
  * `lost` when it can no longer promise contiguity (broker unreachable, epoch changed).
  */
 import { Redis } from "ioredis";
-import type { AgentEvent } from "../../protocol/frames.ts";
 import type { IdSource } from "../ports/idSource.ts";
 import type {
   AppendOutcome,
@@ -20,6 +19,7 @@ import type {
   StreamFollower,
   UnstampedEvent,
 } from "../ports/streamBroker.ts";
+import { frameTextAround } from "../manager/stampEvent.ts";
 import { APPEND_SCRIPT, READ_SCRIPT } from "./redisBrokerScripts.ts";
 
 /** Options of {@link createRedisBroker}. */
@@ -264,9 +264,8 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
       done({ ok: false, userId, error: `${appendsPending} appends already wait for Redis (appendsPendingMax)` });
       return;
     }
-    // The frame is JSON.stringify of the stamped event, keys in the same order; Redis fills in seq and epoch.
-    const head = `{"type":${JSON.stringify(event.type)},"seq":`;
-    const tail = `,"run_id":${JSON.stringify(event.run_id)},"user_id":${JSON.stringify(event.user_id)},"ts":${event.ts},"data":${JSON.stringify(event.data)}}`;
+    // The in-process broker's frame layout, as text around the seq and epoch Redis fills in.
+    const { head, tail } = frameTextAround(event);
     const [runOp, runPayload] = runBookkeeping(event);
     appendsPending += 1;
     roundTrips += 1;

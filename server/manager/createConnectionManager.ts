@@ -189,6 +189,10 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
   const { clock, scheduler, ids } = options;
   const limits = resolveManagerLimits(options.limits);
   const observer = options.observer ?? {};
+  if (options.broker !== undefined && (options.parts?.createReplayStore !== undefined || options.parts?.createEventEncoder !== undefined)) {
+    // A given broker (Redis) keeps the history and writes the frames itself: these parts would be silently unused.
+    throw new Error("assertion: parts.createReplayStore and parts.createEventEncoder belong to the in-process broker; they cannot be combined with options.broker");
+  }
   const createReplayStore = options.parts?.createReplayStore ?? ((bounds) => new ReplayBuffer(bounds));
   const encodeEvent = options.parts?.createEventEncoder?.() ?? ((event: AgentEvent) => JSON.stringify(event));
   const broker =

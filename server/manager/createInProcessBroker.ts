@@ -8,6 +8,7 @@ import type { AgentEvent } from "../../protocol/frames.ts";
 import type { IdSource } from "../ports/idSource.ts";
 import type { AppendOutcome, BrokerPosition, BrokerStats, ReadOutcome, StreamBroker, StreamFollower, UnstampedEvent } from "../ports/streamBroker.ts";
 import { ReplayBuffer, type ReplayEntry, type ReplayStore } from "./ReplayBuffer.ts";
+import { stampEvent } from "./stampEvent.ts";
 import { utf8ByteLength } from "./utf8ByteLength.ts";
 
 /** Options of {@link createInProcessBroker}. */
@@ -44,15 +45,7 @@ export function createInProcessBroker(options: InProcessBrokerOptions): StreamBr
     const stream = streams.get(userId);
     if (stream === undefined) throw new Error(`assertion: append for ${userId}, whose stream is not followed`);
     stream.lastSeq += 1;
-    const event = {
-      type: unstamped.type,
-      seq: stream.lastSeq,
-      epoch: stream.epoch,
-      run_id: unstamped.run_id,
-      user_id: unstamped.user_id,
-      ts: unstamped.ts,
-      data: unstamped.data,
-    } as AgentEvent;
+    const event = stampEvent(unstamped, { seq: stream.lastSeq, epoch: stream.epoch });
     const text = encodeEvent(event);
     const entry: ReplayEntry = { seq: event.seq, text, bytes: utf8ByteLength(text), tsMs: event.ts };
     const evictedEvents = stream.buffer.append(entry);
