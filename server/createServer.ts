@@ -10,7 +10,6 @@ import { createCryptoIdSource } from "./adapters/cryptoIdSource.ts";
 import { createRealClock } from "./adapters/realClock.ts";
 import { createRealScheduler } from "./adapters/realScheduler.ts";
 import { createRedisBroker, type RedisBroker } from "./adapters/createRedisBroker.ts";
-import { createInstanceId } from "./adapters/createInstanceId.ts";
 import { createRunLeases, type RunLeases } from "./adapters/createRunLeases.ts";
 import { jwtSecretKey } from "./auth/jwtSecretKey.ts";
 import { createHealthTracker, type HealthReport } from "./http/createHealthTracker.ts";
@@ -24,7 +23,6 @@ import {
 } from "./manager/createConnectionManager.ts";
 import { resolveManagerLimits, type ManagerLimits } from "./manager/managerLimits.ts";
 import type { Clock } from "./ports/clock.ts";
-import type { IdSource } from "./ports/idSource.ts";
 import type { Scheduler } from "./ports/scheduler.ts";
 import type { AgentScript } from "./runtime/agentScript.ts";
 import { createAgentRuntime, type AgentRuntime, type AgentRuntimeLimits } from "./runtime/createAgentRuntime.ts";
@@ -135,11 +133,9 @@ export function createServer(options: ServerOptions): AgentEventServer {
   const secretKey = jwtSecretKey(options.jwtSecret);
   const clock = options.clock ?? createRealClock();
   const scheduler = createRealScheduler();
-  const instanceId = createInstanceId();
-  const processIds = createCryptoIdSource();
-  // Run ids are keys shared by every instance on one Redis (leases, the checker's runs): the instance makes them unique.
-  const ids: IdSource =
-    options.redisUrl === undefined ? processIds : { next: (prefix) => (prefix === "r-" ? `${processIds.next(prefix)}-${instanceId.slice(2)}` : processIds.next(prefix)) };
+  // Run ids are keys shared by every instance on one Redis (leases, the checker's runs): tagged with the instance.
+  const ids = createCryptoIdSource({ tagRunIds: options.redisUrl !== undefined });
+  const { instanceId } = ids;
   const path = options.path ?? "/ws";
   const limits = resolveManagerLimits(options.limits);
 
