@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createChecker } from "../../protocol/checker/createChecker.ts";
 import { createRandom } from "../../sim/core/createRandom.ts";
 import { signTestToken, TEST_SECRET, upgradeUrl, waitFor } from "../server/serverTestKit.ts";
-import { REDIS_MISSING, startRedis, type RedisProcess } from "./redisTestKit.ts";
+import { startRedisServer, type RedisServerProcess } from "../../server/adapters/startRedisServer.ts";
+import { REDIS_MISSING } from "./redisTestKit.ts";
 import { startServeProcess, type ServeProcess } from "./serveProcess.ts";
 
 const SEED = 15;
@@ -31,11 +32,11 @@ interface Frame {
 }
 
 describe.skipIf(REDIS_MISSING !== null)("three instances on one Redis, one SIGKILLed mid-run", () => {
-  let redis: RedisProcess;
+  let redis: RedisServerProcess;
   let instances: ServeProcess[] = [];
 
   beforeAll(async () => {
-    redis = await startRedis();
+    redis = await startRedisServer();
     const args = ["--redis", redis.url, "--run-lease-ms", String(LEASE_MS), "--heartbeat-ms", "5000"];
     instances = await Promise.all([0, 1, 2].map(() => startServeProcess(args, { JWT_SECRET: TEST_SECRET })));
   }, 60_000);

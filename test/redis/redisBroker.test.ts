@@ -9,15 +9,16 @@ import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { CLOSE_CODES } from "../../protocol/limits.ts";
 import { connectClient, expectLosslessResume, runProblems, seqProblems, startTestServer, waitFor, type TestServer } from "../server/serverTestKit.ts";
-import { REDIS_MISSING, startRedis, type RedisProcess } from "./redisTestKit.ts";
+import { startRedisServer, type RedisServerProcess } from "../../server/adapters/startRedisServer.ts";
+import { REDIS_MISSING } from "./redisTestKit.ts";
 
 describe.skipIf(REDIS_MISSING !== null)("Redis Streams broker (real redis-server)", () => {
-  let redis: RedisProcess;
+  let redis: RedisServerProcess;
   let servers: TestServer[] = [];
   let prefixCount = 0;
 
   beforeAll(async () => {
-    redis = await startRedis();
+    redis = await startRedisServer();
   });
   afterAll(async () => {
     await redis?.stop();

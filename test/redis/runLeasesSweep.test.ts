@@ -11,12 +11,13 @@ import { createRunLeases } from "../../server/adapters/createRunLeases.ts";
 import { createRealClock } from "../../server/adapters/realClock.ts";
 import { createRealScheduler } from "../../server/adapters/realScheduler.ts";
 import { waitFor } from "../server/serverTestKit.ts";
-import { REDIS_MISSING, startRedis, type RedisProcess } from "./redisTestKit.ts";
+import { startRedisServer, type RedisServerProcess } from "../../server/adapters/startRedisServer.ts";
+import { REDIS_MISSING } from "./redisTestKit.ts";
 
 describe.skipIf(REDIS_MISSING !== null)("run lease sweep (real redis-server)", () => {
-  let redis: RedisProcess;
+  let redis: RedisServerProcess;
   beforeAll(async () => {
-    redis = await startRedis();
+    redis = await startRedisServer();
   });
   afterAll(async () => {
     await redis?.stop();
