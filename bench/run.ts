@@ -61,31 +61,22 @@ interface Target {
   close(): Promise<void>;
 }
 
-async function managerTarget(): Promise<Target> {
-  const server = createServer({ jwtSecret: SECRET, processMetrics: false, limits: { bufferedBytesMax: 256 * 1024 * 1024, connectionsPerUserMax: 4 } });
-  const address = await server.listen({ port: 0 });
-  const secretKey = jwtSecretKey(SECRET);
-  const urls = await Promise.all(
-    Array.from({ length: USERS }, async (_, index) => `${address.webSocketUrl}?token=${await signAccessToken(`u${index + 1}`, { secretKey, nowMs: Date.now(), ttlSeconds: 3600 })}`),
-  );
-  return {
-    name: "manager",
-    urls,
-    emit: (userIndex, index) => {
-      server.manager.publish(`u${userIndex + 1}`, draftFor(index));
-    },
-    close: () => server.close(),
-  };
-}
-
 /**
- * `count` instances (createServer, each with its own Redis connections, in this process)
- * sharing one Redis. User i's client connects to instance i % count; its events are
- * published on instance (i + 1) % count, so every delivery crosses instances via Redis.
+ * The real server as a bench target. Without `redis`: one in-process instance ("manager").
+ * With it: `count` instances (createServer, each with its own Redis connections, in this
+ * process) sharing one Redis. User i's client connects to instance i % count; its events
+ * are published on instance (i + 1) % count, so with several instances every delivery
+ * crosses instances via Redis.
  */
-async function redisTarget(redisUrl: string, count: number, keyPrefix: string): Promise<Target> {
+async function serverTarget(options: { count: number; redis?: { url: string; keyPrefix: string } }): Promise<Target> {
+  const { count, redis } = options;
   const servers = Array.from({ length: count }, () =>
-    createServer({ jwtSecret: SECRET, processMetrics: false, redisUrl, redisKeyPrefix: keyPrefix, limits: { bufferedBytesMax: 256 * 1024 * 1024, connectionsPerUserMax: 4 } }),
+    createServer({
+      jwtSecret: SECRET,
+      processMetrics: false,
+      ...(redis === undefined ? {} : { redisUrl: redis.url, redisKeyPrefix: redis.keyPrefix }),
+      limits: { bufferedBytesMax: 256 * 1024 * 1024, connectionsPerUserMax: 4 },
+    }),
   );
   const addresses = await Promise.all(servers.map((server) => server.listen({ port: 0 })));
   const secretKey = jwtSecretKey(SECRET);
@@ -96,7 +87,7 @@ async function redisTarget(redisUrl: string, count: number, keyPrefix: string): 
     }),
   );
   return {
-    name: `${count} on Redis`,
+    name: redis === undefined ? "manager" : `${count} on Redis`,
     urls,
     emit: (userIndex, index) => {
       servers[(userIndex + 1) % count]?.manager.publish(`u${userIndex + 1}`, draftFor(index));
@@ -105,6 +96,34 @@ async function redisTarget(redisUrl: string, count: number, keyPrefix: string): 
       await Promise.all(servers.map((server) => server.close()));
     },
   };
+}
+
+const managerTarget = (): Promise<Target> => serverTarget({ count: 1 });
+
+/** One throughput measurement on a fresh target and client pool, both closed afterwards. */
+async function throughputRow(make: () => Promise<Target>, eventsPerUser: number) {
+  const target = await make();
+  const pool = createClientPool();
+  try {
+    return { name: target.name, row: await measureThroughput(target, pool, eventsPerUser) };
+  } finally {
+    await pool.close();
+    await target.close();
+  }
+}
+
+/** One rate measurement (after a discarded 500 ms warm-up at the same rate, so the JIT and socket buffers are in steady state) on a fresh target and pool. */
+async function rateRow(make: () => Promise<Target>, eventsPerSecond: number, durationMs: number) {
+  const target = await make();
+  const pool = createClientPool();
+  try {
+    await pool.connect(target.urls);
+    await measureRate(target, pool, eventsPerSecond, 500);
+    return { target: target.name, ...(await measureRate(target, pool, eventsPerSecond, durationMs)) };
+  } finally {
+    await pool.close();
+    await target.close();
+  }
 }
 
 async function sectionRedis(quick: boolean) {
@@ -118,15 +137,11 @@ async function sectionRedis(quick: boolean) {
     const eventsPerUser = quick ? 100 : 300;
     const durationMs = quick ? 1_500 : 4_000;
     let runIndex = 0;
-    const makers: Array<() => Promise<Target>> = [managerTarget, () => redisTarget(redis.url, 3, `bench${(runIndex += 1)}`)];
+    const makers: Array<() => Promise<Target>> = [managerTarget, () => serverTarget({ count: 3, redis: { url: redis.url, keyPrefix: `bench${(runIndex += 1)}` } })];
     const throughput: Record<string, Awaited<ReturnType<typeof measureThroughput>>> = {};
     for (const make of makers) {
-      const target = await make();
-      const pool = createClientPool();
-      console.log(`  ${target.name}: throughput run started`);
-      throughput[target.name] = await measureThroughput(target, pool, eventsPerUser);
-      await pool.close();
-      await target.close();
+      const { name, row } = await throughputRow(make, eventsPerUser);
+      throughput[name] = row;
     }
     const single = throughput.manager as { eventsPerSecond: number };
     const shared = throughput["3 on Redis"] as { eventsPerSecond: number };
@@ -139,16 +154,10 @@ async function sectionRedis(quick: boolean) {
     const rates = [];
     for (const eventsPerSecond of [1_000, 5_000]) {
       for (const make of makers) {
-        const target = await make();
-        const pool = createClientPool();
-        await pool.connect(target.urls);
-        await measureRate(target, pool, eventsPerSecond, 500);
-        const row = await measureRate(target, pool, eventsPerSecond, durationMs);
-        await pool.close();
-        await target.close();
-        rates.push({ target: target.name, ...row });
+        const row = await rateRow(make, eventsPerSecond, durationMs);
+        rates.push(row);
         console.log(
-          `redis rate ${String(eventsPerSecond).padStart(5)}/s ${target.name.padEnd(11)} achieved ${row.achieved}/s, emit-to-receive p50 ${row.latencyMs.p50} ms, p99 ${row.latencyMs.p99} ms, max ${row.latencyMs.max} ms${row.valid ? "" : `  INVALID: generator fell ${row.worstGeneratorLagMs} ms behind`}`,
+          `redis rate ${String(eventsPerSecond).padStart(5)}/s ${row.target.padEnd(11)} achieved ${row.achieved}/s, emit-to-receive p50 ${row.latencyMs.p50} ms, p99 ${row.latencyMs.p99} ms, max ${row.latencyMs.max} ms${row.valid ? "" : `  INVALID: generator fell ${row.worstGeneratorLagMs} ms behind`}`,
         );
       }
     }
@@ -210,13 +219,9 @@ async function sectionThroughput(quick: boolean) {
   const rows: Record<string, Awaited<ReturnType<typeof measureThroughput>>> = {};
   // Raw first, then the manager, then raw again: the better raw figure is the baseline (warm JIT for both).
   for (const make of [rawTarget, managerTarget, rawTarget]) {
-    const target = await make();
-    const pool = createClientPool();
-    const row = await measureThroughput(target, pool, eventsPerUser);
-    await pool.close();
-    await target.close();
-    const previous = rows[target.name];
-    if (previous === undefined || row.eventsPerSecond > previous.eventsPerSecond) rows[target.name] = row;
+    const { name, row } = await throughputRow(make, eventsPerUser);
+    const previous = rows[name];
+    if (previous === undefined || row.eventsPerSecond > previous.eventsPerSecond) rows[name] = row;
   }
   const manager = rows.manager as { eventsPerSecond: number };
   const raw = rows["raw ws"] as { eventsPerSecond: number };
@@ -291,17 +296,10 @@ async function sectionRate(quick: boolean) {
   const rows = [];
   for (const eventsPerSecond of [1_000, 10_000]) {
     for (const make of [rawTarget, managerTarget]) {
-      const target = await make();
-      const pool = createClientPool();
-      await pool.connect(target.urls);
-      // A discarded warm-up at the same rate, so the JIT and socket buffers are in steady state.
-      await measureRate(target, pool, eventsPerSecond, 500);
-      const row = await measureRate(target, pool, eventsPerSecond, durationMs);
-      await pool.close();
-      await target.close();
-      rows.push({ target: target.name, ...row });
+      const row = await rateRow(make, eventsPerSecond, durationMs);
+      rows.push(row);
       console.log(
-        `rate ${String(eventsPerSecond).padStart(5)}/s ${target.name.padEnd(8)} achieved ${row.achieved}/s, latency p50 ${row.latencyMs.p50} ms, p99 ${row.latencyMs.p99} ms, max ${row.latencyMs.max} ms${row.valid ? "" : `  INVALID: generator fell ${row.worstGeneratorLagMs} ms behind`}`,
+        `rate ${String(eventsPerSecond).padStart(5)}/s ${row.target.padEnd(8)} achieved ${row.achieved}/s, latency p50 ${row.latencyMs.p50} ms, p99 ${row.latencyMs.p99} ms, max ${row.latencyMs.max} ms${row.valid ? "" : `  INVALID: generator fell ${row.worstGeneratorLagMs} ms behind`}`,
       );
     }
   }

@@ -10,7 +10,6 @@ import { createCryptoIdSource } from "./adapters/cryptoIdSource.ts";
 import { createRealClock } from "./adapters/realClock.ts";
 import { createRealScheduler } from "./adapters/realScheduler.ts";
 import { createRedisBroker, type RedisBroker } from "./adapters/createRedisBroker.ts";
-import { createInstanceId } from "./adapters/createInstanceId.ts";
 import { createRunLeases, type RunLeases } from "./adapters/createRunLeases.ts";
 import { jwtSecretKey } from "./auth/jwtSecretKey.ts";
 import { createHealthTracker, type HealthReport } from "./http/createHealthTracker.ts";
@@ -24,7 +23,6 @@ import {
 } from "./manager/createConnectionManager.ts";
 import { resolveManagerLimits, type ManagerLimits } from "./manager/managerLimits.ts";
 import type { Clock } from "./ports/clock.ts";
-import type { IdSource } from "./ports/idSource.ts";
 import type { Scheduler } from "./ports/scheduler.ts";
 import type { AgentScript } from "./runtime/agentScript.ts";
 import { createAgentRuntime, type AgentRuntime, type AgentRuntimeLimits } from "./runtime/createAgentRuntime.ts";
@@ -135,12 +133,11 @@ export function createServer(options: ServerOptions): AgentEventServer {
   const secretKey = jwtSecretKey(options.jwtSecret);
   const clock = options.clock ?? createRealClock();
   const scheduler = createRealScheduler();
-  const instanceId = createInstanceId();
-  const processIds = createCryptoIdSource();
-  // Run ids are keys shared by every instance on one Redis (leases, the checker's runs): the instance makes them unique.
-  const ids: IdSource =
-    options.redisUrl === undefined ? processIds : { next: (prefix) => (prefix === "r-" ? `${processIds.next(prefix)}-${instanceId.slice(2)}` : processIds.next(prefix)) };
+  // Run ids are keys shared by every instance on one Redis (leases, the checker's runs): tagged with the instance.
+  const ids = createCryptoIdSource({ tagRunIds: options.redisUrl !== undefined });
+  const { instanceId } = ids;
   const path = options.path ?? "/ws";
+  const limits = resolveManagerLimits(options.limits);
 
   const redisBroker: RedisBroker | undefined =
     options.redisUrl === undefined
@@ -149,7 +146,9 @@ export function createServer(options: ServerOptions): AgentEventServer {
           url: options.redisUrl,
           ids,
           instanceId,
-          ...pick(resolveManagerLimits(options.limits), ["replayEventsMax", "replayBytesMax", "streamIdleMs"]),
+          replayEventsMax: limits.replayEventsMax,
+          replayBytesMax: limits.replayBytesMax,
+          streamIdleMs: limits.streamIdleMs,
           ...(options.redisKeyPrefix === undefined ? {} : { keyPrefix: options.redisKeyPrefix }),
         });
 
@@ -171,7 +170,7 @@ export function createServer(options: ServerOptions): AgentEventServer {
     clock,
     scheduler,
     ids,
-    ...(options.limits === undefined ? {} : { limits: options.limits }),
+    limits,
     ...(options.managerParts === undefined ? {} : { parts: options.managerParts }),
     ...(redisBroker === undefined ? {} : { broker: redisBroker }),
     onCommand: (command) => runtime.handleCommand(command),
@@ -187,6 +186,9 @@ export function createServer(options: ServerOptions): AgentEventServer {
       },
     },
   });
+  const publishToManager: RuntimePublish = (userId, draft) => {
+    manager.publish(userId, draft);
+  };
   const leases: RunLeases | undefined =
     redisBroker === undefined
       ? undefined
@@ -198,15 +200,10 @@ export function createServer(options: ServerOptions): AgentEventServer {
           instanceId,
           clock,
           scheduler,
-          publish: (userId, draft) => {
-            manager.publish(userId, draft);
-          },
+          publish: publishToManager,
           ...(options.runLeaseMs === undefined ? {} : { leaseMs: options.runLeaseMs }),
           ...(options.onOrphanRunEnded === undefined ? {} : { onOrphanEnded: options.onOrphanRunEnded }),
         });
-  const publishToManager: RuntimePublish = (userId, draft) => {
-    manager.publish(userId, draft);
-  };
   const runtime: AgentRuntime = createAgentRuntime({
     clock,
     scheduler,
@@ -283,10 +280,4 @@ export function createServer(options: ServerOptions): AgentEventServer {
     instanceId,
     orphanRunsEnded: () => leases?.orphansEnded ?? 0,
   };
-}
-
-function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Pick<T, K> {
-  const picked = {} as Pick<T, K>;
-  for (const key of keys) picked[key] = source[key];
-  return picked;
 }

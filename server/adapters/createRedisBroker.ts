@@ -8,7 +8,6 @@
  * `lost` when it can no longer promise contiguity (broker unreachable, epoch changed).
  */
 import { Redis } from "ioredis";
-import type { AgentEvent } from "../../protocol/frames.ts";
 import type { IdSource } from "../ports/idSource.ts";
 import type {
   AppendOutcome,
@@ -20,6 +19,7 @@ import type {
   StreamFollower,
   UnstampedEvent,
 } from "../ports/streamBroker.ts";
+import { frameTextAround } from "../manager/stampEvent.ts";
 import { APPEND_SCRIPT, READ_SCRIPT } from "./redisBrokerScripts.ts";
 
 /** Options of {@link createRedisBroker}. */
@@ -86,7 +86,7 @@ interface FeedMessage {
 }
 
 type RedisWithScripts = Redis & {
-  aepAppend(stream: string, meta: string, runs: string, runTools: string, ...args: Array<string | number>): Promise<[string, number, number, number, string]>;
+  aepAppend(stream: string, meta: string, runs: string, runTools: string, ...args: Array<string | number>): Promise<[string, number, number, number]>;
   aepRead(stream: string, meta: string, ...args: Array<string | number>): Promise<Array<string | number>>;
 };
 
@@ -264,9 +264,8 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
       done({ ok: false, userId, error: `${appendsPending} appends already wait for Redis (appendsPendingMax)` });
       return;
     }
-    // The frame is JSON.stringify of the stamped event, keys in the same order; Redis fills in seq and epoch.
-    const head = `{"type":${JSON.stringify(event.type)},"seq":`;
-    const tail = `,"run_id":${JSON.stringify(event.run_id)},"user_id":${JSON.stringify(event.user_id)},"ts":${event.ts},"data":${JSON.stringify(event.data)}}`;
+    // The in-process broker's frame layout, as text around the seq and epoch Redis fills in.
+    const { head, tail } = frameTextAround(event);
     const [runOp, runPayload] = runBookkeeping(event);
     appendsPending += 1;
     roundTrips += 1;
@@ -289,11 +288,10 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
         runPayload,
       )
       .then(
-        ([epoch, seq, evicted, oldestSeq, text]) => {
+        ([, , evicted, oldestSeq]) => {
           appendsPending -= 1;
-          const stamped = { ...event, seq: Number(seq), epoch: String(epoch) } as AgentEvent;
-          const entry: BrokerEntry = { seq: Number(seq), text: String(text), bytes: Buffer.byteLength(String(text)), tsMs: event.ts };
-          done({ ok: true, userId, event: stamped, entry, evictedEvents: Number(evicted), oldestSeq: Number(oldestSeq) });
+          // The stamped event reaches every follower through the feed; nobody waits for it here.
+          done({ ok: true, userId, evictedEvents: Number(evicted), oldestSeq: Number(oldestSeq) });
         },
         (error: unknown) => {
           appendsPending -= 1;
@@ -338,14 +336,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
   }
 
   function stats(): BrokerStats {
-    const heldEventsByUser = new Map<string, number>();
-    let heldEvents = 0;
-    for (const [userId, state] of followed) {
-      const events = state.position === undefined ? 0 : state.position.lastSeq - state.position.oldestSeq + 1;
-      heldEventsByUser.set(userId, events);
-      heldEvents += events;
-    }
-    return { kind: "redis", available, heldEvents, heldBytes: 0, heldEventsByUser, roundTrips, errors, appendsPending };
+    return { kind: "redis", available, roundTrips, errors, appendsPending };
   }
 
   return {

@@ -14,12 +14,13 @@ import type { RunRecord } from "./createRedisBroker.ts";
 import type { AgentEventDraft } from "../../protocol/frames.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Scheduler, TimerHandle } from "../ports/scheduler.ts";
+import { runEndDrafts } from "../runtime/runEndDrafts.ts";
 
 /** Default lease of an instance over its runs, ms. */
 export const RUN_LEASE_MS_DEFAULT = 10_000;
 
-/** Runs examined per sweep; the rest wait for the next one. */
-const RUNS_PER_SWEEP_MAX = 10_000;
+/** Default of {@link RunLeasesOptions.runsPerSweepMax}. */
+export const RUNS_PER_SWEEP_MAX_DEFAULT = 10_000;
 
 /**
  * Claims one orphaned run: deletes and returns {record, open tool or ''} only when its
@@ -48,6 +49,11 @@ export interface RunLeasesOptions {
   scheduler: Scheduler;
   /** The lease, ms: how long a dead instance's runs may wait before a survivor ends them (plus one sweep). */
   leaseMs?: number;
+  /**
+   * Runs examined per sweep (the HSCAN COUNT hint); the next sweep goes on from where this
+   * one stopped, so every run is reached within a full pass. Default 10 000.
+   */
+  runsPerSweepMax?: number;
   /** Publishes an event for a user (the manager's publish: the broker assigns its seq). */
   publish: (userId: string, draft: AgentEventDraft) => void;
   /** An orphaned run was ended here. */
@@ -68,6 +74,7 @@ export interface RunLeases {
 export function createRunLeases(options: RunLeasesOptions): RunLeases {
   const { redis, clock, scheduler, instanceId } = options;
   const leaseMs = options.leaseMs ?? RUN_LEASE_MS_DEFAULT;
+  const runsPerSweepMax = options.runsPerSweepMax ?? RUNS_PER_SWEEP_MAX_DEFAULT;
   const { runsKey, runToolsKey } = options;
   const leasePrefix = `${options.keyPrefix}:lease:`;
   const leaseKey = `${leasePrefix}${instanceId}`;
@@ -75,6 +82,8 @@ export function createRunLeases(options: RunLeasesOptions): RunLeases {
   let sweepTimer: TimerHandle | null = null;
   let stopped = false;
   let orphansEnded = 0;
+  /** Where the next sweep's HSCAN goes on ("0": a new pass), so orphans past the first batch are reached too. */
+  let cursor = "0";
   const ignore = () => {};
 
   function refresh(): void {
@@ -91,7 +100,8 @@ export function createRunLeases(options: RunLeasesOptions): RunLeases {
   async function sweep(): Promise<void> {
     sweepTimer = null;
     try {
-      const [, fields] = await redis.hscan(runsKey, "0", "COUNT", RUNS_PER_SWEEP_MAX);
+      const [nextCursor, fields] = await redis.hscan(runsKey, cursor, "COUNT", runsPerSweepMax);
+      cursor = nextCursor;
       const owners = new Set<string>();
       const candidates: Array<{ runId: string; owner: string }> = [];
       for (let index = 0; index + 1 < fields.length; index += 2) {
@@ -115,26 +125,19 @@ export function createRunLeases(options: RunLeasesOptions): RunLeases {
     sweepLater();
   }
 
+  /** Ends an orphan as the runtime ends a failed run, the open tool's `tool_completed` first (it was running when the instance died). */
   function endOrphan(runId: string, record: RunRecord, tool: { name: string; executionId: string } | null): void {
     const error = `the instance running this agent (${record.owner}) stopped; the run was ended by ${instanceId}`;
-    if (tool !== null) {
-      const { name, executionId } = tool;
-      options.publish(record.userId, {
-        type: "tool_completed",
-        run_id: runId,
-        data: { tool_name: name, execution_id: executionId, result_summary: `${name} abandoned: its instance stopped`, status: "error" },
-      });
-    }
-    options.publish(record.userId, {
-      type: "error_event",
-      run_id: runId,
-      data: { agent_id: record.agentId, error, severity: "high", recovery_suggestions: ["Start the request again"] },
+    const drafts = runEndDrafts({
+      runId,
+      agentId: record.agentId,
+      status: "error",
+      executionTimeMs: clock.nowMs() - record.startedAtMs,
+      openTool: tool,
+      abandonedBecause: "its instance stopped",
+      error: { error, severity: "high", recoverySuggestions: ["Start the request again"] },
     });
-    options.publish(record.userId, {
-      type: "agent_completed",
-      run_id: runId,
-      data: { agent_id: record.agentId, final_response: `The run stopped: ${error}.`, execution_time: clock.nowMs() - record.startedAtMs, status: "error" },
-    });
+    for (const draft of [drafts.toolAbandoned, drafts.errorEvent, drafts.completed]) if (draft !== null) options.publish(record.userId, draft);
     orphansEnded += 1;
     options.onOrphanEnded?.({ runId, userId: record.userId, owner: record.owner });
   }

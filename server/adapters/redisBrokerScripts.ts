@@ -32,7 +32,7 @@ end
 /**
  * Append. ARGV: candidate epoch, frame head (`{"type":…,"seq":`), frame tail (`,"run_id":…}`),
  * ts ms, events max, bytes max, idle ttl ms, feed channel, run op, run id, run payload.
- * Returns {epoch, seq, evicted, oldestSeq, text}. Publishes `epoch seq oldestSeq ts\\ntext`.
+ * Returns {epoch, seq, evicted, oldestSeq}. Publishes `epoch seq oldestSeq ts\\ntext`.
  *
  * The run op keeps the registry of runs in flight (KEYS[3]: run id → owner record, KEYS[4]:
  * run id → open tool) in the same atomic step as the event: a run is registered exactly
@@ -71,7 +71,7 @@ elseif runOp == 'completed' then
   redis.call('HDEL', KEYS[4], ARGV[10])
 end
 redis.call('PUBLISH', ARGV[8], epoch .. ' ' .. seq .. ' ' .. oldestSeq .. ' ' .. ARGV[4] .. '\\n' .. text)
-return {epoch, seq, evicted, oldestSeq, text}
+return {epoch, seq, evicted, oldestSeq}
 `;
 
 /**

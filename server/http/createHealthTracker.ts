@@ -24,7 +24,7 @@ export interface HealthReport {
   /** Why DEGRADED (empty otherwise): `broker_unavailable`, `send_failed`, `slow_consumer`, `heartbeat_timeout`, `stream_lost`. */
   degradedReasons: string[];
   /** Where users' streams live: `in-process` or `redis`, and whether it is reachable. */
-  broker: { kind: BrokerStats["kind"]; available: boolean; roundTrips: number; errors: number; appendsPending: number };
+  broker: BrokerStats;
   connections: number;
   users: number;
   activeRuns: number;
@@ -93,7 +93,7 @@ export function createHealthTracker(options: HealthTrackerOptions): HealthTracke
       return {
         status,
         degradedReasons,
-        broker: { kind: broker.kind, available: broker.available, roundTrips: broker.roundTrips, errors: broker.errors, appendsPending: broker.appendsPending },
+        broker,
         connections: manager.connections,
         users: manager.users,
         activeRuns: runtime.activeRuns,

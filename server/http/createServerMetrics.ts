@@ -8,8 +8,8 @@
  * knowing each label is a series your Prometheus stores.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
-import type { ManagerDecision, StreamEvictionReason } from "../manager/ManagerDecision.ts";
-import type { AdmitRefusal, ManagerStats } from "../manager/createConnectionManager.ts";
+import { ADMIT_REFUSALS, type AdmitRefusal, type ManagerDecision, type StreamEvictionReason } from "../manager/ManagerDecision.ts";
+import type { ManagerStats } from "../manager/createConnectionManager.ts";
 import type { AgentRuntimeStats } from "../runtime/createAgentRuntime.ts";
 import type { BrokerStats } from "../ports/streamBroker.ts";
 import { TOKEN_REFUSAL_REASONS, type TokenRefusalReason } from "../auth/verifyAccessToken.ts";
@@ -27,7 +27,7 @@ export const DELIVERY_LATENCY_BUCKETS_MS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 
 /** Options of {@link createServerMetrics}. */
 export interface ServerMetricsOptions {
   /** Read at every scrape: the manager's and the runtime's current stats. */
-  snapshot: () => { manager: ManagerStats; runtime: AgentRuntimeStats; broker?: BrokerStats };
+  snapshot: () => { manager: ManagerStats; runtime: AgentRuntimeStats; broker: BrokerStats };
   /** Cap on distinct user labels (default {@link USER_LABELS_MAX_DEFAULT}). */
   userLabelsMax?: number;
   /** Also collect prom-client's default process metrics (default true). */
@@ -156,14 +156,14 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
 
   // Known label values start at 0, so rate() and alerts work before the first occurrence.
   for (const stage of ["sync", "async"]) sendFailures.inc({ stage }, 0);
-  for (const reason of ["connections_per_user", "connections_total", "shutting_down", "broker_unavailable"] satisfies AdmitRefusal[]) admissionRefusals.inc({ reason }, 0);
+  for (const reason of ADMIT_REFUSALS) admissionRefusals.inc({ reason }, 0);
   for (const reason of TOKEN_REFUSAL_REASONS) authFailures.inc({ reason }, 0);
   for (const code of PROTOCOL_ERROR_CODES) protocolErrors.inc({ code }, 0);
   // The stream broker (in-process: always up, no round trips; Redis: docs/multi-instance.md).
-  fromSnapshot("agent_ws_broker_available", "1 while the stream broker is reachable, 0 while clients are told to resume later", (stats) => (stats.broker?.available === false ? 0 : 1));
-  counterFromSnapshot("agent_ws_broker_round_trips_total", "Round trips to the stream broker (appends, reads, subscriptions)", (stats) => stats.broker?.roundTrips ?? 0);
-  counterFromSnapshot("agent_ws_broker_errors_total", "Failed broker round trips and connection errors", (stats) => stats.broker?.errors ?? 0);
-  fromSnapshot("agent_ws_broker_appends_pending", "Appends sent to the broker and not answered yet (the broker's lag, in events)", (stats) => stats.broker?.appendsPending ?? 0);
+  fromSnapshot("agent_ws_broker_available", "1 while the stream broker is reachable, 0 while clients are told to resume later", (stats) => (stats.broker.available ? 1 : 0));
+  counterFromSnapshot("agent_ws_broker_round_trips_total", "Round trips to the stream broker (appends, reads, subscriptions)", (stats) => stats.broker.roundTrips);
+  counterFromSnapshot("agent_ws_broker_errors_total", "Failed broker round trips and connection errors", (stats) => stats.broker.errors);
+  fromSnapshot("agent_ws_broker_appends_pending", "Appends sent to the broker and not answered yet (the broker's lag, in events)", (stats) => stats.broker.appendsPending);
   const streamsLost = new Counter({ name: "agent_ws_broker_streams_lost_total", help: "Times a user's feed lost contiguity and its connections were closed with 1013 to resume", registers });
   for (const reason of ["idle_timeout", "users_retained_max"] satisfies StreamEvictionReason[]) streamsEvicted.inc({ reason }, 0);
 

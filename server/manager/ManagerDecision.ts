@@ -2,9 +2,16 @@
  * Every decision the manager takes at a limit or a fault, as data. The server turns
  * them into metrics and logs; the simulator writes them into its trace.
  */
+
+/** Why the manager refuses a new connection; also the `reason` label of the admission-refusal metric. */
+export const ADMIT_REFUSALS = ["connections_per_user", "connections_total", "shutting_down", "broker_unavailable"] as const;
+
+/** One of {@link ADMIT_REFUSALS}. */
+export type AdmitRefusal = (typeof ADMIT_REFUSALS)[number];
+
 export type ManagerDecision =
   | { kind: "connection_opened"; connectionId: string; userId: string; resumeFromSeq: number | null }
-  | { kind: "connection_refused"; userId: string; reason: "connections_per_user" | "connections_total" | "shutting_down" | "broker_unavailable" }
+  | { kind: "connection_refused"; userId: string; reason: AdmitRefusal }
   | { kind: "connection_closed"; connectionId: string; userId: string; code: number; reason: string; byServer: boolean }
   | { kind: "replayed"; connectionId: string; userId: string; fromSeq: number; toSeq: number; count: number }
   | { kind: "resync_required"; connectionId: string; userId: string; requestedEpoch: string; requestedSeq: number; oldestSeq: number; lastSeq: number }

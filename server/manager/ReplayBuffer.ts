@@ -3,13 +3,10 @@
  * bytes. A deque over an array with a moving head; the byte total is derived from the
  * entries it holds (kept in step on every append/evict, checked by tests).
  */
-export interface ReplayEntry {
-  readonly seq: number;
-  readonly text: string;
-  readonly bytes: number;
-  /** The event's emission time (its `ts`), ms since the Unix epoch. */
-  readonly tsMs: number;
-}
+import type { BrokerEntry } from "../ports/streamBroker.ts";
+
+/** One held event: the broker port's {@link BrokerEntry} (one shape; the name stays for the buffer's users). */
+export type ReplayEntry = BrokerEntry;
 
 /** What the manager needs of a replay buffer; {@link ReplayBuffer} is the real one. */
 export interface ReplayStore {

@@ -19,7 +19,7 @@ import type { Scheduler, TimerHandle } from "../ports/scheduler.ts";
 import { SocketSendError, type SocketPort } from "../ports/socketPort.ts";
 import type { AppendOutcome, BrokerEntry, BrokerPosition, ReadOutcome, StreamBroker, UnstampedEvent } from "../ports/streamBroker.ts";
 import { createInProcessBroker } from "./createInProcessBroker.ts";
-import type { ManagerDecision, StreamEvictionReason } from "./ManagerDecision.ts";
+import type { AdmitRefusal, ManagerDecision, StreamEvictionReason } from "./ManagerDecision.ts";
 import { resolveManagerLimits, type ManagerLimits } from "./managerLimits.ts";
 import { planResume as planResumeCorrectly, type ResumePlan, type StreamPosition } from "./planResume.ts";
 import { ReplayBuffer, type ReplayEntry, type ReplayStore } from "./ReplayBuffer.ts";
@@ -125,9 +125,6 @@ export interface ManagerStats {
   runsForgotten: number;
 }
 
-/** Why {@link ConnectionManager.admit} refuses a new connection. */
-export type AdmitRefusal = "connections_per_user" | "connections_total" | "shutting_down" | "broker_unavailable";
-
 /** The connection manager's public face. */
 export interface ConnectionManager {
   /** Checks the connection limits before an upgrade, so the adapter can refuse it over HTTP. */
@@ -192,6 +189,10 @@ export function createConnectionManager(options: ConnectionManagerOptions): Conn
   const { clock, scheduler, ids } = options;
   const limits = resolveManagerLimits(options.limits);
   const observer = options.observer ?? {};
+  if (options.broker !== undefined && (options.parts?.createReplayStore !== undefined || options.parts?.createEventEncoder !== undefined)) {
+    // A given broker (Redis) keeps the history and writes the frames itself: these parts would be silently unused.
+    throw new Error("assertion: parts.createReplayStore and parts.createEventEncoder belong to the in-process broker; they cannot be combined with options.broker");
+  }
   const createReplayStore = options.parts?.createReplayStore ?? ((bounds) => new ReplayBuffer(bounds));
   const encodeEvent = options.parts?.createEventEncoder?.() ?? ((event: AgentEvent) => JSON.stringify(event));
   const broker =

@@ -8,6 +8,7 @@ import type { AgentEvent } from "../../protocol/frames.ts";
 import type { IdSource } from "../ports/idSource.ts";
 import type { AppendOutcome, BrokerPosition, BrokerStats, ReadOutcome, StreamBroker, StreamFollower, UnstampedEvent } from "../ports/streamBroker.ts";
 import { ReplayBuffer, type ReplayEntry, type ReplayStore } from "./ReplayBuffer.ts";
+import { stampEvent } from "./stampEvent.ts";
 import { utf8ByteLength } from "./utf8ByteLength.ts";
 
 /** Options of {@link createInProcessBroker}. */
@@ -44,38 +45,28 @@ export function createInProcessBroker(options: InProcessBrokerOptions): StreamBr
     const stream = streams.get(userId);
     if (stream === undefined) throw new Error(`assertion: append for ${userId}, whose stream is not followed`);
     stream.lastSeq += 1;
-    const event = {
-      type: unstamped.type,
-      seq: stream.lastSeq,
-      epoch: stream.epoch,
-      run_id: unstamped.run_id,
-      user_id: unstamped.user_id,
-      ts: unstamped.ts,
-      data: unstamped.data,
-    } as AgentEvent;
+    const event = stampEvent(unstamped, { seq: stream.lastSeq, epoch: stream.epoch });
     const text = encodeEvent(event);
     const entry: ReplayEntry = { seq: event.seq, text, bytes: utf8ByteLength(text), tsMs: event.ts };
     const evictedEvents = stream.buffer.append(entry);
-    done({ ok: true, userId, event, entry, evictedEvents, oldestSeq: stream.buffer.oldestSeq });
+    done({ ok: true, userId, event, evictedEvents, oldestSeq: stream.buffer.oldestSeq });
     stream.follower.event(entry);
   }
 
   function read(userId: string, range: { afterSeq: number; throughSeq: number }, done: (outcome: ReadOutcome) => void): void {
     const stream = streams.get(userId);
-    const entries = stream === undefined ? [] : stream.buffer.after(range.afterSeq).filter((entry) => entry.seq <= range.throughSeq);
+    if (stream === undefined) {
+      done({ ok: true, entries: [] });
+      return;
+    }
+    const after = stream.buffer.after(range.afterSeq);
+    // The usual read goes through the newest seq: `after` is already a fresh copy, no need to filter it again.
+    const entries = range.throughSeq >= stream.lastSeq ? after : after.filter((entry) => entry.seq <= range.throughSeq);
     done({ ok: true, entries });
   }
 
   function stats(): BrokerStats {
-    const heldEventsByUser = new Map<string, number>();
-    let heldEvents = 0;
-    let heldBytes = 0;
-    for (const [userId, stream] of streams) {
-      heldEventsByUser.set(userId, stream.buffer.size);
-      heldEvents += stream.buffer.size;
-      heldBytes += stream.buffer.bytes;
-    }
-    return { kind: "in-process", available: true, heldEvents, heldBytes, heldEventsByUser, roundTrips: 0, errors: 0, appendsPending: 0 };
+    return { kind: "in-process", available: true, roundTrips: 0, errors: 0, appendsPending: 0 };
   }
 
   return {

@@ -30,9 +30,13 @@ export interface BrokerPosition {
 /** An event without the fields the broker assigns (`seq`, `epoch`). */
 export type UnstampedEvent = AgentEvent extends infer Event ? (Event extends AgentEvent ? Omit<Event, "seq" | "epoch"> : never) : never;
 
-/** What an append led to: the stamped event, or why the broker could not take it. */
+/**
+ * What an append led to, or why the broker could not take it. `event` is the stamped event
+ * when the broker answers at once (in-process: what `publish` returns, see stampedAtOnce.ts);
+ * a shared broker that answers later leaves it out, since nobody waits for it then.
+ */
 export type AppendOutcome =
-  | { ok: true; userId: string; event: AgentEvent; entry: BrokerEntry; evictedEvents: number; oldestSeq: number | undefined }
+  | { ok: true; userId: string; event?: AgentEvent; evictedEvents: number; oldestSeq: number | undefined }
   | { ok: false; userId: string; error: string };
 
 /** What a range read led to. */
@@ -57,10 +61,6 @@ export interface BrokerStats {
   kind: "in-process" | "redis";
   /** False while the broker is unreachable. */
   available: boolean;
-  /** Events held for the users this instance follows (in-process: all of them). */
-  heldEvents: number;
-  heldBytes: number;
-  heldEventsByUser: Map<string, number>;
   /** Round trips to the broker (0 in-process). */
   roundTrips: number;
   /** Failed round trips and lost feeds. */

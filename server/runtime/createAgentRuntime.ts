@@ -17,6 +17,7 @@ import type { IdSource } from "../ports/idSource.ts";
 import type { Scheduler, TimerHandle } from "../ports/scheduler.ts";
 import type { AgentScript, AgentStep } from "./agentScript.ts";
 import { DEFAULT_SCRIPT_NAME, DEFAULT_SCRIPTS } from "./defaultScripts.ts";
+import { runEndDrafts, type RunEnd } from "./runEndDrafts.ts";
 
 /** Limits and pacing of the runtime. */
 export interface AgentRuntimeLimits {
@@ -141,7 +142,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
   function runStep(run: Run): void {
     const step = run.script.steps[run.stepIndex];
     if (step === undefined) {
-      complete(run, "success", run.script.finalResponse);
+      complete(run, { status: "success", finalResponse: run.script.finalResponse });
       return;
     }
     run.stepIndex += 1;
@@ -183,22 +184,24 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
     const error = step.outcome === "timeout" ? `${step.name} timed out after ${waitMs} ms` : (step.error ?? `${step.name} failed`);
     emit(run, { type: "tool_completed", run_id: run.runId, data: { tool_name: step.name, execution_id: executionId, result_summary: error, status: "error" } });
     const suggestions = step.recoverySuggestions ?? [`Retry ${step.name}`, "Try again with a narrower request"];
-    emit(run, { type: "error_event", run_id: run.runId, data: { agent_id: run.agentId, error, severity: step.severity, recovery_suggestions: suggestions } });
-    complete(run, "error", `The run stopped: ${error}.`);
+    complete(run, { status: "error", error: { error, severity: step.severity, recoverySuggestions: suggestions } });
   }
 
-  function complete(run: Run, status: "success" | "error" | "cancelled", finalResponse: string): void {
-    if (run.activeTool !== null) {
-      // Pairing holds even when a run ends mid-tool (cancel, deadline).
-      const { name, executionId } = run.activeTool;
-      run.activeTool = null;
-      emit(run, { type: "tool_completed", run_id: run.runId, data: { tool_name: name, execution_id: executionId, result_summary: `${name} abandoned: run ${status}`, status: "error" } });
-    }
-    emit(run, {
-      type: "agent_completed",
-      run_id: run.runId,
-      data: { agent_id: run.agentId, final_response: finalResponse, execution_time: clock.nowMs() - run.startedAtMs, status },
+  /** Ends a run: `error_event` (a failure), `tool_completed` for an open tool (pairing holds even mid-tool), `agent_completed`. */
+  function complete(run: Run, ending: Pick<RunEnd, "status" | "finalResponse" | "error">): void {
+    const { status } = ending;
+    const drafts = runEndDrafts({
+      runId: run.runId,
+      agentId: run.agentId,
+      ...ending,
+      openTool: run.activeTool,
+      abandonedBecause: `run ${status}`,
+      executionTimeMs: clock.nowMs() - run.startedAtMs,
     });
+    run.activeTool = null;
+    if (drafts.errorEvent !== null) emit(run, drafts.errorEvent);
+    if (drafts.toolAbandoned !== null) emit(run, drafts.toolAbandoned);
+    emit(run, drafts.completed);
     end(run);
     runsCompleted += 1;
     options.onRunEnded?.({ userId: run.userId, runId: run.runId, status });
@@ -265,8 +268,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
     run.deadlineTimer = scheduler.after(limits.runDurationMsMax, () => {
       run.deadlineTimer = null;
       const error = `run exceeded ${limits.runDurationMsMax} ms`;
-      emit(run, { type: "error_event", run_id: run.runId, data: { agent_id: run.agentId, error, severity: "high", recovery_suggestions: ["Split the request into smaller ones"] } });
-      complete(run, "error", `The run stopped: ${error}.`);
+      complete(run, { status: "error", error: { error, severity: "high", recoverySuggestions: ["Split the request into smaller ones"] } });
     });
     emit(run, {
       type: "agent_started",
@@ -284,7 +286,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
     if (run === undefined || run.userId !== userId) {
       return { error: { code: "bad_field", message: `run_id: no active run "${frame.run_id.slice(0, 64)}" for this user` } };
     }
-    complete(run, "cancelled", "Cancelled at the user's request.");
+    complete(run, { status: "cancelled", finalResponse: "Cancelled at the user's request." });
     return undefined;
   }
 

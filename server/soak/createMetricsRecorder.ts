@@ -66,8 +66,11 @@ export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsR
 
   async function scrapeOnce(): Promise<void> {
     const atMs = clock.nowMs();
+    // The timeout goes through the scheduler port (no hidden timer) and covers the body too.
+    const abort = new AbortController();
+    const timeout = scheduler.after(METRICS_SCRAPE_TIMEOUT_MS, () => abort.abort(new Error(`no answer in ${METRICS_SCRAPE_TIMEOUT_MS} ms`)));
     try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(METRICS_SCRAPE_TIMEOUT_MS) });
+      const response = await fetch(url, { signal: abort.signal });
       if (!response.ok) throw new Error(`status ${response.status}`);
       const lines = recordableLines(await response.text(), atMs);
       appendFileSync(path, `# scrape ${scrapes + 1} at ${atMs}\n${lines.join("\n")}\n`);
@@ -75,6 +78,8 @@ export function createMetricsRecorder(options: MetricsRecorderOptions): MetricsR
     } catch {
       // A missed scrape is a gap in the recording, as in Prometheus; counted, not fatal.
       failures += 1;
+    } finally {
+      timeout.cancel();
     }
   }
 

@@ -18,11 +18,43 @@ export const ALERT_RULES_PATH = fileURLToPath(new URL("../../monitoring/alerts.y
 /** Where Debian's `prometheus` package puts promtool. */
 export const PROMTOOL_PATHS: readonly string[] = ["/usr/bin/promtool", "/usr/local/bin/promtool"];
 
+/** The first of {@link PROMTOOL_PATHS} that exists, or null when promtool is not installed. */
+export function findPromtool(): string | null {
+  return PROMTOOL_PATHS.find((path) => existsSync(path)) ?? null;
+}
+
+/** What a promtool run printed (stdout then stderr), and its exit code. */
+export interface PromtoolResult {
+  code: number;
+  output: string;
+}
+
+/** Options of {@link runPromtool}. */
+export interface RunPromtoolOptions {
+  /** promtool itself (default {@link findPromtool}; throws, naming the fix, when there is none). */
+  promtoolPath?: string;
+  /** Working directory (default this process's). */
+  cwd?: string;
+  /** Longest run before promtool is killed, ms (default 120 000). */
+  timeoutMs?: number;
+}
+
+/** Runs promtool with `args`; never rejects on a non-zero exit (the code says it). Output bounded to 256 MiB. */
+export function runPromtool(args: readonly string[], options: RunPromtoolOptions = {}): Promise<PromtoolResult> {
+  const promtool = options.promtoolPath ?? findPromtool();
+  if (promtool === null) throw new Error("promtool is not installed: apt-get install -y --no-install-recommends prometheus");
+  return new Promise((done) => {
+    execFile(promtool, [...args], { timeout: options.timeoutMs ?? 120_000, maxBuffer: 256 * 1024 * 1024, cwd: options.cwd }, (error, stdout, stderr) => {
+      done({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, output: `${stdout}${stderr}` });
+    });
+  });
+}
+
 /** Most evaluation times per rule: a week-long recording is judged on a sample of its scrapes. */
 export const ALERT_EVALUATIONS_MAX = 2_000;
 
 /** Labels the recorded series get (the rules keep `instance` and `job`). */
-export const RECORDING_LABELS: Readonly<Record<string, string>> = Object.freeze({ job: "agent-ws", instance: "soak" });
+export const RECORDING_LABELS = Object.freeze({ job: "agent-ws", instance: "soak" });
 
 /** One alert that fired on the recording. */
 export interface FiredAlert {
@@ -81,8 +113,8 @@ export interface JudgeAlertsOptions {
 
 /** Runs every rule over the recording with promtool and returns what fired. */
 export async function judgeAlerts(recording: MetricsRecording, options: JudgeAlertsOptions): Promise<AlertVerdict> {
-  const promtool = options.promtoolPath ?? PROMTOOL_PATHS.find((path) => existsSync(path));
-  if (promtool === undefined) return { judged: false, reason: "promtool not installed (apt-get install -y --no-install-recommends prometheus)" };
+  const promtool = options.promtoolPath ?? findPromtool();
+  if (promtool === null) return { judged: false, reason: "promtool not installed (apt-get install -y --no-install-recommends prometheus)" };
   if (recording.scrapes.length < 2) return { judged: false, reason: `the recording holds ${recording.scrapes.length} scrape(s); 2 or more are needed` };
   const rulesPath = options.rulesPath ?? ALERT_RULES_PATH;
   const alerts = alertNamesOf(readFileSync(rulesPath, "utf8"));
@@ -107,11 +139,7 @@ export async function judgeAlerts(recording: MetricsRecording, options: JudgeAle
   try {
     const path = join(scratch, "recording.test.json");
     writeFileSync(path, JSON.stringify(test));
-    const { code, output } = await new Promise<{ code: number; output: string }>((done) => {
-      execFile(promtool, ["test", "rules", path], { timeout: 120_000, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
-        done({ code: error === null ? 0 : typeof error.code === "number" ? error.code : 1, output: `${stdout}${stderr}` });
-      });
-    });
+    const { code, output } = await runPromtool(["test", "rules", path], { promtoolPath: promtool });
     const fired = firedFromPromtoolOutput(output);
     if (code !== 0 && fired.length === 0) return { judged: false, reason: `promtool failed: ${output.trim().split("\n").slice(-3).join(" ").slice(0, 300)}` };
     return { judged: true, rules: alerts.length, evaluations: evaluationSlots.length, fired };

@@ -80,6 +80,13 @@ export const STALL_ALERT = "AgentWsRunSilent";
 export const STALL_FIRES_MS_MIN = 65_000;
 
 /**
+ * The shortest stall that may fire {@link STALL_ALERT} at all, ms: it mirrors the rule in
+ * monitoring/alerts.yml (`agent_ws_run_silence_seconds_max >= 30` held `for: 30s`), so a
+ * stall this long or longer is allowed to page, a shorter one is not.
+ */
+export const STALL_MAY_FIRE_MS_MIN = 60_000;
+
+/**
  * The alerting goal: a healthy soak would have paged no one; a soak with a planted stall of
  * at least {@link STALL_FIRES_MS_MIN} would have paged for exactly {@link STALL_ALERT} (a
  * shorter stall may or may not fire it, and nothing else). Not judged (no recording, no
@@ -87,7 +94,7 @@ export const STALL_FIRES_MS_MIN = 65_000;
  */
 export function judgeAlertGoal(verdict: AlertVerdict | null, stall: { durationMs: number } | null): SoakGoal {
   const required = stall !== null && stall.durationMs >= STALL_FIRES_MS_MIN ? [STALL_ALERT] : [];
-  const allowed = new Set(stall !== null && stall.durationMs >= 60_000 ? [STALL_ALERT] : []);
+  const allowed = new Set(stall !== null && stall.durationMs >= STALL_MAY_FIRE_MS_MIN ? [STALL_ALERT] : []);
   const wanted = required.length === 0 ? "no alert would have fired" : `exactly ${STALL_ALERT} would have fired (a ${stall?.durationMs ?? 0} ms stall was planted)`;
   if (verdict === null) return { goal: wanted, observed: "not judged: no /metrics recording (--metrics-every-seconds 0)", ok: true };
   if (!verdict.judged) return { goal: wanted, observed: `not judged: ${verdict.reason}`, ok: true };

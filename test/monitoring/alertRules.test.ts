@@ -8,10 +8,14 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { ALERTS_PATH, alertNames, durationMs, promDuration, PROMTOOL_SKIP_REASON, RULE_TESTS_DIR, runPromtool } from "./promtoolKit.ts";
+import { ALERT_RULES_PATH, alertNamesOf, promtoolDurationS, runPromtool } from "../../server/soak/judgeAlerts.ts";
+import { promDuration, PROMTOOL_SKIP_REASON, RULE_TESTS_DIR } from "./promtoolKit.ts";
 
-const rulesText = readFileSync(ALERTS_PATH, "utf8");
-const alerts = alertNames(rulesText);
+/** A Prometheus duration (`30s`, `5m`) in ms, with the soak verdict's own parser. */
+const durationMs = (text: string): number => promtoolDurationS(text) * 1_000;
+
+const rulesText = readFileSync(ALERT_RULES_PATH, "utf8");
+const alerts = alertNamesOf(rulesText);
 const testFiles = readdirSync(RULE_TESTS_DIR).filter((name) => name.endsWith(".test.yml")).sort();
 const testTexts = new Map(testFiles.map((name) => [name, readFileSync(join(RULE_TESTS_DIR, name), "utf8")]));
 
@@ -67,7 +71,7 @@ describe.skipIf(PROMTOOL_SKIP_REASON !== null)("alert rules through promtool", (
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   test("promtool check rules accepts the file", async () => {
-    const result = await runPromtool(["check", "rules", ALERTS_PATH]);
+    const result = await runPromtool(["check", "rules", ALERT_RULES_PATH]);
     expect(result.output).toContain(`SUCCESS: ${alerts.length} rules found`);
     expect(result.code).toBe(0);
   });

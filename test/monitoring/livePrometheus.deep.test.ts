@@ -15,7 +15,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { soakRunEvent } from "../../server/soak/createSoakPublisher.ts";
 import { startTestServer, type TestClient, type TestServer } from "../server/serverTestKit.ts";
-import { ALERTS_PATH, PROMTOOL_SKIP_REASON } from "./promtoolKit.ts";
+import { ALERT_RULES_PATH } from "../../server/soak/judgeAlerts.ts";
+import { PROMTOOL_SKIP_REASON } from "./promtoolKit.ts";
 
 const PROMETHEUS = "/usr/bin/prometheus";
 const SKIP = PROMTOOL_SKIP_REASON !== null || (!existsSync(PROMETHEUS) && process.env["CI"] !== "true");
@@ -69,7 +70,7 @@ describe.skipIf(SKIP)("a real Prometheus scraping a real server", () => {
       config,
       [
         "global: { scrape_interval: 1s, evaluation_interval: 1s }",
-        `rule_files: [${JSON.stringify(ALERTS_PATH)}]`,
+        `rule_files: [${JSON.stringify(ALERT_RULES_PATH)}]`,
         "scrape_configs:",
         "  - job_name: agent-ws",
         `    static_configs: [{ targets: ["127.0.0.1:${server.address.port}"] }]`,

@@ -16,15 +16,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { parseMetricsRecording, promtoolInputSeries, type MetricsRecording } from "../../server/soak/parseMetricsRecording.ts";
+import { ALERT_RULES_PATH, alertNamesOf, RECORDING_LABELS, runPromtool } from "../../server/soak/judgeAlerts.ts";
+import { parseMetricsRecording, promtoolInputSeries, recordingSlotOf, type MetricsRecording } from "../../server/soak/parseMetricsRecording.ts";
 import type { SoakSummary } from "../../server/soak/SoakSummary.ts";
-import { alertExpressions, ALERTS_PATH, alertNames, PROMTOOL_SKIP_REASON, runPromtool } from "./promtoolKit.ts";
+import { alertExpressions, PROMTOOL_SKIP_REASON } from "./promtoolKit.ts";
 
 const INTERVAL_MS = 5_000;
-const LABELS = { job: "agent-ws", instance: "soak" };
 const SOAK_FLAGS = ["--seconds", "90", "--users", "10", "--connections", "20", "--drop-every-ms", "5000", "--rate", "100", "--metrics-every-seconds", "5"];
-const rulesText = readFileSync(ALERTS_PATH, "utf8");
-const alerts = alertNames(rulesText);
+const rulesText = readFileSync(ALERT_RULES_PATH, "utf8");
+const alerts = alertNamesOf(rulesText);
 /** Alerts whose condition may hold in a short healthy recording (see the file comment); they still must not fire. */
 const STARTUP_CONDITIONS = new Set(["AgentWsEventQueueGrowth"]);
 const conditionChecked = alerts.filter((alert) => !STARTUP_CONDITIONS.has(alert));
@@ -58,7 +58,7 @@ function promtoolTestFile(recording: MetricsRecording, expectation: Expectation)
   const alertTests: object[] = [];
   for (const alert of alerts) {
     for (const slot of expectation.firing.get(alert) ?? []) {
-      const expected = { exp_labels: { ...LABELS, severity: "critical" }, exp_annotations: annotationsOf(alert) };
+      const expected = { exp_labels: { ...RECORDING_LABELS, severity: "critical" }, exp_annotations: annotationsOf(alert) };
       alertTests.push({ eval_time: `${(slot * INTERVAL_MS) / 1_000}s`, alertname: alert, exp_alerts: [expected] });
     }
     for (const slot of expectation.silent.get(alert) ?? []) {
@@ -69,9 +69,9 @@ function promtoolTestFile(recording: MetricsRecording, expectation: Expectation)
     quietSlots.map((slot) => ({ expr: expressions.get(alert), eval_time: `${(slot * INTERVAL_MS) / 1_000}s`, exp_samples: [] })),
   );
   return JSON.stringify({
-    rule_files: [ALERTS_PATH],
+    rule_files: [ALERT_RULES_PATH],
     evaluation_interval: `${INTERVAL_MS / 1_000}s`,
-    tests: [{ interval: `${INTERVAL_MS / 1_000}s`, input_series: promtoolInputSeries(recording, { intervalMs: INTERVAL_MS, labels: LABELS }), alert_rule_test: alertTests, promql_expr_test: exprTests }],
+    tests: [{ interval: `${INTERVAL_MS / 1_000}s`, input_series: promtoolInputSeries(recording, { intervalMs: INTERVAL_MS, labels: RECORDING_LABELS }), alert_rule_test: alertTests, promql_expr_test: exprTests }],
   });
 }
 
@@ -79,7 +79,7 @@ function promtoolTestFile(recording: MetricsRecording, expectation: Expectation)
 function annotationsOf(alert: string): Record<string, string> {
   const start = rulesText.indexOf(`- alert: ${alert}\n`);
   const block = rulesText.slice(start, rulesText.indexOf("- alert: ", start + 1));
-  const summary = (/summary: "(.*)"/.exec(block)?.[1] as string).replace("{{ $labels.instance }}", LABELS.instance);
+  const summary = (/summary: "(.*)"/.exec(block)?.[1] as string).replace("{{ $labels.instance }}", RECORDING_LABELS.instance);
   const runbook = /runbook: "(.*)"/.exec(block)?.[1] as string;
   return { summary, runbook };
 }
@@ -129,9 +129,8 @@ describe.skipIf(PROMTOOL_SKIP_REASON !== null)("alert rules on recorded soaks (h
   });
 
   test("stall: AgentWsRunSilent fires by 65 s of silence and not before 55 s; nothing else even comes close", async () => {
-    const first = stalled.scrapes[0]?.atMs as number;
     const [started, ended] = stalled.notes.map((note) => note.atMs) as [number, number];
-    const slotAt = (atMs: number) => Math.floor((atMs - first) / INTERVAL_MS);
+    const slotAt = (atMs: number) => recordingSlotOf(stalled, atMs, INTERVAL_MS);
     // Slot k is the scrape taken at about first + k × 5 s; allow 1 s for scrape jitter at each edge.
     const fires = range(slotAt(started + 66_000), slotAt(ended - 1_000) + 1);
     const quietBefore = range(0, slotAt(started + 54_000) + 1);

@@ -10,8 +10,10 @@ import { Redis } from "ioredis";
 import WebSocket from "ws";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createChecker } from "../../protocol/checker/createChecker.ts";
+import { createRandom } from "../../sim/core/createRandom.ts";
 import { signTestToken, TEST_SECRET, upgradeUrl, waitFor } from "../server/serverTestKit.ts";
-import { REDIS_MISSING, startRedis, type RedisProcess } from "./redisTestKit.ts";
+import { startRedisServer, type RedisServerProcess } from "../../server/adapters/startRedisServer.ts";
+import { REDIS_MISSING } from "./redisTestKit.ts";
 import { startServeProcess, type ServeProcess } from "./serveProcess.ts";
 
 const SEED = 15;
@@ -19,18 +21,6 @@ const DEVICES = 10;
 const RUNS_PER_DEVICE = 4;
 const LEASE_MS = 1_000;
 const KEY_PREFIX = "aep";
-
-/** xorshift32: the test's own seeded choice of instance and drop times (printed on failure). */
-function createRandom(seed: number): (bound: number) => number {
-  let state = seed >>> 0 || 1;
-  return (bound) => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state % bound;
-  };
-}
 
 interface Frame {
   type: string;
@@ -42,11 +32,11 @@ interface Frame {
 }
 
 describe.skipIf(REDIS_MISSING !== null)("three instances on one Redis, one SIGKILLed mid-run", () => {
-  let redis: RedisProcess;
+  let redis: RedisServerProcess;
   let instances: ServeProcess[] = [];
 
   beforeAll(async () => {
-    redis = await startRedis();
+    redis = await startRedisServer();
     const args = ["--redis", redis.url, "--run-lease-ms", String(LEASE_MS), "--heartbeat-ms", "5000"];
     instances = await Promise.all([0, 1, 2].map(() => startServeProcess(args, { JWT_SECRET: TEST_SECRET })));
   }, 60_000);
@@ -56,7 +46,11 @@ describe.skipIf(REDIS_MISSING !== null)("three instances on one Redis, one SIGKI
   });
 
   test(`devices hop between instances and resume; every event exactly once, in order; orphaned runs ended within the lease (seed ${SEED})`, { timeout: 120_000 }, async () => {
+    // The simulator's seeded PRNG, one fork per kind of choice (printed seed reproduces them).
     const random = createRandom(SEED);
+    const instancePicks = random.fork("instance");
+    const dropTimes = random.fork("drop");
+    const reconnectDelays = random.fork("reconnect");
     const checker = createChecker({ deliveryLatencyP99BudgetMs: 1_000 });
     const dead = new Set<ServeProcess>();
     let dropping = true;
@@ -88,7 +82,7 @@ describe.skipIf(REDIS_MISSING !== null)("three instances on one Redis, one SIGKI
 
     async function connect(device: Device): Promise<void> {
       const choices = liveInstances();
-      const instance = choices[random(choices.length)] as ServeProcess;
+      const instance = instancePicks.pick(choices);
       const token = await signTestToken(device.userId);
       const resume = device.epoch === null ? undefined : { epoch: device.epoch, lastSeq: device.lastSeq };
       const ws = new WebSocket(upgradeUrl(instance.webSocketUrl, { token, ...(resume === undefined ? {} : { resume }) }));
@@ -99,7 +93,7 @@ describe.skipIf(REDIS_MISSING !== null)("three instances on one Redis, one SIGKI
         device.open = true;
         device.connectionId = connectionId;
         checker.connectionOpened({ connectionId, deviceId: device.deviceId, userId: device.userId, atMs: Date.now(), ...(resume === undefined ? {} : { resume }) });
-        if (dropping) setTimeout(() => ws.terminate(), 150 + random(400));
+        if (dropping) setTimeout(() => ws.terminate(), 150 + dropTimes.integer(0, 399));
       });
       ws.on("message", (data) => {
         const frame = JSON.parse(data.toString()) as Frame;
@@ -132,7 +126,7 @@ describe.skipIf(REDIS_MISSING !== null)("three instances on one Redis, one SIGKI
         device.open = false;
         device.ready = false;
         device.ws = null;
-        setTimeout(() => void connect(device), 10 + random(50));
+        setTimeout(() => void connect(device), 10 + reconnectDelays.integer(0, 49));
       });
     }
 

@@ -8,16 +8,17 @@
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
 import { CLOSE_CODES } from "../../protocol/limits.ts";
-import { connectClient, runProblems, seqProblems, startTestServer, waitFor, type TestServer } from "../server/serverTestKit.ts";
-import { REDIS_MISSING, startRedis, type RedisProcess } from "./redisTestKit.ts";
+import { connectClient, expectLosslessResume, runProblems, seqProblems, startTestServer, waitFor, type TestServer } from "../server/serverTestKit.ts";
+import { startRedisServer, type RedisServerProcess } from "../../server/adapters/startRedisServer.ts";
+import { REDIS_MISSING } from "./redisTestKit.ts";
 
 describe.skipIf(REDIS_MISSING !== null)("Redis Streams broker (real redis-server)", () => {
-  let redis: RedisProcess;
+  let redis: RedisServerProcess;
   let servers: TestServer[] = [];
   let prefixCount = 0;
 
   beforeAll(async () => {
-    redis = await startRedis();
+    redis = await startRedisServer();
   });
   afterAll(async () => {
     await redis?.stop();
@@ -39,27 +40,7 @@ describe.skipIf(REDIS_MISSING !== null)("Redis Streams broker (real redis-server
 
   test("a client killed on one instance resumes on another with exactly the missed events", async () => {
     const [a, b] = (await instances(2)) as [TestServer, TestServer];
-    const reference = await b.connect("r1");
-    const victim = await a.connect("r1");
-    const epoch = victim.connected.epoch as string;
-    expect(reference.connected.epoch).toBe(epoch);
-    const runId = await victim.startRun("req-1", "paced");
-    await waitFor(() => victim.eventsOf(runId).length >= 3, 3_000, "three events before the kill");
-    victim.kill();
-    const lastSeqSeen = victim.lastSeq();
-    await waitFor(() => reference.lastSeq() >= lastSeqSeen + 2, 3_000, "events while disconnected");
-
-    const resumed = await b.connect("r1", { resume: { lastSeq: lastSeqSeen, epoch } });
-    expect(resumed.connected).toMatchObject({ epoch });
-    await waitFor(() => resumed.runCompleted(runId) && reference.runCompleted(runId), 5_000, "the run to complete");
-    expect(resumed.ofType("resync_required")).toEqual([]);
-    const afterResume = resumed.events();
-    expect(afterResume[0]?.seq).toBe(lastSeqSeen + 1);
-    expect(seqProblems(afterResume, lastSeqSeen)).toEqual([]);
-    const seenBefore = victim.events().filter((event) => (event.seq as number) <= lastSeqSeen);
-    expect([...seenBefore, ...afterResume]).toEqual(reference.events());
-    expect(runProblems(reference.eventsOf(runId))).toEqual([]);
-    expect(b.decisions.find((decision) => decision.kind === "replayed")).toMatchObject({ fromSeq: lastSeqSeen + 1 });
+    await expectLosslessResume({ victimOn: a, resumeOn: b }, "r1");
   });
 
   test("two instances publishing to one user at once: every seq assigned once, one order on every instance", async () => {

@@ -68,6 +68,16 @@ describe("cryptoIdSource", () => {
     expect(ids.next("e-")).toMatch(/^e-[0-9a-f]{16}$/);
   });
 
+  test("tagRunIds: run ids end with the instance's tag, other ids do not", () => {
+    const ids = createCryptoIdSource({ tagRunIds: true });
+    expect(ids.instanceId).toMatch(/^i-[0-9a-f]{12}$/);
+    const tag = ids.instanceId.slice(2);
+    expect(ids.next("r-")).toMatch(new RegExp(`^r-[0-9a-f]{8}-${tag}$`));
+    expect(ids.next("c-")).toMatch(/^c-[0-9a-f]{8}$/);
+    expect(ids.next("e-")).toMatch(/^e-[0-9a-f]{16}$/);
+    expect(createCryptoIdSource().next("r-")).toMatch(/^r-[0-9a-f]{8}$/);
+  });
+
   test("unique within a process (200k ids of one prefix), different across processes", () => {
     const ids = createCryptoIdSource();
     const seen = new Set<string>();

@@ -4,7 +4,7 @@
  * serve losslessly starts with resync_required: loss is announced, never silent.
  */
 import { afterEach, describe, expect, test } from "vitest";
-import { runProblems, seqProblems, startTestServer, waitFor, type TestServer } from "./serverTestKit.ts";
+import { expectLosslessResume, seqProblems, startTestServer, waitFor, type TestServer } from "./serverTestKit.ts";
 
 describe("resume", () => {
   let server: TestServer | undefined;
@@ -16,32 +16,7 @@ describe("resume", () => {
   test("a client killed mid-run resumes with exactly the missed events, then live ones", async () => {
     const live = await startTestServer();
     server = live;
-    const reference = await live.connect("r1");
-    const victim = await live.connect("r1");
-    const epoch = victim.connected.epoch as string;
-    const runId = await victim.startRun("req-1", "paced");
-    await waitFor(() => victim.eventsOf(runId).length >= 3, 3_000, "three events before the kill");
-    victim.kill();
-    const lastSeqSeen = victim.lastSeq();
-    // Let the run go on while the client is away: at least two events it has not seen.
-    await waitFor(() => (live.server.manager.streamHead("r1")?.lastSeq ?? 0) >= lastSeqSeen + 2, 3_000, "events while disconnected");
-    expect(reference.runCompleted(runId)).toBe(false);
-
-    const resumed = await live.connect("r1", { resume: { lastSeq: lastSeqSeen, epoch } });
-    expect(resumed.connected).toMatchObject({ epoch });
-    await waitFor(() => resumed.runCompleted(runId) && reference.runCompleted(runId), 5_000, "the run to complete");
-
-    expect(resumed.ofType("resync_required")).toEqual([]);
-    const afterResume = resumed.events();
-    expect(afterResume[0]?.seq).toBe(lastSeqSeen + 1);
-    expect(seqProblems(afterResume, lastSeqSeen)).toEqual([]);
-    const seenBefore = victim.events().filter((event) => (event.seq as number) <= lastSeqSeen);
-    // Together they are exactly what the connection that never left received.
-    expect([...seenBefore, ...afterResume]).toEqual(reference.events());
-    expect(runProblems(reference.eventsOf(runId))).toEqual([]);
-    expect(resumed.invalid).toEqual([]);
-    const replayed = live.decisions.find((decision) => decision.kind === "replayed");
-    expect(replayed).toMatchObject({ fromSeq: lastSeqSeen + 1 });
+    await expectLosslessResume({ victimOn: live, resumeOn: live }, "r1");
   });
 
   test("resume past the replay buffer: resync_required first, then what the server holds", async () => {

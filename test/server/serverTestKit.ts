@@ -3,6 +3,7 @@
  * tokens, and drives real `ws` clients that record (and validate) every frame.
  * Conditions are awaited with {@link waitFor}, never with sleeps.
  */
+import { expect } from "vitest";
 import { WebSocket, type ClientOptions } from "ws";
 import { agentScriptSchema, type AgentScript, type AgentScriptInput } from "../../server/runtime/agentScript.ts";
 import { DEFAULT_SCRIPTS } from "../../server/runtime/defaultScripts.ts";
@@ -282,4 +283,39 @@ export function tryUpgrade(url: string, headers: Record<string, string> = {}): P
 }
 
 /** The oracles for invariants 1-4 and 7, as calls of the shared checker. */
-export { runProblems, seqProblems } from "./checkerOracles.ts";
+import { runProblems, seqProblems } from "./checkerOracles.ts";
+export { runProblems, seqProblems };
+
+/**
+ * The lossless-resume story, asserted: a client on `victimOn` is killed mid-run (a paced
+ * run), the run goes on, and the client resumes on `resumeOn` (the same server, or another
+ * instance on the same Redis) with exactly the events it missed, in order, then live ones;
+ * together with what it saw before, that is what a connection that never left received.
+ */
+export async function expectLosslessResume(servers: { victimOn: TestServer; resumeOn: TestServer }, userId: string): Promise<void> {
+  const { victimOn, resumeOn } = servers;
+  const reference = await resumeOn.connect(userId);
+  const victim = await victimOn.connect(userId);
+  const epoch = victim.connected.epoch as string;
+  expect(reference.connected.epoch).toBe(epoch);
+  const runId = await victim.startRun("req-1", "paced");
+  await waitFor(() => victim.eventsOf(runId).length >= 3, 3_000, "three events before the kill");
+  victim.kill();
+  const lastSeqSeen = victim.lastSeq();
+  // Let the run go on while the client is away: at least two events it has not seen.
+  await waitFor(() => reference.lastSeq() >= lastSeqSeen + 2, 3_000, "events while disconnected");
+  expect(reference.runCompleted(runId)).toBe(false);
+
+  const resumed = await resumeOn.connect(userId, { resume: { lastSeq: lastSeqSeen, epoch } });
+  expect(resumed.connected).toMatchObject({ epoch });
+  await waitFor(() => resumed.runCompleted(runId) && reference.runCompleted(runId), 5_000, "the run to complete");
+  expect(resumed.ofType("resync_required")).toEqual([]);
+  const afterResume = resumed.events();
+  expect(afterResume[0]?.seq).toBe(lastSeqSeen + 1);
+  expect(seqProblems(afterResume, lastSeqSeen)).toEqual([]);
+  const seenBefore = victim.events().filter((event) => (event.seq as number) <= lastSeqSeen);
+  expect([...seenBefore, ...afterResume]).toEqual(reference.events());
+  expect(runProblems(reference.eventsOf(runId))).toEqual([]);
+  expect(resumed.invalid).toEqual([]);
+  expect(resumeOn.decisions.find((decision) => decision.kind === "replayed")).toMatchObject({ fromSeq: lastSeqSeen + 1 });
+}
