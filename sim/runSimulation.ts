@@ -23,6 +23,9 @@ import { createRandom } from "./core/createRandom.ts";
 import { createSimIdSource } from "./core/createSimIdSource.ts";
 import { createSimNetwork, type SimNetwork } from "./core/createSimNetwork.ts";
 import { createVirtualTime } from "./core/createVirtualTime.ts";
+import { createAlertCounters } from "./alerts/createAlertCounters.ts";
+import { judgeSimAlerts } from "./alerts/judgeSimAlerts.ts";
+import type { SimAlertVerdict } from "./alerts/SimAlertVerdict.ts";
 import { createSimChecker } from "./createSimChecker.ts";
 import { createSimHost } from "./createSimHost.ts";
 import { createFaultInjector } from "./faults/createFaultInjector.ts";
@@ -85,6 +88,8 @@ export interface SimulationResult {
   quiescence: QuiescenceOutcome | null;
   /** The scenario's required timing budgets and which were missed (see settle/judgeRequiredTiming.ts); null without a verdict. */
   requiredTiming: RequiredTimingOutcome | null;
+  /** The checklist's four alert conditions (monitoring/alerts.yml) judged on this run's counters: "would have alerted: …" (see alerts/judgeSimAlerts.ts). */
+  alerts: SimAlertVerdict;
 }
 
 /** Quiescence runs this long past the latest armed timer, ms, plus two network crossings. */
@@ -145,7 +150,10 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     },
   });
 
+  const alertCounters = createAlertCounters({ connectionsMax: managerLimits.connectionsMax, runsTrackedMax: managerLimits.runsTrackedMax });
+  const managers: ConnectionManager[] = [];
   const publishCorrectly = (userId: string, draft: AgentEventDraft) => {
+    alertCounters.published(userId, draft.run_id, { nowMs: time.nowMs(), completed: draft.type === "agent_completed" });
     const event = stampedAtOnce(manager.publish(userId, draft));
     emitted.push({ userId, epoch: event.epoch, seq: event.seq, runId: event.run_id, type: event.type });
     trace({ kind: "emit", user: userId, epoch: event.epoch, seq: event.seq, run: event.run_id, type: event.type });
@@ -173,8 +181,8 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     },
   });
 
-  const createManager = () =>
-    createConnectionManager({
+  const createManager = () => {
+    const created = createConnectionManager({
       clock: time,
       scheduler: managerScheduler,
       ids,
@@ -182,6 +190,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
       onCommand: (command) => runtime.handleCommand(command),
       observer: {
         decision: (decision) => {
+          alertCounters.decided(decision, () => created.stats().connections);
           const { kind, ...fields } = decision;
           trace({ kind: "decision", decision: kind, ...fields });
           if (decision.kind === "resync_required" || decision.kind === "slow_consumer" || decision.kind === "heartbeat_timeout") {
@@ -191,6 +200,9 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
       },
       ...(options.plant?.parts === undefined ? {} : { parts: options.plant.parts }),
     });
+    managers.push(created);
+    return created;
+  };
   let manager: ConnectionManager = createManager();
 
   const host = createSimHost({
@@ -263,6 +275,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
             : "pass";
   const runtimeStats = runtime.stats();
   runtime.stop();
+  const alerts = judgeSimAlerts(alertCounters.finish({ nowMs: time.nowMs(), durationMs: elapsedMs(), managers }));
   return {
     seed: options.seed,
     scenario: scenario.name,
@@ -287,6 +300,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     livenessReason,
     quiescence,
     requiredTiming,
+    alerts,
   };
 }
 

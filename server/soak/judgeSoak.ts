@@ -2,6 +2,7 @@
  * Pure judgement of a soak: heap flatness from the samples, delivery percent, and the
  * goals. Kept apart from the run so tests can feed it numbers.
  */
+import { ALERT_CONDITIONS, RUN_SILENCE_FIRES_MS } from "../monitoring/alertConditions.ts";
 import type { AlertVerdict } from "./judgeAlerts.ts";
 import type { HeapSample, HeapVerdict, SoakClientCounts, SoakGoal, SoakSummary } from "./SoakSummary.ts";
 
@@ -76,15 +77,16 @@ export function judgeGoals(clients: SoakClientCounts, heap: HeapVerdict): Omit<S
 }
 
 /** The alert a planted stall must fire, and the shortest stall that surely fires it, ms (60 s of silence plus a scrape). */
-export const STALL_ALERT = "AgentWsRunSilent";
+export const STALL_ALERT: string = ALERT_CONDITIONS.runSilent.alert;
 export const STALL_FIRES_MS_MIN = 65_000;
 
 /**
- * The shortest stall that may fire {@link STALL_ALERT} at all, ms: it mirrors the rule in
- * monitoring/alerts.yml (`agent_ws_run_silence_seconds_max >= 30` held `for: 30s`), so a
- * stall this long or longer is allowed to page, a shorter one is not.
+ * The shortest stall that may fire {@link STALL_ALERT} at all, ms: the rule in
+ * monitoring/alerts.yml (`agent_ws_run_silence_seconds_max >= 30` held `for: 30s`, read from
+ * server/monitoring/alertConditions.ts), so a stall this long or longer is allowed to page,
+ * a shorter one is not.
  */
-export const STALL_MAY_FIRE_MS_MIN = 60_000;
+export const STALL_MAY_FIRE_MS_MIN = RUN_SILENCE_FIRES_MS;
 
 /**
  * The alerting goal: a healthy soak would have paged no one; a soak with a planted stall of
@@ -93,7 +95,7 @@ export const STALL_MAY_FIRE_MS_MIN = 60_000;
  * promtool) is not a failure: the goal says so instead.
  */
 export function judgeAlertGoal(verdict: AlertVerdict | null, stall: { durationMs: number } | null): SoakGoal {
-  const required = stall !== null && stall.durationMs >= STALL_FIRES_MS_MIN ? [STALL_ALERT] : [];
+  const required: string[] = stall !== null && stall.durationMs >= STALL_FIRES_MS_MIN ? [STALL_ALERT] : [];
   const allowed = new Set(stall !== null && stall.durationMs >= STALL_MAY_FIRE_MS_MIN ? [STALL_ALERT] : []);
   const wanted = required.length === 0 ? "no alert would have fired" : `exactly ${STALL_ALERT} would have fired (a ${stall?.durationMs ?? 0} ms stall was planted)`;
   if (verdict === null) return { goal: wanted, observed: "not judged: no /metrics recording (--metrics-every-seconds 0)", ok: true };

@@ -9,6 +9,8 @@ import type { Violation } from "../../protocol/checker/Violation.ts";
 import { PER_MILLE_FIELDS } from "../faults/FaultPlan.ts";
 import type { SimulationResult } from "../runSimulation.ts";
 import { describeMissedTiming } from "../settle/judgeRequiredTiming.ts";
+import { wouldHaveAlertedLine } from "../alerts/judgeSimAlerts.ts";
+import type { SimAlertVerdict } from "../alerts/SimAlertVerdict.ts";
 
 /** Options of {@link formatSimReport}. */
 export interface SimReportOptions {
@@ -90,6 +92,8 @@ export function formatSimReport(result: SimulationResult, options: SimReportOpti
     );
   }
   lines.push("");
+  lines.push(...formatSimAlerts(result.alerts));
+  lines.push("");
   lines.push("Timeline (virtual time since start):");
   const timelineLinesMax = options.timelineLinesMax ?? 12;
   for (const [userId, moments] of Object.entries(result.timeline).sort(([a], [b]) => a.localeCompare(b, "en", { numeric: true }))) {
@@ -122,4 +126,15 @@ function describeProblems(result: SimulationResult, shownMax: number): string[] 
   }
   if (violations.length > shownMax) lines.push(`  … and ${violations.length - shownMax} more (all in summary.json)`);
   return lines;
+}
+
+const ALERT_STATE_MARKS = { fired: "✗ fired     ", quiet: "✓ quiet     ", not_judged: "– not judged" } as const;
+
+/** The alerts block: the "would have alerted: …" line, then each of the four conditions with its reason. */
+export function formatSimAlerts(alerts: SimAlertVerdict): string[] {
+  return [
+    "Alerts (the checklist's four conditions, monitoring/alerts.yml's thresholds, on this run's own counters):",
+    `  ${wouldHaveAlertedLine(alerts)}`,
+    ...alerts.conditions.map((condition) => `  ${ALERT_STATE_MARKS[condition.state]} ${condition.alert.padEnd(30)} ${condition.detail}`),
+  ];
 }
