@@ -348,6 +348,11 @@ export async function main(argv: readonly string[], io: LoadIo = processIo()): P
   }
   if (recorder !== undefined) {
     const verdict = await judgeAlerts(parseMetricsRecording(readFileSync(metricsRecording, "utf8")), { intervalMs: command.metricsEverySeconds * 1000 });
+    // Data first: the verdict joins the run's summary (field `alerts`), where the HTML report reads it.
+    if (existsSync(summaryPath)) {
+      const summary = JSON.parse(readFileSync(summaryPath, "utf8")) as Record<string, unknown>;
+      writeFileSync(summaryPath, `${JSON.stringify({ ...summary, alerts: verdict }, null, 2)}\n`);
+    }
     io.stdout(`metrics: ${shownPath(metricsRecording, io.cwd)} (${recorder.counts().scrapes} scrapes); ${verdict.judged ? `would have alerted: ${formatFired(verdict)}` : `alerts not judged: ${verdict.reason}`}\n`);
   }
   // Only this run's files: the folder is new, so nothing older can be named here.

@@ -33,6 +33,8 @@ export interface ResultColumn {
   simsListedOnly: SimRunRow[];
   sweeps: SweepView[];
   loads: LoadRunView[];
+  /** `npm run soak` results (`soak-summary.json`). */
+  soaks: SoakRunView[];
   bugZoos: BugZooView[];
   /** Files that looked like results but could not be read, and why. */
   problems: Array<{ path: string; problem: string }>;
@@ -86,6 +88,39 @@ export interface SimRunView extends SimRunRow {
   trace: TraceView | null;
   /** Why there is no trace, or what was cut from it. */
   traceNotes: string[];
+  /** The checklist's alert conditions judged on the run's counters; null for a summary written before there were any. */
+  alerts: AlertsView | null;
+}
+
+/**
+ * What the alert rules (monitoring/alerts.yml) would have done with a run: the
+ * "would have alerted: …" verdict every run prints, and per alert why.
+ */
+export interface AlertsView {
+  /** "would have alerted: AgentWsRunSilent", "would have alerted: nothing", or "alerts not judged: <why>". */
+  line: string;
+  /** The alerts that would have fired; [] for none or when nothing was judged. */
+  fired: string[];
+  /** False when no rule could be judged (no /metrics recording, no promtool). */
+  judged: boolean;
+  /** How the verdict was reached, in words. */
+  source: string;
+  /** One row per alert that has something to say: fired, quiet or not judged, and why. */
+  rows: Array<{ alert: string; state: "fired" | "quiet" | "not judged"; detail: string }>;
+}
+
+/** A `soak-summary.json` (`npm run soak`): its goals, and what the alert rules said of its /metrics. */
+export interface SoakRunView {
+  path: string;
+  ok: boolean;
+  /** Wall time the soak took, ms. */
+  elapsedMs: number | null;
+  /** Delivered / expected, percent. */
+  deliveryPercent: number | null;
+  goals: Array<{ name: string; goal: string; observed: string; ok: boolean }>;
+  /** null when the summary holds no alert verdict (recording off, or an older soak). */
+  alerts: AlertsView | null;
+  reproduce: string;
 }
 
 /** The checker's verdict, with each violation explained. */
@@ -297,6 +332,8 @@ export interface LoadRunView {
    * generator fell behind, so its figures measured itself, not the server.
    */
   verdict: "PASS" | "FAIL" | "INVALID";
+  /** The alert rules on our server's /metrics recorded during the run (`npm run load` with its embedded server); null without. */
+  alerts: AlertsView | null;
 }
 
 /** One k6 threshold and the value it was judged on. */

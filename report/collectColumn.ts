@@ -1,7 +1,7 @@
 /**
  * Everything the report can show from one results directory, read recursively:
  * sim runs (`summary.json` of kind "sim" with `trace.jsonl` beside it), sim sweeps
- * (kind "sim-sweep"), k6-shaped load summaries and bug zoo results (kind "bug-zoo").
+ * (kind "sim-sweep"), k6-shaped load summaries, soaks (kind "soak") and bug zoo results (kind "bug-zoo").
  * Files that are not results are ignored; result files that cannot be read are
  * listed as problems, never fatal.
  */
@@ -10,6 +10,7 @@ import { join, relative } from "node:path";
 import { isBugZoo, readBugZoo } from "./readBugZoo.ts";
 import { isLoadSummary, readLoadRun } from "./readLoadRun.ts";
 import { readSimRun, simSummarySchema } from "./readSimRun.ts";
+import { readSoakRun, soakSummarySchema } from "./readSoakRun.ts";
 import { readSweep, sweepSummarySchema } from "./readSweep.ts";
 import type { ResultColumn } from "./ReportData.ts";
 import { judgeColumn } from "./judgeColumn.ts";
@@ -57,6 +58,7 @@ export async function collectColumn(dir: string, options: { label: string; idPre
     simsListedOnly: [],
     sweeps: [],
     loads: [],
+    soaks: [],
     bugZoos: [],
     problems,
   };
@@ -84,6 +86,10 @@ export async function collectColumn(dir: string, options: { label: string; idPre
       const parsed = sweepSummarySchema.safeParse(object);
       if (parsed.success) column.sweeps.push(readSweep(parsed.data, displayPath));
       else problems.push({ path: displayPath, problem: `a sweep summary the report cannot read: ${firstIssue(parsed.error)}` });
+    } else if (object["kind"] === "soak") {
+      const parsed = soakSummarySchema.safeParse(object);
+      if (parsed.success) column.soaks.push(readSoakRun(parsed.data, displayPath));
+      else problems.push({ path: displayPath, problem: `a soak summary the report cannot read: ${firstIssue(parsed.error)}` });
     } else if (isBugZoo(object)) {
       column.bugZoos.push(readBugZoo(object, displayPath));
     } else if (isLoadSummary(object)) {
@@ -111,7 +117,7 @@ export async function collectColumn(dir: string, options: { label: string; idPre
 
 /** True when the column holds at least one result. */
 export function hasResults(column: ResultColumn): boolean {
-  return column.sims.length + column.simsListedOnly.length + column.sweeps.length + column.loads.length + column.bugZoos.length > 0;
+  return column.sims.length + column.simsListedOnly.length + column.sweeps.length + column.loads.length + column.soaks.length + column.bugZoos.length > 0;
 }
 
 async function listJsonFiles(root: string, limits: CollectLimits, problems: ResultColumn["problems"]): Promise<string[]> {

@@ -1,7 +1,9 @@
 /**
  * The big PASS/FAIL of a results column and why, in words: a sim run fails on a
  * safety or liveness violation or a crash; a sweep on any failing seed; a load run
- * on any failed k6 threshold; a bug zoo on any planted bug the checkers missed.
+ * on any failed k6 threshold; a soak on any missed goal; a bug zoo on any planted bug
+ * the checkers missed. "Would have alerted" verdicts are shown, never judged here: a
+ * planted stall is supposed to page.
  * Timing budgets never fail a verdict by themselves (docs/protocol.md invariant 9 is
  * reported beside, as the checker does).
  */
@@ -37,6 +39,10 @@ export function judgeColumn(column: Omit<ResultColumn, "verdict">): OverallVerdi
     if (load.verdict === "INVALID") reasons.push(`load run ${load.name}: INVALID — the load generator fell behind (generator_lag), so the run measured itself, not the server`);
     else if (failed.length > 0) reasons.push(`load run ${load.name}: ${failed.length} threshold(s) failed — ${failed.map((threshold) => `${threshold.metric} ${threshold.expression}`).join(", ")}`);
   }
+  for (const soak of column.soaks) {
+    const failed = soak.goals.filter((goal) => !goal.ok);
+    if (!soak.ok) reasons.push(`soak ${soak.path}: ${failed.length === 0 ? "failed" : `${failed.length} goal(s) missed — ${failed.map((goal) => goal.name).join(", ")}`}`);
+  }
   for (const zoo of column.bugZoos) {
     const missed = zoo.rows.filter((row) => row.status === "missed");
     if (missed.length > 0) reasons.push(`bug zoo ${zoo.path}: ${missed.length} planted bug(s) not caught — ${missed.map((row) => row.bug).join(", ")}`);
@@ -48,6 +54,7 @@ export function judgeColumn(column: Omit<ResultColumn, "verdict">): OverallVerdi
     plural(liveCount, "live recording"),
     plural(column.sweeps.length, "sweep"),
     plural(column.loads.length, "load run"),
+    plural(column.soaks.length, "soak"),
     plural(column.bugZoos.length, "bug zoo result"),
   ].filter((part) => part !== "");
   return { ok: reasons.length === 0, reasons, judged: judged.join(", ") };

@@ -9,6 +9,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { alertsOfRecording } from "./readAlerts.ts";
 import type { LoadRunView, ThresholdView } from "./ReportData.ts";
 
 /** Bound on the size of a k6 `--out json` file read for time series, bytes. */
@@ -65,6 +66,8 @@ export async function readLoadRun(json: Json, options: { path: string; displayPa
     series,
     seriesNote: series.length > 0 ? beside.note : (beside.note ?? "No time series recorded for this run (neither a timeSeries field in the summary nor a k6 --out json file beside it)."),
     verdict: thresholds.some((threshold) => threshold.metric === "generator_lag" && !threshold.ok) ? "INVALID" : thresholds.every((threshold) => threshold.ok) ? "PASS" : "FAIL",
+    // `npm run load` adds the alert rules' verdict on its embedded server's /metrics.
+    alerts: "alerts" in json ? alertsOfRecording(json["alerts"]) : null,
   };
 }
 

@@ -11,6 +11,7 @@ import { buildTraceView, WALL_CLOCK_MS_MIN, type TraceViewOptions } from "./buil
 import { describeTiming, explainInvariant } from "./explainInvariant.ts";
 import type { SimRunView, SimVerdictView, ViolationView } from "./ReportData.ts";
 import { readTraceLines } from "./readTraceLines.ts";
+import { alertsOfSim } from "./readAlerts.ts";
 
 const violationSchema = z.looseObject({
   invariant: z.string(),
@@ -72,6 +73,7 @@ export const simSummarySchema = z.looseObject({
   repro: z.string().default(""),
   traceSha256: z.string().nullable().default(null),
   realMs: z.number().nullable().default(null),
+  alerts: z.unknown().optional(),
 });
 
 /** A sim summary after validation. */
@@ -171,6 +173,7 @@ export async function readSimRun(summary: SimSummary, options: { summaryPath: st
         .sort((a, b) => a.t - b.t || a.userId.localeCompare(b.userId, "en", { numeric: true })),
       trace: built?.view ?? null,
       traceNotes,
+      alerts: summary.alerts === undefined ? null : alertsOfSim(summary.alerts),
     },
     latencySamplesMs: built?.latencySamplesMs ?? [],
   };

@@ -16,6 +16,7 @@ import { renderBugZoo } from "./renderBugZoo.ts";
 import { renderComparison } from "./renderComparison.ts";
 import { renderLoadRun } from "./renderLoadRun.ts";
 import { renderSimRun } from "./renderSimRun.ts";
+import { renderSoakRun } from "./renderSoakRun.ts";
 import { renderSweep } from "./renderSweep.ts";
 import { renderVerdict } from "./renderVerdict.ts";
 import type { AfterInsert } from "./simCharts.ts";
@@ -30,13 +31,13 @@ function contents(column: ResultColumn): HTMLElement | null {
   const links: HTMLElement[] = column.sims.map((run) =>
     h("li", { class: run.outcome === "pass" ? "ok" : "bad" }, h("a", { href: `#${run.id}` }, `${run.outcome === "pass" ? "✓" : "✗"} ${runName(run)}`)),
   );
-  const count = links.length + column.simsListedOnly.length + column.sweeps.length + column.loads.length + column.bugZoos.length;
+  const count = links.length + column.simsListedOnly.length + column.sweeps.length + column.loads.length + column.soaks.length + column.bugZoos.length;
   if (count <= 1) return null;
   return h(
     "nav",
     { class: "contents" },
     h("strong", {}, "On this page: "),
-    h("ul", {}, ...links, column.simsListedOnly.length > 0 ? h("li", {}, `${column.simsListedOnly.length} more runs listed`) : null, ...column.sweeps.map((sweep) => h("li", {}, `sweep ${sweep.path}`)), ...column.loads.map((load) => h("li", {}, `load ${load.name}`)), ...column.bugZoos.map(() => h("li", {}, "bug zoo"))),
+    h("ul", {}, ...links, column.simsListedOnly.length > 0 ? h("li", {}, `${column.simsListedOnly.length} more runs listed`) : null, ...column.sweeps.map((sweep) => h("li", {}, `sweep ${sweep.path}`)), ...column.loads.map((load) => h("li", {}, `load ${load.name}`)), ...column.soaks.map((soak) => h("li", {}, `soak ${soak.path}`)), ...column.bugZoos.map(() => h("li", {}, "bug zoo"))),
   );
 }
 
@@ -79,6 +80,7 @@ function renderColumn(column: ResultColumn, after: AfterInsert): HTMLElement {
       column.simsListedOnly.length === 0 ? null : guarded(() => listedRuns(column.simsListedOnly)),
       ...column.sweeps.map((sweep) => guarded(() => renderSweep(sweep, after))),
       ...column.loads.map((load) => guarded(() => renderLoadRun(load, after))),
+      ...column.soaks.map((soak) => guarded(() => renderSoakRun(soak))),
       ...column.bugZoos.map((zoo) => guarded(() => renderBugZoo(zoo))),
       guarded(() => problems(column)),
     ].filter((child): child is HTMLElement => child !== null),

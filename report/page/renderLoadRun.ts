@@ -3,6 +3,7 @@ import type { LoadRunView } from "../ReportData.ts";
 import { formatMs, formatNumber } from "./_internals/format.ts";
 import { h, markRendered, section } from "./_internals/html.ts";
 import { chartBox, secondsAxis } from "./drawChart.ts";
+import { alertsBlock } from "./renderAlerts.ts";
 import type { AfterInsert } from "./simCharts.ts";
 
 const SERIES_COLOURS = ["#00897b", "#5e35b1", "#1e88e5", "#f4511e", "#6d4c41"];
@@ -88,6 +89,7 @@ export function renderLoadRun(load: LoadRunView, after: AfterInsert): HTMLElemen
     after.push(chart.draw);
   }
   if (load.seriesNote !== null) element.appendChild(h("p", { class: "note" }, load.seriesNote));
+  if (load.alerts !== null) element.appendChild(alertsBlock(load.alerts));
   element.appendChild(
     h(
       "details",

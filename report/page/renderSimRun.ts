@@ -6,6 +6,7 @@ import { formatMs, formatNumber, plural } from "./_internals/format.ts";
 import { h, markRendered, section, type Child } from "./_internals/html.ts";
 import { commandLine } from "./copyButton.ts";
 import { EVENT_STYLES } from "./eventStyles.ts";
+import { alertsSection } from "./renderAlerts.ts";
 import { renderLegend } from "./renderLegend.ts";
 import { createSwimlane, type Swimlane } from "./renderSwimlane.ts";
 import { connectionsSection, latencySection, throughputSection, type AfterInsert } from "./simCharts.ts";
@@ -79,6 +80,7 @@ export function renderSimRun(run: SimRunView, after: AfterInsert): HTMLElement {
     article.appendChild(latencySection(run, null, after));
   }
   article.appendChild(checksSection(run));
+  if (run.alerts !== null) article.appendChild(alertsSection(run.alerts));
   article.appendChild(detailsSection(run));
   return article;
 }

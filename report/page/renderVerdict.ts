@@ -28,6 +28,7 @@ function passSentence(column: ResultColumn): string {
     column.sims.length + column.simsListedOnly.length > 0 ? "every simulator run held every invariant and settled" : "",
     column.sweeps.length > 0 ? "every sweep seed passed" : "",
     column.loads.length > 0 ? "every load threshold held" : "",
+    column.soaks.length > 0 ? "every soak goal was met" : "",
     column.bugZoos.length > 0 ? "every planted bug was caught" : "",
   ].filter((part) => part !== "");
   const joined = parts.length <= 1 ? (parts[0] ?? "nothing failed") : `${parts.slice(0, -1).join(", ")} and ${parts[parts.length - 1]}`;
