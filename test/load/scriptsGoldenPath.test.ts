@@ -81,6 +81,9 @@ describe("npm run load -- golden-path (Node runner, our embedded server)", () =>
     expect(recording.match(/^# scrape /gm)?.length ?? 0).toBeGreaterThanOrEqual(2);
     expect(recording).toMatch(/^agent_ws_events_published_total \d+ \d+$/m);
     expect(run.stdout()).toMatch(/would have alerted: nothing|alerts not judged: promtool not installed/);
+    // The verdict joins the summary as data (the HTML report draws it from there).
+    const judged = JSON.parse(await readFile(join(outDirectory, "golden-path-summary.json"), "utf8")) as { alerts?: { judged: boolean; fired?: unknown[]; reason?: string } };
+    expect(judged.alerts).toEqual(judged.alerts?.judged === true ? expect.objectContaining({ fired: [] }) : expect.objectContaining({ judged: false, reason: expect.stringContaining("promtool not installed") }));
   });
 
   test("TOKENS: one ready token per VU (indexed by exec.vu.idInTest); too few tokens abort the test naming the variable", async () => {
