@@ -63,7 +63,7 @@ function eventQueueGrowth(counters: SimAlertCounters): SimAlertCondition {
     alert: rule.alert,
     checklist: rule.checklist,
     state: "not_judged",
-    detail: `the rule reads a ${minutes(rule.rangeS)} slope of the replay and send buffers held ${minutes(rule.forS)}; the simulator keeps no series of them (this run: ${seconds(counters.durationMs)}; ${counters.replayEventsAtEnd} events, ${counters.replayBytesAtEnd} bytes in replay buffers at the end)`,
+    detail: `the rule reads a ${minutes(rule.rangeS)} slope of the replay and send buffers held ${minutes(rule.forS)}; the simulator keeps no series of them (this run: ${seconds(counters.durationMs)}; ${counters.replayEventsAtEnd} event(s), ${counters.replayBytesAtEnd} bytes in replay buffers at the end)`,
   };
 }
 
