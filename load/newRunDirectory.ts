@@ -1,7 +1,8 @@
 /**
  * A new result folder per run: `<root>/<name>-<date>T<time>Z` (UTC, to the second), or
  * `<root>/<date>T<time>Z` without a name; `-2`, `-3`… is appended while the folder exists,
- * so two runs in the same second never share one. Used by `npm run load` and `npm run record`.
+ * so two runs in the same second never share one. Used by `npm run load`, `npm run record` and
+ * sim sweeps (`npm run sim -- --count N`).
  */
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
