@@ -244,7 +244,6 @@ async function sweep(scenarios: Array<{ scenario: Scenario; path: string }>, opt
   const startedAtMs = Date.now();
   const name = `${scenarios.length === 1 ? basename((scenarios[0] as { path: string }).path, ".json") : "all"}${options.plant === undefined ? "" : `-${options.plant.name}`}`;
   const sweepDir = newRunDirectory(join(options.outDir, "sweep"), { name, cwd: process.cwd(), nowMs: startedAtMs });
-  mkdirSync(sweepDir, { recursive: true });
   const progress = createProgress({ total, label: "seeds", ...(options.quiet ? { quiet: true } : {}) });
   const tally = createScenarioTally(scenarios.map((entry) => entry.path));
   const failures: SweepFailure[] = [];
