@@ -14,6 +14,12 @@ import type { SweepSetup, SweepTask } from "./SweepSetup.ts";
 /** Most threads one sweep starts. */
 export const SWEEP_JOBS_MAX = 256;
 
+/**
+ * Most tasks handed out past the first one not yet delivered: results of later seeds wait
+ * for an earlier, slow one (to be delivered in order), and this bounds how many wait.
+ */
+export const SWEEP_RESULTS_AHEAD_MAX = 256;
+
 /** Options of {@link runSweep}. */
 export interface RunSweepOptions {
   /** Threads, 1 to {@link SWEEP_JOBS_MAX}; 1 = this thread, no workers. */
@@ -60,62 +66,65 @@ async function runInThisThread(tasks: readonly SweepTask[], options: RunSweepOpt
 function runInWorkers(tasks: readonly SweepTask[], options: RunSweepOptions): Promise<SweepProgress> {
   return new Promise((resolve, reject) => {
     const threads = Math.min(options.jobs, tasks.length);
-    /** Results that arrived before an earlier task's, by task index. */
+    /** Results that arrived before an earlier task's, by task index (at most SWEEP_RESULTS_AHEAD_MAX). */
     const waiting = new Map<number, SweepSeedResult>();
     const workers: Worker[] = [];
+    const idle: Worker[] = [];
+    /** The task index each busy worker runs. */
+    const running = new Map<Worker, number>();
     let dispatched = 0;
     let delivered = 0;
-    let busy = 0;
     let settled = false;
-    const finish = () => {
+    const settle = () => {
       settled = true;
       for (const worker of workers) void worker.terminate();
-      resolve({ completed: delivered, interrupted: delivered < tasks.length });
     };
     const fail = (error: Error) => {
       if (settled) return;
-      settled = true;
-      for (const worker of workers) void worker.terminate();
+      settle();
       reject(error);
     };
-    const dispatch = (worker: Worker, current: { index: number }) => {
-      if (options.signal.aborted || dispatched >= tasks.length) return false;
-      current.index = dispatched;
-      dispatched += 1;
-      busy += 1;
-      worker.postMessage(tasks[current.index]);
-      return true;
+    const canDispatch = () => !options.signal.aborted && dispatched < tasks.length && dispatched - delivered < SWEEP_RESULTS_AHEAD_MAX;
+    /** Hands the next tasks to idle workers; resolves when nothing runs and nothing more will. */
+    const dispatchOrFinish = () => {
+      while (idle.length > 0 && canDispatch()) {
+        const worker = idle.pop() as Worker;
+        running.set(worker, dispatched);
+        worker.postMessage(tasks[dispatched]);
+        dispatched += 1;
+      }
+      if (running.size === 0) {
+        settle();
+        resolve({ completed: delivered, interrupted: delivered < tasks.length });
+      }
     };
-    if (threads === 0) {
-      resolve({ completed: 0, interrupted: false });
-      return;
-    }
+    const deliverInOrder = () => {
+      for (let next = waiting.get(delivered); next !== undefined; next = waiting.get(delivered)) {
+        waiting.delete(delivered);
+        options.onResult(next, tasks[delivered] as SweepTask);
+        delivered += 1;
+      }
+    };
     for (let thread = 0; thread < threads; thread += 1) {
       const worker = new Worker(new URL("./sweepWorker.mjs", import.meta.url), { workerData: options.setup, execArgv: [] });
       workers.push(worker);
-      const current = { index: -1 };
+      idle.push(worker);
       worker.on("message", (result: SweepSeedResult) => {
         if (settled) return;
-        busy -= 1;
-        waiting.set(current.index, result);
+        waiting.set(running.get(worker) as number, result);
+        running.delete(worker);
+        idle.push(worker);
         try {
-          for (let next = waiting.get(delivered); next !== undefined; next = waiting.get(delivered)) {
-            waiting.delete(delivered);
-            options.onResult(next, tasks[delivered] as SweepTask);
-            delivered += 1;
-          }
+          deliverInOrder();
         } catch (error) {
           fail(error as Error);
           return;
         }
-        if (!dispatch(worker, current) && busy === 0) finish();
+        dispatchOrFinish();
       });
       worker.on("error", (error) => fail(new Error(`sweep worker thread failed: ${error.message}`, { cause: error })));
-      worker.on("exit", (code) => {
-        if (!settled) fail(new Error(`sweep worker thread exited with code ${code}`));
-      });
-      dispatch(worker, current);
+      worker.on("exit", (code) => fail(new Error(`sweep worker thread exited (code ${code}) before the sweep ended`)));
     }
-    if (busy === 0) finish();
+    dispatchOrFinish();
   });
 }
