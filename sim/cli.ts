@@ -268,9 +268,12 @@ async function sweep(scenarios: Array<{ scenario: Scenario; path: string }>, opt
     progress.tick({ failures: failures.length });
   };
   const interrupt = new AbortController();
+  // A second Ctrl-C quits at once. Said explicitly: under tsx another SIGINT listener (its relay) stays, so the default exit would not happen.
+  const quitNow = () => process.exit(EXIT_CODES.interrupted);
   const onSigint = () => {
     progress.note(`Interrupted: no new seeds; finishing the running ones, then writing the partial summary (Ctrl-C again to quit without it)`);
     interrupt.abort();
+    process.once("SIGINT", quitNow);
   };
   process.once("SIGINT", onSigint);
   const startedAt = process.hrtime.bigint();
@@ -285,6 +288,7 @@ async function sweep(scenarios: Array<{ scenario: Scenario; path: string }>, opt
     });
   } finally {
     process.removeListener("SIGINT", onSigint);
+    process.removeListener("SIGINT", quitNow);
   }
   progress.done();
   const realMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
