@@ -5,6 +5,7 @@
  *
  * Sections (all by default; `--section NAME` to pick one, repeatable):
  *   sim         golden-path seeds with faults: seeds/s and simulated-to-real time ratio
+ *   jobs        a sweep of every scenario with --jobs 1 vs --jobs 2 (worker threads): the speed-up
  *   throughput  manager end-to-end delivery vs raw `ws` sending the same frames, 100 users
  *   heap        heap used by 10,000 buffered events of one user
  *   rate        latency p50/p99 at fixed offered rates (1k and 10k events/s, 100 users), manager vs raw ws
@@ -27,10 +28,11 @@ import type { SocketPort } from "../server/ports/socketPort.ts";
 import { runSimulation } from "../sim/runSimulation.ts";
 import { loadScenario } from "../sim/scenario/loadScenario.ts";
 import { createClientPool, type ClientPool } from "./createClientPool.ts";
+import { sectionJobs } from "./jobsSection.ts";
 import { sectionK6 } from "./k6Section.ts";
 import { redisServerMissing, startRedisServer } from "../server/adapters/startRedisServer.ts";
 
-const SECTIONS = ["sim", "throughput", "heap", "rate", "redis", "k6"] as const;
+const SECTIONS = ["sim", "jobs", "throughput", "heap", "rate", "redis", "k6"] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The one-line usage, printed by --help and after a bad flag. */
@@ -353,6 +355,7 @@ async function main(): Promise<void> {
   const results: Partial<Record<Section, unknown>> = {};
   console.log(`bench on node ${process.version}, ${chosen.join(", ")}${quick ? " (quick)" : ""}`);
   if (chosen.includes("sim")) results.sim = sectionSim(quick);
+  if (chosen.includes("jobs")) results.jobs = await sectionJobs(quick);
   if (chosen.includes("heap")) results.heap = await sectionHeap();
   if (chosen.includes("throughput")) results.throughput = await sectionThroughput(quick);
   if (chosen.includes("rate")) results.rate = await sectionRate(quick);

@@ -20,8 +20,9 @@ export const RUN_OUTCOMES = Object.keys(RUN_EXIT_CODES) as [RunOutcome, ...RunOu
 
 /**
  * The run outcomes' codes plus the endings that are not a run's: `usage` (bad flag, unreadable
- * scenario, unreachable target, refused token) and `nondeterminism` (a seed's second run gave
- * another trace).
+ * scenario, unreachable target, refused token), `nondeterminism` (a seed's second run gave
+ * another trace) and `interrupted` (Ctrl-C stopped a sweep, which wrote its partial summary;
+ * 128 + SIGINT, as a shell reports a command killed by Ctrl-C).
  */
 // Object.assign, not spread: like closeCodes.ts, this module may be bundled for ES2017.
-export const EXIT_CODES = Object.assign({}, RUN_EXIT_CODES, { usage: 2, nondeterminism: 5 } as const);
+export const EXIT_CODES = Object.assign({}, RUN_EXIT_CODES, { usage: 2, nondeterminism: 5, interrupted: 130 } as const);

@@ -306,7 +306,14 @@ export interface RateSeries {
 export interface SweepView {
   path: string;
   scenarios: string[];
+  /** Seed runs done. */
   seeds: number;
+  /** Seed runs the sweep set out to do (null in summaries older than the field). */
+  seedsPlanned: number | null;
+  /** Interrupted (Ctrl-C) before every planned seed ran. */
+  partial: boolean;
+  /** The per-scenario pass/fail table (empty in summaries older than the field). */
+  perScenario: Array<{ scenario: string; seeds: number; passed: number; failed: number; firstFailingSeed: number | null; firstFailingRepro: string | null }>;
   plant: string | null;
   seedsPerSecond: number | null;
   simMs: number | null;

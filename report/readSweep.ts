@@ -19,6 +19,21 @@ export const sweepSummarySchema = z.looseObject({
       }),
     )
     .default([]),
+  /** Seeds the sweep set out to run; more than `seeds` when it was interrupted (`partial`). */
+  seedsPlanned: z.number().nullable().default(null),
+  partial: z.boolean().default(false),
+  perScenario: z
+    .array(
+      z.looseObject({
+        scenario: z.string(),
+        seeds: z.number(),
+        passed: z.number(),
+        failed: z.number(),
+        firstFailingSeed: z.number().nullable().default(null),
+        firstFailingRepro: z.string().nullable().default(null),
+      }),
+    )
+    .default([]),
   seedsPerSecond: z.number().nullable().default(null),
   simMs: z.number().nullable().default(null),
   realMs: z.number().nullable().default(null),
@@ -32,6 +47,9 @@ export function readSweep(summary: z.infer<typeof sweepSummarySchema>, displayPa
     path: displayPath,
     scenarios: summary.scenarios,
     seeds: summary.seeds,
+    seedsPlanned: summary.seedsPlanned,
+    partial: summary.partial,
+    perScenario: summary.perScenario.map(({ scenario, seeds, passed, failed, firstFailingSeed, firstFailingRepro }) => ({ scenario, seeds, passed, failed, firstFailingSeed, firstFailingRepro })),
     plant: summary.plant,
     seedsPerSecond: summary.seedsPerSecond,
     simMs: summary.simMs,

@@ -8,7 +8,9 @@
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, relative } from "node:path";
+import { availableParallelism } from "node:os";
+import { basename, dirname, isAbsolute, join, relative } from "node:path";
+import { newRunDirectory } from "../load/newRunDirectory.ts";
 import { checkTrace } from "../protocol/checker/checkTrace.ts";
 import { EXIT_CODES } from "../protocol/exitCodes.ts";
 import { BUG_ZOO, findPlantedBug } from "./bugZoo/bugZoo.ts";
@@ -17,9 +19,13 @@ import { formatSimReport } from "./report/formatSimReport.ts";
 import { runSimulation, type SimOutcome, type SimulationResult } from "./runSimulation.ts";
 import { loadScenario, ScenarioError } from "./scenario/loadScenario.ts";
 import type { Scenario } from "./scenario/scenarioSchema.ts";
-import { describeMissedTiming } from "./settle/judgeRequiredTiming.ts";
 import { integerOption, parseCliArguments, parseSeedRange, UsageError } from "./cliArguments.ts";
 import { createProgress } from "./report/createProgress.ts";
+import { formatScenarioTable } from "./report/formatScenarioTable.ts";
+import { createScenarioTally } from "./sweep/createScenarioTally.ts";
+import { runSweep, SWEEP_JOBS_MAX } from "./sweep/runSweep.ts";
+import type { SweepSeedOutcome, SweepSeedResult } from "./sweep/runSweepSeed.ts";
+import type { SweepTask } from "./sweep/SweepSetup.ts";
 
 const USAGE = `Usage: npm run sim -- [options]
 
@@ -32,14 +38,18 @@ const USAGE = `Usage: npm run sim -- [options]
   --runs N             override runs per user
   --plant NAME|list    plant a bug from the zoo ("list" prints them)
   --check-determinism  run each seed twice and compare trace hashes
+  --jobs N             threads for a sweep (default: the number of cores); 1 = in this process.
+                       Results are the same whatever N is
   --replay FILE        re-check a recorded trace (JSONL) from this simulator or any client
-  --out DIR            where results go (default results)
+  --out DIR            where results go (default results); a sweep writes its own folder
+                       DIR/sweep/<scenario>-<time>/ with its summary and failing seeds' traces
   -q, --quiet          no progress lines during a sweep (also under CI=true); failures still print
   --json               print the result as JSON instead of text: a run's or a sweep's summary,
                        a replay's verdict, or the bug zoo (--plant list)
   --help               this text
 
-Exit codes: 0 pass, 1 safety violation or a required timing budget missed, 2 bad usage, 3 liveness failure, 4 crash, 5 nondeterminism.`;
+Exit codes: 0 pass, 1 safety violation or a required timing budget missed, 2 bad usage, 3 liveness failure, 4 crash, 5 nondeterminism,
+130 sweep interrupted by Ctrl-C (its partial summary is written).`;
 
 interface CliOptions {
   seeds: number[];
@@ -50,6 +60,8 @@ interface CliOptions {
   runs: number | undefined;
   plant: PlantedBug | undefined;
   checkDeterminism: boolean;
+  /** Threads for a sweep, 1 to SWEEP_JOBS_MAX. */
+  jobs: number;
   outDir: string;
   json: boolean;
   /** No progress lines (failures still print). */
@@ -70,6 +82,7 @@ const SIM_OPTIONS = {
   runs: { type: "string" },
   plant: { type: "string" },
   "check-determinism": { type: "boolean" },
+  jobs: { type: "string" },
   replay: { type: "string" },
   out: { type: "string" },
   json: { type: "boolean" },
@@ -81,7 +94,12 @@ function parseCli(argv: string[]): CliOptions | { replay: string; json: boolean 
   const values = parseCliArguments(argv, SIM_OPTIONS);
   const json = values.json === true;
   if (values.help === true) return { help: true };
-  if (values.replay !== undefined) return { replay: values.replay, json };
+  const jobsGiven = integerOption("jobs", values.jobs, { min: 1, max: SWEEP_JOBS_MAX });
+  const jobsNotForThis = `--jobs N applies to a sweep (--seeds, --count or --scenario all)`;
+  if (values.replay !== undefined) {
+    if (jobsGiven !== undefined) throw new UsageError(`${jobsNotForThis}, not to --replay`);
+    return { replay: values.replay, json };
+  }
   if (values.plant === "list") return { list: true, json };
   const seed = integerOption("seed", values.seed, { min: 0, max: 2 ** 32 - 1, negativeHint: SEED_NEGATIVE_HINT }) ?? 1;
   const count = integerOption("count", values.count, { min: 1, max: 10_000_000 });
@@ -104,15 +122,18 @@ function parseCli(argv: string[]): CliOptions | { replay: string; json: boolean 
     scenarioArgument === "all"
       ? readdirSync("scenarios").filter((name) => name.endsWith(".json")).sort().map((name) => join("scenarios", name))
       : [scenarioArgument];
+  const sweep = values.seeds !== undefined || count !== undefined || scenarioPaths.length > 1;
+  if (jobsGiven !== undefined && !sweep) throw new UsageError(`${jobsNotForThis}; one seed runs in this process: add --count N or --seeds A..B`);
   return {
     seeds,
-    sweep: values.seeds !== undefined || count !== undefined || scenarioPaths.length > 1,
+    sweep,
     scenarioPaths,
     faults,
     users: integerOption("users", values.users, { min: 1, max: 1_000 }),
     runs: integerOption("runs", values.runs, { min: 0, max: 1_000 }),
     plant,
     checkDeterminism: values["check-determinism"] === true,
+    jobs: jobsGiven ?? Math.min(availableParallelism(), SWEEP_JOBS_MAX),
     outDir: values.out ?? "results",
     json,
     quiet: values.quiet === true,
@@ -155,13 +176,18 @@ function runOnce(scenario: Scenario, seed: number, plant: PlantedBug | undefined
   return { result, lines, traceSha256: hash.digest("hex"), realMs };
 }
 
-function writeResults(outDir: string, result: SimulationResult, run: { lines: string[]; traceSha256: string; realMs: number }, repro: string) {
+/**
+ * Writes a run's trace.jsonl and summary.json into `outDir`/sim-<scenario>-seed<N>[-<plant>]/.
+ * A sweep's seed has no `realMs`: its files are the same whatever thread or --jobs ran it.
+ */
+function writeResults(outDir: string, result: SimulationResult, run: { lines: string[]; traceSha256: string; realMs?: number }, repro: string) {
   const dir = join(outDir, `sim-${result.scenario}-seed${result.seed}${result.plant === null ? "" : `-${result.plant}`}`);
   mkdirSync(dir, { recursive: true });
   const trace = join(dir, "trace.jsonl");
   const summary = join(dir, "summary.json");
   writeFileSync(trace, run.lines.length === 0 ? "" : `${run.lines.join("\n")}\n`);
-  writeFileSync(summary, `${JSON.stringify({ kind: "sim", ...result, repro, traceSha256: run.traceSha256, realMs: Math.round(run.realMs) }, null, 2)}\n`);
+  const realMs = run.realMs === undefined ? {} : { realMs: Math.round(run.realMs) };
+  writeFileSync(summary, `${JSON.stringify({ kind: "sim", ...result, repro, traceSha256: run.traceSha256, ...realMs }, null, 2)}\n`);
   return { trace, summary };
 }
 
@@ -186,51 +212,125 @@ function single(scenario: Scenario, scenarioPath: string, options: CliOptions): 
   return code;
 }
 
-function sweep(scenarios: Array<{ scenario: Scenario; path: string }>, options: CliOptions): number {
-  const total = scenarios.length * options.seeds.length;
+/** Failing seeds of one sweep whose trace and summary are written; past it, the summary counts those not kept (their repro lines remake them). */
+const SWEEP_FAILING_TRACES_KEPT_MAX = 100;
+
+/** A failing seed in the sweep summary. */
+interface SweepFailure {
+  seed: number;
+  path: string;
+  outcome: SweepSeedOutcome;
+  first: string;
+  repro: string;
+  /** Its trace, relative to the sweep's folder; null past SWEEP_FAILING_TRACES_KEPT_MAX. */
+  trace: string | null;
+}
+
+/** Where a path is shown: relative to the working directory when inside it. */
+function displayPath(path: string): string {
+  const inside = relative(process.cwd(), path);
+  return inside === "" || inside.startsWith("..") || isAbsolute(inside) ? path : inside;
+}
+
+/**
+ * Runs every seed of every scenario on `options.jobs` threads, writing into a new folder of
+ * its own under `<out>/sweep/` the traces of failing seeds (as they come, in seed order) and,
+ * at the end, sim-sweep-summary.json. Ctrl-C stops dispatching: the running seeds finish, the
+ * partial summary is written and the exit code is 130.
+ */
+async function sweep(scenarios: Array<{ scenario: Scenario; path: string }>, options: CliOptions): Promise<number> {
+  const tasks: SweepTask[] = scenarios.flatMap((_, scenarioIndex) => options.seeds.map((seed) => ({ scenarioIndex, seed })));
+  const total = tasks.length;
+  const startedAtMs = Date.now();
+  const name = `${scenarios.length === 1 ? basename((scenarios[0] as { path: string }).path, ".json") : "all"}${options.plant === undefined ? "" : `-${options.plant.name}`}`;
+  const sweepDir = newRunDirectory(join(options.outDir, "sweep"), { name, cwd: process.cwd(), nowMs: startedAtMs });
   const progress = createProgress({ total, label: "seeds", ...(options.quiet ? { quiet: true } : {}) });
-  const failures: Array<{ seed: number; path: string; outcome: SimOutcome | "nondeterminism"; first: string; repro: string }> = [];
+  const tally = createScenarioTally(scenarios.map((entry) => entry.path));
+  const failures: SweepFailure[] = [];
+  let tracesNotKept = 0;
   let simMs = 0;
-  const startedAt = process.hrtime.bigint();
-  for (const { scenario, path } of scenarios) {
-    for (const seed of options.seeds) {
-      const run = runOnce(scenario, seed, options.plant, false);
-      simMs += run.result.simTimeMs;
-      let outcome: SimOutcome | "nondeterminism" = run.result.outcome;
-      if (options.checkDeterminism && runOnce(scenario, seed, options.plant, false).traceSha256 !== run.traceSha256) outcome = "nondeterminism";
-      if (outcome !== "pass") {
-        const repro = reproLine(seed, path, options);
-        const violation = run.result.verdict?.safety[0] ?? run.result.verdict?.liveness[0];
-        const missed = run.result.requiredTiming?.failed[0];
-        const timingLine = missed === undefined ? undefined : describeMissedTiming(missed);
-        const first =
-          run.result.crash?.split("\n")[0] ??
-          (violation === undefined ? (run.result.livenessReason ?? timingLine ?? outcome) : `${violation.invariant} (${violation.kind}): ${violation.message}`);
-        failures.push({ seed, path, outcome, first, repro });
-        progress.note(`✗ ${basename(path)} seed ${seed}: ${outcome} — ${first}\n    ${repro}`);
+  const onResult = (seedResult: SweepSeedResult, task: SweepTask) => {
+    const path = (scenarios[task.scenarioIndex] as { path: string }).path;
+    const repro = reproLine(task.seed, path, options);
+    simMs += seedResult.simTimeMs;
+    tally.add(task.scenarioIndex, { seed: task.seed, passed: seedResult.failure === null, repro });
+    if (seedResult.failure !== null) {
+      let trace: string | null = null;
+      if (failures.length < SWEEP_FAILING_TRACES_KEPT_MAX) {
+        const files = writeResults(sweepDir, seedResult.failure.result, { lines: seedResult.failure.traceLines, traceSha256: seedResult.traceSha256 }, repro);
+        trace = relative(sweepDir, files.trace);
+      } else {
+        tracesNotKept += 1;
       }
-      progress.tick({ failures: failures.length });
+      failures.push({ seed: task.seed, path, outcome: seedResult.outcome, first: seedResult.failure.first, repro, trace });
+      progress.note(`✗ ${basename(path)} seed ${task.seed}: ${seedResult.outcome} — ${seedResult.failure.first}\n    ${repro}`);
     }
+    progress.tick({ failures: failures.length });
+  };
+  const interrupt = new AbortController();
+  // A second Ctrl-C quits at once. Said explicitly: under tsx another SIGINT listener (its relay) stays, so the default exit would not happen.
+  const quitNow = () => process.exit(EXIT_CODES.interrupted);
+  const onSigint = () => {
+    progress.note(`Interrupted: no new seeds; finishing the running ones, then writing the partial summary (Ctrl-C again to quit without it)`);
+    interrupt.abort();
+    process.once("SIGINT", quitNow);
+  };
+  process.once("SIGINT", onSigint);
+  const startedAt = process.hrtime.bigint();
+  let ran;
+  try {
+    ran = await runSweep(tasks, {
+      jobs: options.jobs,
+      setup: { scenarios: scenarios.map((entry) => entry.scenario), plantName: options.plant?.name ?? null, checkDeterminism: options.checkDeterminism },
+      onResult,
+      signal: interrupt.signal,
+      yieldToEventLoop: () => new Promise((resolve) => setImmediate(resolve)),
+    });
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+    process.removeListener("SIGINT", quitNow);
   }
   progress.done();
   const realMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
-  const seedsPerSecond = total / (realMs / 1000);
+  const seedsPerSecond = ran.completed / (realMs / 1000);
+  const perScenario = tally.rows();
+  const summaryPath = join(sweepDir, "sim-sweep-summary.json");
+  const summary = {
+    kind: "sim-sweep",
+    scenarios: scenarios.map((entry) => entry.path),
+    seeds: ran.completed,
+    seedsPlanned: total,
+    partial: ran.interrupted,
+    plant: options.plant?.name ?? null,
+    checkDeterminism: options.checkDeterminism,
+    failures,
+    tracesNotKept,
+    perScenario,
+    simMs,
+    // Wall-clock figures: the only fields that differ between two runs of the same sweep (with --jobs).
+    jobs: Math.min(options.jobs, total),
+    seedsPerSecond,
+    realMs: Math.round(realMs),
+  };
+  writeFileSync(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
+  const threads = options.jobs === 1 ? "in this process" : `on ${summary.jobs} threads`;
   const lines = [
-    `Sweep: ${total} seed run(s) over ${scenarios.length} scenario(s)${options.plant === undefined ? "" : `, planted bug ${options.plant.name}`}${options.checkDeterminism ? ", each run twice for determinism" : ""}`,
+    `Sweep: ${ran.completed} seed run(s) over ${scenarios.length} scenario(s) ${threads}${options.plant === undefined ? "" : `, planted bug ${options.plant.name}`}${options.checkDeterminism ? ", each run twice for determinism" : ""}`,
     `Throughput: ${seedsPerSecond.toFixed(1)} seeds/s, ${(simMs / 1000).toFixed(1)} s simulated in ${(realMs / 1000).toFixed(2)} s (${Math.round(simMs / realMs)}× real time)`,
+    formatScenarioTable(perScenario),
     failures.length === 0 ? "Result: every seed passed" : `Result: ${failures.length} failing seed(s):`,
     ...failures.slice(0, 50).map((failure) => `  ${failure.outcome.padEnd(14)} ${failure.repro}\n      ${failure.first}`),
   ];
   if (failures.length > 50) lines.push(`  … and ${failures.length - 50} more`);
-  mkdirSync(options.outDir, { recursive: true });
-  const summaryPath = join(options.outDir, "sim-sweep-summary.json");
-  writeFileSync(
-    summaryPath,
-    `${JSON.stringify({ kind: "sim-sweep", scenarios: scenarios.map((entry) => entry.path), seeds: total, plant: options.plant?.name ?? null, failures, seedsPerSecond, simMs, realMs: Math.round(realMs) }, null, 2)}\n`,
-  );
-  lines.push(`Summary: ${summaryPath}`);
-  lines.push(`HTML report: npm run report -- ${options.outDir}`);
+  if (failures.length > 0) lines.push(`Failing seeds' traces: ${displayPath(sweepDir)}/sim-*/trace.jsonl${tracesNotKept > 0 ? ` (the first ${SWEEP_FAILING_TRACES_KEPT_MAX}; ${tracesNotKept} more not kept)` : ""}`);
+  lines.push(`Summary: ${displayPath(summaryPath)}`);
+  lines.push(`HTML report: npm run report -- ${displayPath(sweepDir)}`);
+  if (ran.interrupted) lines.push(`Interrupted by Ctrl-C: partial summary of ${ran.completed} of ${total} seed runs written to ${displayPath(summaryPath)}`);
   process.stdout.write(options.json ? readFileSync(summaryPath, "utf8") : `${lines.join("\n")}\n`);
+  if (ran.interrupted) {
+    if (options.json) process.stderr.write(`Interrupted by Ctrl-C: partial summary of ${ran.completed} of ${total} seed runs written to ${displayPath(summaryPath)}\n`);
+    return EXIT_CODES.interrupted;
+  }
   if (failures.length === 0) return EXIT_CODES.pass;
   const worst = failures.map((failure) => (failure.outcome === "nondeterminism" ? EXIT_CODES.nondeterminism : exitCodeOf(failure.outcome)));
   return Math.min(...worst.filter((code) => code !== 0));
@@ -283,7 +383,7 @@ function liveRecordingBeside(tracePath: string): { target: string; startedAt: st
   return { target: fields["target"], startedAt: typeof fields["startedAt"] === "string" ? fields["startedAt"] : null };
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const options = parseCli(argv);
   if ("help" in options) {
     process.stdout.write(`${USAGE}\n`);
@@ -311,7 +411,7 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
 });
 
 try {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
   if (error instanceof UsageError || error instanceof ScenarioError) {
     process.stderr.write(`sim: ${error.message}\n${error instanceof UsageError ? "Run with --help for usage.\n" : ""}`);

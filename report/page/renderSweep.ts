@@ -1,4 +1,4 @@
-/** A simulator sweep: seeds run against seeds failed, and each failure's repro. */
+/** A simulator sweep: seeds run against seeds failed, a pass/fail row per scenario, and each failure's repro. */
 import type { SweepView } from "../ReportData.ts";
 import { formatMs, formatNumber } from "./_internals/format.ts";
 import { h, section } from "./_internals/html.ts";
@@ -15,7 +15,7 @@ export function renderSweep(sweep: SweepView, after: AfterInsert): HTMLElement {
   const failed = sweep.failures.length;
   const element = section(
     "sweep",
-    `Sweep: ${formatNumber(sweep.seeds)} seed runs, ${failed === 0 ? "all passed" : `${formatNumber(failed)} failed`}`,
+    `Sweep: ${formatNumber(sweep.seeds)} seed runs, ${failed === 0 ? "all passed" : `${formatNumber(failed)} failed`}${sweep.partial ? ` (partial: interrupted after ${formatNumber(sweep.seeds)} of ${sweep.seedsPlanned === null ? "?" : formatNumber(sweep.seedsPlanned)})` : ""}`,
     "A sweep runs the simulator over many seeds; each seed draws its own faults and timings, so more seeds explore more interleavings. Each failing seed replays exactly from its one-line command.",
   );
   element.classList.add(failed === 0 ? "sweep-pass" : "sweep-fail");
@@ -48,6 +48,7 @@ export function renderSweep(sweep: SweepView, after: AfterInsert): HTMLElement {
   );
   element.appendChild(chart.box);
   after.push(chart.draw);
+  if (sweep.perScenario.length > 0) element.appendChild(scenarioTable(sweep.perScenario));
   if (failed > 0) {
     element.appendChild(
       h(
@@ -66,4 +67,29 @@ export function renderSweep(sweep: SweepView, after: AfterInsert): HTMLElement {
     if (failed > FAILURES_SHOWN_MAX) element.appendChild(h("p", { class: "note" }, `… and ${failed - FAILURES_SHOWN_MAX} more in ${sweep.path}.`));
   }
   return element;
+}
+
+/** One row per scenario: seeds, passed, failed and the first failing seed's repro. */
+function scenarioTable(rows: SweepView["perScenario"]): HTMLElement {
+  return h(
+    "table",
+    { class: "table scenario-table" },
+    h("caption", {}, "Per scenario"),
+    h("thead", {}, h("tr", {}, h("th", {}, "scenario"), h("th", {}, "seeds"), h("th", {}, "passed"), h("th", {}, "failed"), h("th", {}, "first failing seed"))),
+    h(
+      "tbody",
+      {},
+      ...rows.map((row) =>
+        h(
+          "tr",
+          { class: row.failed > 0 ? "bad" : null, "data-scenario": row.scenario },
+          h("td", {}, row.scenario),
+          h("td", { class: "num" }, formatNumber(row.seeds)),
+          h("td", { class: "num" }, formatNumber(row.passed)),
+          h("td", { class: "num" }, formatNumber(row.failed)),
+          h("td", {}, row.firstFailingSeed === null ? "—" : h("span", {}, `${row.firstFailingSeed} `, commandLine(row.firstFailingRepro ?? ""))),
+        ),
+      ),
+    ),
+  );
 }

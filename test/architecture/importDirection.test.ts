@@ -33,11 +33,24 @@ const ALLOWED: Record<string, (target: string) => boolean> = {
   record: (target) => ["protocol", "server", "load", "record"].includes(target) || target.startsWith("package:"),
 };
 
+/**
+ * Single imports a CLI edge may make past its layer, by file: the one helper that names a new
+ * run folder (load/newRunDirectory.ts), shared by every command that writes one, so that
+ * sweeps, load runs and recordings name their folders the same way.
+ */
+const EDGE_IMPORTS: Record<string, readonly string[]> = {
+  "sim/cli.ts": ["../load/newRunDirectory.ts"],
+};
+
 describe("import direction (STYLE rule 13)", () => {
   for (const [layer, allowed] of Object.entries(ALLOWED)) {
     const files = statSync(layer, { throwIfNoEntry: false }) === undefined ? [] : sourceFiles(layer);
     it(`${layer}/ imports only what it may`, () => {
-      const wrong = files.flatMap((file) => importsOf(file).filter((specifier) => !allowed(topFolder(file, specifier))).map((specifier) => `${file} imports ${specifier}`));
+      const wrong = files.flatMap((file) =>
+        importsOf(file)
+          .filter((specifier) => !allowed(topFolder(file, specifier)) && !(EDGE_IMPORTS[file] ?? []).includes(specifier))
+          .map((specifier) => `${file} imports ${specifier}`),
+      );
       expect(wrong).toEqual([]);
     });
   }

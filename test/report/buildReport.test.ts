@@ -92,7 +92,14 @@ describe("buildReport on sweeps, load runs and a bug zoo", async () => {
   });
 
   it("summarizes the sweep for its chart", () => {
-    expect(column?.sweeps[0]).toMatchObject({ seeds: 200, failuresByOutcome: { safety: 2, liveness: 1 }, seedsPerSecond: 61.3 });
+    expect(column?.sweeps[0]).toMatchObject({ seeds: 200, failuresByOutcome: { safety: 2, liveness: 1 }, seedsPerSecond: 61.3, partial: false, seedsPlanned: null });
+  });
+
+  it("reads the sweep's per-scenario table", () => {
+    expect(column?.sweeps[0]?.perScenario.map((row) => [row.scenario, row.seeds, row.passed, row.failed, row.firstFailingSeed])).toEqual([
+      ["scenarios/golden-path.json", 100, 99, 1, 143],
+      ["scenarios/reconnect-storm.json", 100, 98, 2, 17],
+    ]);
   });
 });
 

@@ -4,7 +4,7 @@
  * line that fails again when pasted, and bad input gets a precise message and exit 2.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -127,7 +127,11 @@ describe("npm run sim: errors that say what happened, output that pastes and par
     expect(summary.kind).toBe("sim-sweep");
     expect(summary.seeds).toBe(2);
     expect(summary.failures.map((failure) => failure.seed)).toEqual([1, 2]);
-    expect(JSON.parse(readFileSync(join(out, "sweep", "sim-sweep-summary.json"), "utf8"))).toEqual(summary);
+    // The sweep's own folder: <out>/sweep/<scenario>[-<plant>]-<time>/.
+    const [folder, ...others] = readdirSync(join(out, "sweep", "sweep"));
+    expect(others).toEqual([]);
+    expect(folder).toMatch(/^golden-path-tool-before-thinking-\d{4}-\d\d-\d\dT\d{6}Z$/);
+    expect(JSON.parse(readFileSync(join(out, "sweep", "sweep", folder as string, "sim-sweep-summary.json"), "utf8"))).toEqual(summary);
   });
 
   it("prints the bug zoo as JSON with --plant list --json", () => {

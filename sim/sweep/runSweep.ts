@@ -1,0 +1,130 @@
+/**
+ * Runs a sweep's seeds on `jobs` threads and hands each result back in task order, so
+ * whatever `jobs` is, the caller sees (and writes) the same results in the same order.
+ * `jobs` 1 runs in this thread; more start that many worker threads (sweepWorker.mjs),
+ * each running the same deterministic simulator. When `signal` aborts, no further seed
+ * is dispatched; the running ones finish, so the results delivered are always the
+ * first `completed` tasks.
+ */
+import { Worker } from "node:worker_threads";
+import { findPlantedBug } from "../bugZoo/bugZoo.ts";
+import { runSweepSeed, type SweepSeedResult } from "./runSweepSeed.ts";
+import type { SweepSetup, SweepTask } from "./SweepSetup.ts";
+
+/** Most threads one sweep starts. */
+export const SWEEP_JOBS_MAX = 256;
+
+/**
+ * Most tasks handed out past the first one not yet delivered: results of later seeds wait
+ * for an earlier, slow one (to be delivered in order), and this bounds how many wait.
+ */
+export const SWEEP_RESULTS_AHEAD_MAX = 256;
+
+/** Options of {@link runSweep}. */
+export interface RunSweepOptions {
+  /** Threads, 1 to {@link SWEEP_JOBS_MAX}; 1 = this thread, no workers. */
+  jobs: number;
+  setup: SweepSetup;
+  /** Called once per task, in task order. */
+  onResult: (result: SweepSeedResult, task: SweepTask) => void;
+  /** Aborted: dispatch nothing more (Ctrl-C). */
+  signal: AbortSignal;
+  /**
+   * Lets the event loop run (timers, signals) between in-thread seeds, which are
+   * synchronous; injected by the CLI edge (setImmediate), so no timer hides here.
+   */
+  yieldToEventLoop: () => Promise<void>;
+}
+
+/** How far a sweep got: `completed` tasks (a prefix of the list); `interrupted` when the signal stopped it early. */
+export interface SweepProgress {
+  completed: number;
+  interrupted: boolean;
+}
+
+/** Runs `tasks` (see the module comment). Rejects when a worker thread fails. */
+export async function runSweep(tasks: readonly SweepTask[], options: RunSweepOptions): Promise<SweepProgress> {
+  if (options.jobs === 1) return runInThisThread(tasks, options);
+  return runInWorkers(tasks, options);
+}
+
+async function runInThisThread(tasks: readonly SweepTask[], options: RunSweepOptions): Promise<SweepProgress> {
+  const { setup } = options;
+  const plant = setup.plantName === null ? undefined : findPlantedBug(setup.plantName);
+  let completed = 0;
+  for (const task of tasks) {
+    if (options.signal.aborted) break;
+    const scenario = setup.scenarios[task.scenarioIndex];
+    if (scenario === undefined) throw new Error(`sweep: no scenario #${task.scenarioIndex}`);
+    options.onResult(runSweepSeed(scenario, task.seed, { checkDeterminism: setup.checkDeterminism, ...(plant === undefined ? {} : { plant }) }), task);
+    completed += 1;
+    await options.yieldToEventLoop();
+  }
+  return { completed, interrupted: completed < tasks.length };
+}
+
+function runInWorkers(tasks: readonly SweepTask[], options: RunSweepOptions): Promise<SweepProgress> {
+  return new Promise((resolve, reject) => {
+    const threads = Math.min(options.jobs, tasks.length);
+    /** Results that arrived before an earlier task's, by task index (at most SWEEP_RESULTS_AHEAD_MAX). */
+    const waiting = new Map<number, SweepSeedResult>();
+    const workers: Worker[] = [];
+    const idle: Worker[] = [];
+    /** The task index each busy worker runs. */
+    const running = new Map<Worker, number>();
+    let dispatched = 0;
+    let delivered = 0;
+    let settled = false;
+    const settle = () => {
+      settled = true;
+      for (const worker of workers) void worker.terminate();
+    };
+    const fail = (error: Error) => {
+      if (settled) return;
+      settle();
+      reject(error);
+    };
+    const canDispatch = () => !options.signal.aborted && dispatched < tasks.length && dispatched - delivered < SWEEP_RESULTS_AHEAD_MAX;
+    /** Hands the next tasks to idle workers; resolves when nothing runs and nothing more will. */
+    const dispatchOrFinish = () => {
+      while (idle.length > 0 && canDispatch()) {
+        const worker = idle.pop() as Worker;
+        running.set(worker, dispatched);
+        worker.postMessage(tasks[dispatched]);
+        dispatched += 1;
+      }
+      if (running.size === 0) {
+        settle();
+        resolve({ completed: delivered, interrupted: delivered < tasks.length });
+      }
+    };
+    const deliverInOrder = () => {
+      for (let next = waiting.get(delivered); next !== undefined; next = waiting.get(delivered)) {
+        waiting.delete(delivered);
+        options.onResult(next, tasks[delivered] as SweepTask);
+        delivered += 1;
+      }
+    };
+    for (let thread = 0; thread < threads; thread += 1) {
+      const worker = new Worker(new URL("./sweepWorker.mjs", import.meta.url), { workerData: options.setup, execArgv: [] });
+      workers.push(worker);
+      idle.push(worker);
+      worker.on("message", (result: SweepSeedResult) => {
+        if (settled) return;
+        waiting.set(running.get(worker) as number, result);
+        running.delete(worker);
+        idle.push(worker);
+        try {
+          deliverInOrder();
+        } catch (error) {
+          fail(error as Error);
+          return;
+        }
+        dispatchOrFinish();
+      });
+      worker.on("error", (error) => fail(new Error(`sweep worker thread failed: ${error.message}`, { cause: error })));
+      worker.on("exit", (code) => fail(new Error(`sweep worker thread exited (code ${code}) before the sweep ended`)));
+    }
+    dispatchOrFinish();
+  });
+}

@@ -1,0 +1,64 @@
+/**
+ * One seed of a sweep, as the main thread (`--jobs 1`) or a worker thread runs it: the
+ * simulation, its trace hash, optionally a second run to compare hashes, and the first
+ * problem in one line. Pure apart from the simulation itself, so any thread gives the
+ * same answer for the same seed.
+ */
+import { createHash } from "node:crypto";
+import type { PlantedBug } from "../bugZoo/PlantedBug.ts";
+import { runSimulation, type SimOutcome, type SimulationResult } from "../runSimulation.ts";
+import type { Scenario } from "../scenario/scenarioSchema.ts";
+import { describeMissedTiming } from "../settle/judgeRequiredTiming.ts";
+
+/** How a sweep seed ended: a run's outcome, or two runs of it that gave different traces. */
+export type SweepSeedOutcome = SimOutcome | "nondeterminism";
+
+/** Options of {@link runSweepSeed}. */
+export interface RunSweepSeedOptions {
+  plant?: PlantedBug;
+  /** Run the seed a second time and compare the trace hashes. */
+  checkDeterminism: boolean;
+}
+
+/** What one sweep seed gives back (plain data: it crosses from a worker thread by structured clone). */
+export interface SweepSeedResult {
+  seed: number;
+  outcome: SweepSeedOutcome;
+  /** Virtual time the run covered, ms. */
+  simTimeMs: number;
+  traceSha256: string;
+  /** For a failing seed: its result, its first problem in one line and its trace; null when it passed. */
+  failure: { result: SimulationResult; first: string; traceLines: string[] } | null;
+}
+
+/** Runs `seed` of `scenario` once (twice with `checkDeterminism`); see the module comment. */
+export function runSweepSeed(scenario: Scenario, seed: number, options: RunSweepSeedOptions): SweepSeedResult {
+  const run = runOnce(scenario, seed, options.plant);
+  let outcome: SweepSeedOutcome = run.result.outcome;
+  if (options.checkDeterminism && runOnce(scenario, seed, options.plant).traceSha256 !== run.traceSha256) outcome = "nondeterminism";
+  const failure = outcome === "pass" ? null : { result: run.result, first: firstProblem(run.result, outcome), traceLines: run.lines };
+  return { seed, outcome, simTimeMs: run.result.simTimeMs, traceSha256: run.traceSha256, failure };
+}
+
+function runOnce(scenario: Scenario, seed: number, plant: PlantedBug | undefined) {
+  const hash = createHash("sha256");
+  const lines: string[] = [];
+  const result = runSimulation(scenario, {
+    seed,
+    ...(plant === undefined ? {} : { plant }),
+    onTraceLine: (line) => {
+      hash.update(line);
+      hash.update("\n");
+      lines.push(line);
+    },
+  });
+  return { result, lines, traceSha256: hash.digest("hex") };
+}
+
+/** The first thing that went wrong, in one line: the crash, the first violation, why liveness failed, or the first missed budget. */
+function firstProblem(result: SimulationResult, outcome: SweepSeedOutcome): string {
+  const violation = result.verdict?.safety[0] ?? result.verdict?.liveness[0];
+  const missed = result.requiredTiming?.failed[0];
+  const timingLine = missed === undefined ? undefined : describeMissedTiming(missed);
+  return result.crash?.split("\n")[0] ?? (violation === undefined ? (result.livenessReason ?? timingLine ?? outcome) : `${violation.invariant} (${violation.kind}): ${violation.message}`);
+}
