@@ -42,7 +42,6 @@ import {
   resyncs,
   runsCompleted,
 } from "./metrics.ts";
-import { createSessionRecorder } from "./sessionRecorder.ts";
 import { createStreamChecker, createUncheckedStream } from "./streamChecker.ts";
 import type { VuCredentials } from "./token.ts";
 
@@ -134,11 +133,11 @@ let recordsEmitted = 0;
 /** Runs one session; see the module comment. */
 export function runAgentSession(identity: SessionIdentity, profile: SessionProfile): Promise<SessionOutcome> {
   const { credentials, log } = identity;
-  const recorder =
-    profile.recordLinesMax > 0 && profile.checkInvariants
-      ? createSessionRecorder({ userId: credentials.userId, deviceId: identity.deviceId }, { linesMax: profile.recordLinesMax })
-      : undefined;
-  const checker = profile.checkInvariants ? createStreamChecker({ userId: credentials.userId, deviceId: identity.deviceId }, { log }) : createUncheckedStream();
+  const checker = profile.checkInvariants
+    ? createStreamChecker({ userId: credentials.userId, deviceId: identity.deviceId }, { log, recordLinesMax: profile.recordLinesMax })
+    : createUncheckedStream();
+  // Reused for every frame received (the checker keeps neither it nor the text).
+  const receiveOptions = { text: "", receivedAtMs: 0 };
   const timers = new Set<Timer>();
   const startSentAtMs: number[] = [];
   const runsStarted = new Set<string>();
@@ -197,7 +196,6 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
       connection.opened = true;
       const openedAtMs = Date.now();
       checker.opened(connection.id, { atMs: openedAtMs, ...(resume === undefined ? {} : { resume }) });
-      recorder?.opened(connection.id, { atMs: openedAtMs, resume });
       client.socketOpened({ send: (frame) => sendFrame(connection, frame) });
       if (ended !== undefined) closeRetired(connection, "end");
     };
@@ -218,8 +216,9 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
     } catch {
       frame = text; // the checker reports it (content)
     }
-    checker.received(connection.id, frame, receivedAtMs);
-    recorder?.received(connection.id, text, receivedAtMs);
+    receiveOptions.text = text;
+    receiveOptions.receivedAtMs = receivedAtMs;
+    checker.received(connection.id, frame, receiveOptions);
     if (typeof frame !== "object" || frame === null) return;
     client.receive(frame);
     serverFrame(connection, frame as Record<string, unknown>, receivedAtMs);
@@ -336,8 +335,7 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
     const text = JSON.stringify(frame);
     connection.socket.send(text);
     connection.recentFramesAtMs.push(atMs);
-    checker.sent(connection.id, frame, atMs);
-    recorder?.sent(connection.id, text, atMs);
+    checker.sent(connection.id, frame, { text, atMs });
   }
 
   /** How long until one more frame fits under clientFramesPerSecondMax, ms (0: now). */
@@ -380,7 +378,6 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
     if (connection.opened) {
       const closedAtMs = Date.now();
       checker.closed(connection.id, { atMs: closedAtMs, code });
-      recorder?.closed(connection.id, { atMs: closedAtMs, code });
     }
     if (ended !== undefined) {
       if (connection === current) settle();
@@ -426,9 +423,8 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
     const verdict = checker.finish({ atMs: Date.now(), requireRunsComplete: completed });
     ended = { completed, verdict };
     // A flagged session leaves its record for `npm run sim -- --replay` (see sessionRecorder.ts).
-    if (recorder !== undefined && (!verdict.ok || checker.violationCount > 0) && recordsEmitted < profile.recordSessionsPerVuMax) {
-      recordsEmitted += 1;
-      recorder.emit(`${credentials.userId}.${identity.requestIdPrefix}`, identity.emitRecordLine);
+    if ((!verdict.ok || checker.violationCount > 0) && recordsEmitted < profile.recordSessionsPerVuMax) {
+      if (checker.emitRecord(`${credentials.userId}.${identity.requestIdPrefix}`, identity.emitRecordLine)) recordsEmitted += 1;
     }
     check(verdict, {
       "connected": () => connectedOnce,

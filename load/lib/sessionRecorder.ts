@@ -4,7 +4,10 @@
  * replayed: `npm run sim -- --replay` re-checks it and `npm run report` draws it.
  *
  * Cost: a ring of parallel arrays filled in place, so recording an event stores four
- * references and allocates nothing (the frame text exists already). Only a flagged
+ * references and allocates nothing (the frame text exists already). It is made only
+ * for a session whose checker engaged (streamChecker.ts): a quiet session, the usual
+ * one, records nothing, and an engaged one starts from the calls its checker held.
+ * Only a flagged
  * session pays for turning the ring into trace lines (protocol/trace.ts format) and
  * emitting them as console lines (traceConsoleLines.ts): the one output k6 (any
  * version) and the Node runner share outside handleSummary. `npm run load` collects
@@ -21,10 +24,10 @@ const KIND_CLOSE = 3;
 /** One session's recorder. */
 export interface SessionRecorder {
   opened(connectionId: string, options: { atMs: number; resume: { epoch: string; lastSeq: number } | undefined }): void;
-  /** `text` is the frame as sent. */
-  sent(connectionId: string, text: string, atMs: number): void;
-  /** `text` is the frame as received. */
-  received(connectionId: string, text: string, atMs: number): void;
+  /** `frame`: the text as sent, or the frame value (recorded as its JSON). */
+  sent(connectionId: string, frame: unknown, atMs: number): void;
+  /** `frame`: the text as received (kept raw when it is not JSON), or the parsed frame. */
+  received(connectionId: string, frame: unknown, atMs: number): void;
   closed(connectionId: string, options: { atMs: number; code: number }): void;
   /** The record as trace lines (JSONL), from the oldest connection still whole in the ring. */
   traceText(): string;
@@ -67,9 +70,9 @@ export function createSessionRecorder(identity: { userId: string; deviceId: stri
         });
       }
       case KIND_SEND:
-        return JSON.stringify({ t: base.t, kind: "send", conn: base.conn, frame: parseOrText(payload as string) });
+        return JSON.stringify({ t: base.t, kind: "send", conn: base.conn, frame: typeof payload === "string" ? parseOrText(payload) : payload });
       case KIND_RECV: {
-        const parsed = parseOrUndefined(payload as string);
+        const parsed = typeof payload === "string" ? parseOrUndefined(payload) : payload;
         return JSON.stringify(parsed === undefined ? { t: base.t, kind: "recv", conn: base.conn, raw: payload } : { t: base.t, kind: "recv", conn: base.conn, frame: parsed });
       }
       default:
@@ -79,8 +82,8 @@ export function createSessionRecorder(identity: { userId: string; deviceId: stri
 
   return {
     opened: (connectionId, openOptions) => put(KIND_OPEN, connectionId, openOptions.atMs, openOptions.resume),
-    sent: (connectionId, text, atMs) => put(KIND_SEND, connectionId, atMs, text),
-    received: (connectionId, text, atMs) => put(KIND_RECV, connectionId, atMs, text),
+    sent: (connectionId, frame, atMs) => put(KIND_SEND, connectionId, atMs, frame),
+    received: (connectionId, frame, atMs) => put(KIND_RECV, connectionId, atMs, frame),
     closed: (connectionId, closeOptions) => put(KIND_CLOSE, connectionId, closeOptions.atMs, closeOptions.code),
     traceText() {
       const lines: string[] = [];

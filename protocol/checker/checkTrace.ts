@@ -20,6 +20,8 @@ export interface CheckTraceOptions extends CheckerOptions {
   emitted?: EmittedLog;
   /** Trace problems kept (the rest are counted in lines.unreadable). Default 100. */
   traceProblemsMax?: number;
+  /** Makes the checker the lines are fed to: createChecker (default), or createLazyChecker to re-check a k6 session the way its VU did. */
+  makeChecker?: (options: CheckerOptions) => Checker;
 }
 
 /** A line the checker could not use. */
@@ -40,8 +42,8 @@ const QUOTED_CHARACTERS_MAX = 80;
 
 /** See the module comment. */
 export function checkTrace(text: string, options: CheckTraceOptions = {}): TraceVerdict {
-  const { finishAtMs, requireRunsComplete = false, emitted, traceProblemsMax = 100, ...checkerOptions } = options;
-  const checker = createChecker(checkerOptions);
+  const { finishAtMs, requireRunsComplete = false, emitted, traceProblemsMax = 100, makeChecker = createChecker, ...checkerOptions } = options;
+  const checker = makeChecker(checkerOptions);
   const problems: TraceProblem[] = [];
   const lines = { total: 0, checked: 0, ignored: 0, unreadable: 0 };
   let latestMs = 0;

@@ -4,7 +4,10 @@
  * as it arrives, with VU_CHECKER_OPTIONS (timing off). This proves the VU path finds
  * the same violation classes: for every bug-zoo class on several seeds, and for CI's
  * sweep seeds of every shipped scenario, the classes the full checker finds in the
- * whole trace equal the union of the classes a VU-path checker finds per device.
+ * whole trace equal the union of the classes a VU-path checker finds per device. The
+ * VU runs the lazy checker (createLazyChecker): on every device stream here its verdict
+ * must equal the full checker's with the same options, violation for violation
+ * (lazyCheckerDifferential.test.ts adds randomly broken streams).
  */
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
@@ -12,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { checkTrace } from "../../protocol/checker/checkTrace.ts";
 import { VU_CHECKER_OPTIONS } from "../../protocol/checker/CheckerOptions.ts";
+import { createLazyChecker } from "../../protocol/checker/createLazyChecker.ts";
 import { violationClassOf } from "../../protocol/checker/violationCountsByClass.ts";
 import type { Violation } from "../../protocol/checker/Violation.ts";
 import { BUG_ZOO } from "../../sim/bugZoo/bugZoo.ts";
@@ -38,7 +42,10 @@ function fullPath(trace: string): string[] {
   return classesOf([...verdict.safety, ...verdict.liveness]);
 }
 
-/** One VU-path checker per device, fed only that device's lines, as a k6 session would see them. */
+/**
+ * One VU-path checker per device, fed only that device's lines, as a k6 session would see
+ * them; the lazy checker's verdict must equal the full checker's on each.
+ */
 function vuPath(trace: string): string[] {
   const deviceOfConnection = new Map<string, string>();
   const linesByDevice = new Map<string, string[]>();
@@ -53,7 +60,9 @@ function vuPath(trace: string): string[] {
   }
   const found = new Set<string>();
   for (const lines of linesByDevice.values()) {
-    const verdict = checkTrace(lines.join("\n"), { ...VU_CHECKER_OPTIONS, requireRunsComplete: true });
+    const text = lines.join("\n");
+    const verdict = checkTrace(text, { ...VU_CHECKER_OPTIONS, requireRunsComplete: true });
+    expect(checkTrace(text, { ...VU_CHECKER_OPTIONS, requireRunsComplete: true, makeChecker: createLazyChecker })).toEqual(verdict);
     for (const name of classesOf([...verdict.safety, ...verdict.liveness])) found.add(name);
   }
   return [...found].sort();
