@@ -47,6 +47,11 @@ class BufferedCall {
   ) {}
 }
 
+/** A held received frame: the frame, or the JSON text it was parsed from (LazyFrameOptions.text). */
+function heldFrame(held: unknown): unknown {
+  return typeof held === "string" ? (JSON.parse(held) as unknown) : held;
+}
+
 /** A run as the quiet path follows it. */
 interface QuietRun {
   completed: boolean;
@@ -78,8 +83,20 @@ export interface LazyCheckerHooks {
   onEngage?: (held: readonly HeldCall[]) => void;
 }
 
+/**
+ * The options of {@link LazyChecker.serverFrame}: `text`, when the caller has it, is the
+ * JSON the frame was parsed from. A quiet frame is then held as that text rather than
+ * as the parsed object tree (a string costs an engine's garbage collector one object,
+ * the tree one per value) and parsed again only if the full checker is engaged.
+ */
+export interface LazyFrameOptions {
+  receivedAtMs: number;
+  text?: string;
+}
+
 /** A checker that engages the full one only when needed. */
 export interface LazyChecker extends Checker {
+  serverFrame(connectionId: string, frame: unknown, options: LazyFrameOptions): readonly Violation[];
   /** True once the full checker is engaged (something was not quiet, or timing is on). */
   readonly engaged: boolean;
 }
@@ -123,7 +140,7 @@ export function createLazyChecker(options: CheckerOptions = {}, hooks: LazyCheck
       const call = calls[index];
       const atMs = callTimes[index] as number;
       if (!(call instanceof BufferedCall)) {
-        checker.serverFrame(connectionId as string, call, { receivedAtMs: atMs });
+        checker.serverFrame(connectionId as string, heldFrame(call), { receivedAtMs: atMs });
         continue;
       }
       if (call.kind === "open") checker.connectionOpened(call.payload as ConnectionOpen);
@@ -139,7 +156,7 @@ export function createLazyChecker(options: CheckerOptions = {}, hooks: LazyCheck
   function heldCalls(): HeldCall[] {
     return calls.map((call, index): HeldCall => {
       const atMs = callTimes[index] as number;
-      if (!(call instanceof BufferedCall)) return { kind: "recv", connectionId: connectionId as string, frame: call, atMs };
+      if (!(call instanceof BufferedCall)) return { kind: "recv", connectionId: connectionId as string, frame: heldFrame(call), atMs };
       if (call.kind === "open") return { kind: "open", open: call.payload as ConnectionOpen };
       if (call.kind === "send") return { kind: "send", connectionId: call.connectionId, frame: call.payload, atMs };
       return { kind: "close", connectionId: call.connectionId, code: call.payload as number, atMs };
@@ -172,14 +189,15 @@ export function createLazyChecker(options: CheckerOptions = {}, hooks: LazyCheck
     return [];
   }
 
-  function serverFrame(id: string, frame: unknown, frameOptions: { receivedAtMs: number }): readonly Violation[] {
+  function serverFrame(id: string, frame: unknown, frameOptions: LazyFrameOptions): readonly Violation[] {
     if (full !== undefined) return full.serverFrame(id, frame, frameOptions);
     if (id !== connectionId || !connectionOpen || !takeQuietly(frame)) {
       const checker = engage();
       const stored = checker.violations.length;
       return engagedWith(checker.serverFrame(id, frame, frameOptions), stored, checker);
     }
-    calls.push(frame);
+    // A quiet frame is an object, so a held string is always the JSON text of one (see heldFrame).
+    calls.push(typeof frameOptions.text === "string" ? frameOptions.text : frame);
     callTimes.push(frameOptions.receivedAtMs);
     return NO_VIOLATIONS;
   }

@@ -21,6 +21,8 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { findK6, main } from "../../load/cli.ts";
 import { checkTrace } from "../../protocol/checker/checkTrace.ts";
+import { VU_CHECKER_OPTIONS } from "../../protocol/checker/CheckerOptions.ts";
+import { createLazyChecker } from "../../protocol/checker/createLazyChecker.ts";
 import { violationClassOf } from "../../protocol/checker/violationCountsByClass.ts";
 import { EXIT_CODES } from "../../load/runner/exitCodes.ts";
 import type { ManagerLimits } from "../../server/manager/managerLimits.ts";
@@ -149,6 +151,11 @@ describe(`golden-path against deliberately broken servers (engine: ${engine})`, 
     expect(run.output).toContain("replay one: npm run sim -- --replay");
     const replayed = run.traces.map((path) => checkTrace(readFileSync(path, "utf8"), { requireRunsComplete: false }));
     for (const verdict of replayed) expect(verdict.traceProblems).toEqual([]);
+    // Recorded sessions re-checked the VU's way (the lazy checker) and the full checker's way, same options: the same verdict.
+    for (const path of run.traces) {
+      const text = readFileSync(path, "utf8");
+      expect(checkTrace(text, { ...VU_CHECKER_OPTIONS, makeChecker: createLazyChecker })).toEqual(checkTrace(text, VU_CHECKER_OPTIONS));
+    }
     // Beside each trace, a summary in the simulator's layout marks it live, so the report draws it.
     for (const path of run.traces) {
       const summary = JSON.parse(readFileSync(join(dirname(path), "summary.json"), "utf8")) as { kind: string; source: string; target: string; seed: null; outcome: string };

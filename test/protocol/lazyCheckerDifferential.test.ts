@@ -196,8 +196,12 @@ function sessionCalls(events: Frame[], breakages: readonly Breakage[], end: { cl
   return calls;
 }
 
-/** Feeds the calls to `checker`; returns what each call returned (finish: the violations it stored) and the verdict. */
-function drive(checker: Checker, calls: readonly Call[], requireRunsComplete: boolean): { returned: (readonly Violation[])[]; verdict: unknown } {
+/**
+ * Feeds the calls to `checker`; returns what each call returned (finish: the violations it
+ * stored) and the verdict. With `withText`, each frame's JSON goes along (as a k6 VU passes it).
+ */
+function drive(checker: Checker, calls: readonly Call[], options: { requireRunsComplete: boolean; withText: boolean }): { returned: (readonly Violation[])[]; verdict: unknown } {
+  const { requireRunsComplete, withText } = options;
   const returned: (readonly Violation[])[] = [];
   let connection = 0;
   let atMs = 1_700_000_000_000;
@@ -211,9 +215,12 @@ function drive(checker: Checker, calls: readonly Call[], requireRunsComplete: bo
       case "send":
         returned.push(checker.clientFrame(`d1#${connection}`, call.frame, { atMs }));
         break;
-      case "recv":
-        returned.push(checker.serverFrame(`d1#${connection}`, call.frame, { receivedAtMs: atMs }));
+      case "recv": {
+        const frameOptions: { receivedAtMs: number; text?: string } = { receivedAtMs: atMs };
+        if (withText && typeof call.frame === "object") frameOptions.text = JSON.stringify(call.frame);
+        returned.push(checker.serverFrame(`d1#${connection}`, call.frame, frameOptions));
         break;
+      }
       case "close":
         checker.connectionClosed(`d1#${connection}`, { atMs, code: call.code });
         break;
@@ -250,17 +257,18 @@ describe("the lazy checker returns what the full checker returns", () => {
       fc.boolean(),
       fc.boolean(),
       sessionFlaw,
+      fc.boolean(),
     ],
     { numRuns: 800, seed: 20261203 },
-  )("on one device's stream, whole or broken, call by call and at the end", (shapes, picks, breakages, close, sendFirst, requireRunsComplete, flaw) => {
+  )("on one device's stream, whole or broken, call by call and at the end", (shapes, picks, breakages, close, sendFirst, requireRunsComplete, flaw, withText) => {
     const events = interleave(
       shapes.map((shape, index) => runEvents(`r-${index + 1}`, shape)),
       picks,
     );
     const calls = sessionCalls(events, breakages, { close, sendFirst, flaw });
-    const full = drive(createChecker(VU_CHECKER_OPTIONS), calls, requireRunsComplete);
+    const full = drive(createChecker(VU_CHECKER_OPTIONS), calls, { requireRunsComplete, withText: false });
     const lazyChecker = createLazyChecker(VU_CHECKER_OPTIONS);
-    const lazy = drive(lazyChecker, calls, requireRunsComplete);
+    const lazy = drive(lazyChecker, calls, { requireRunsComplete, withText: withText });
     expect(lazy.returned).toEqual(full.returned);
     expect(lazy.verdict).toEqual(full.verdict);
     outcomes[lazyChecker.engaged ? "engaged" : "quiet"] += 1;
