@@ -11,6 +11,9 @@ export default mergeConfig(
   base,
   defineConfig({
     test: {
+      // As before the suite shared modules between files (vitest.config.ts): Stryker sets its
+      // own pool and worker count, and a mutant's instrumented modules stay per file.
+      isolate: true,
       exclude: ["node_modules/**", "test/server/cli.test.ts", "test/load/cli.test.ts", "test/report/**", "test/sim/simCli.test.ts", "property/cli.test.ts"],
     },
   }),

@@ -234,6 +234,9 @@ function firstLine(error: unknown): string {
   return String((error as Error)?.message ?? error).split("\n")[0] ?? "";
 }
 
+/** Bundles this process has built: names each one's temporary file. */
+let bundleBuildCount = 0;
+
 /** Runs the command; resolves with the exit code. */
 export async function main(argv: readonly string[], io: LoadIo = processIo()): Promise<number> {
   const { scripts } = await findK6Scripts(LOAD_DIRECTORY);
@@ -269,7 +272,9 @@ export async function main(argv: readonly string[], io: LoadIo = processIo()): P
   try {
     // Always rebuilt (esbuild takes ~0.1 s), into a temporary file renamed over the
     // bundle: a run already reading the old bundle is never handed a half-written one.
-    const temporaryPath = `${bundlePath}.${process.pid}.${Date.now()}.tmp`;
+    // The counter keeps two runs started in the same millisecond by one process apart.
+    bundleBuildCount += 1;
+    const temporaryPath = `${bundlePath}.${process.pid}.${bundleBuildCount}.tmp`;
     await bundleK6Script(join(LOAD_DIRECTORY, `${command.scriptName}.ts`), temporaryPath, { flavour });
     renameSync(temporaryPath, bundlePath);
   } catch (error) {

@@ -40,7 +40,9 @@ function classesOf(violations: readonly Violation[]): string[] {
   return [...new Set(violations.map((violation) => violationClassOf(violation) ?? violation.invariant))].sort();
 }
 
-describe("npm run record against our server", () => {
+// Each recording runs at the server's real pace (tools take 400–500 ms) on its own server,
+// port and folder, so the recordings of a describe run side by side: the file waits once.
+describe.concurrent("npm run record against our server", () => {
   test("passes with drops and resumes, writes the simulator's layout marked live, and the replay passes too", async () => {
     const recorded = await recordAgainst(join(scratch, "control"), { flags: ["--runs", "3", "--drop-every-ms", "150", "--drop-pause-ms", "300", "--user", "u1", "--user", "u2"] });
 
@@ -71,7 +73,7 @@ describe("npm run record against our server", () => {
   });
 });
 
-describe("npm run record against servers with a planted bug", () => {
+describe.concurrent("npm run record against servers with a planted bug", () => {
   const cases = [
     { bug: "duplicate-on-resume", expectedClass: "duplicate", flags: ["--runs", "3", "--drop-every-ms", "300", "--drop-pause-ms", "150"] },
     // The replay swaps the first two missed events: a pause must miss two or more.

@@ -8,8 +8,11 @@ import { afterAll, describe, expect, it } from "vitest";
 const work = mkdtempSync(join(tmpdir(), "report-cli-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+/** The loader `npm run report` (tsx) runs the CLI with, without npx's own start-up on every case. */
+const TSX_LOADER = join(process.cwd(), "node_modules/tsx/dist/loader.mjs");
+
 function report(...args: string[]) {
-  const result = spawnSync("npx", ["tsx", "report/cli.ts", ...args], { encoding: "utf8", timeout: 60_000 });
+  const result = spawnSync(process.execPath, ["--import", TSX_LOADER, "report/cli.ts", ...args], { encoding: "utf8", timeout: 60_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -30,7 +33,7 @@ describe("report CLI", () => {
 
   it("reads ./results when given no directory (so `npm run sim -- --seed 1 && npm run report` just works)", () => {
     const repo = process.cwd();
-    const result = spawnSync(process.execPath, [join(repo, "node_modules/tsx/dist/cli.mjs"), join(repo, "report/cli.ts")], { cwd: work, encoding: "utf8", timeout: 60_000 });
+    const result = spawnSync(process.execPath, ["--import", TSX_LOADER, join(repo, "report/cli.ts")], { cwd: work, encoding: "utf8", timeout: 60_000 });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("report: no such directory: results");
   });

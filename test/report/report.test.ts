@@ -63,10 +63,10 @@ describe("npm run report on a failing simulator run", () => {
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), "report-test-"));
     resultsDir = join(work, "results");
-    const sim = await run("npx", ["tsx", "sim/cli.ts", "--seed", "3", "--plant", "cross-user-leak", "--out", resultsDir], { timeoutMs: 120_000 });
+    const sim = await run(process.execPath, ["--import", "tsx", "sim/cli.ts", "--seed", "3", "--plant", "cross-user-leak", "--out", resultsDir], { timeoutMs: 120_000 });
     // Exit 1 = safety violation: the planted bug was caught, which is what this test needs.
     expect(sim.code, `sim should fail with a safety violation\n${sim.stdout}\n${sim.stderr}`).toBe(1);
-    const report = await run("npx", ["tsx", "report/cli.ts", resultsDir], { timeoutMs: 120_000 });
+    const report = await run(process.execPath, ["--import", "tsx", "report/cli.ts", resultsDir], { timeoutMs: 120_000 });
     expect(report.code, report.stderr).toBe(0);
     reportPath = join(resultsDir, "report.html");
     expect(report.stdout).toContain(reportPath);

@@ -56,7 +56,7 @@ describe.concurrent("serve CLI", () => {
   test("--dev prints a secret, a token and a URL that work; --scenario-dir scripts run; SIGTERM closes clients with 1001", async () => {
     const serve = run("server/cli/serve.ts", ["--dev", "--port", "0", "--scenario-dir", "scenarios"]);
     try {
-      await waitFor(() => /connect: +websocat '([^']+)'/.test(serve.stdout()), 15_000, "serve --dev to print its URL");
+      await waitFor(() => /connect: +websocat '([^']+)'/.test(serve.stdout()), 45_000, "serve --dev to print its URL"); // start-up under tsx on a busy 2-core box, not a speed check
       expect(serve.stdout()).toMatch(/\[dev\] JWT_SECRET=\S{40,}/);
       expect(serve.stdout()).toMatch(/\[dev\] token for user u1 .*: \S+\.\S+\.\S+/);
       const url = /connect: +websocat '([^']+)'/.exec(serve.stdout())?.[1] as string;
