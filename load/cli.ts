@@ -54,7 +54,13 @@ The bundle flavour is chosen from \`k6 version\`.
 
 Options:
   --target URL        server to load, ws://host:port/path (default: start our server
-                      on 127.0.0.1, random port, generated secret, for this run only)
+                      on 127.0.0.1, random port, generated secret, for this run only).
+                      Repeat it for the instances of one server that share their streams
+                      (e.g. behind Redis): VUs spread over them and every resume goes to
+                      the next one (the script's TARGETS)
+  --instances N       start N instances of our server sharing one Redis (needs --redis
+                      or REDIS_URL), load them as with several --target (default 1)
+  --redis URL         the Redis (redis://host:port[/db]) the --instances share
   --secret S          JWT secret the script signs its tokens with (default: JWT_SECRET;
                       generated when we start our own server). With --target and no
                       secret, TOKEN / TOKENS must be in the environment.
@@ -84,7 +90,12 @@ export class LoadUsageError extends Error {}
 /** The parsed command line. */
 export interface LoadCommand {
   scriptName: string;
-  target: string | undefined;
+  /** The servers to load (instances of one server); empty: start ours. */
+  targets: string[];
+  /** Instances of our server to start when `targets` is empty. */
+  instances: number;
+  /** The Redis the instances share (required when instances > 1). */
+  redisUrl: string | undefined;
   secret: string | undefined;
   vus: number | undefined;
   duration: string | undefined;
@@ -110,8 +121,8 @@ export interface LoadIo {
   cwd: string;
 }
 
-/** Parses argv (after `--`). @throws LoadUsageError */
-export function parseLoadArguments(argv: readonly string[], scriptNames: readonly string[]): LoadCommand | "help" {
+/** Parses argv (after `--`); `env` supplies REDIS_URL. @throws LoadUsageError */
+export function parseLoadArguments(argv: readonly string[], scriptNames: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): LoadCommand | "help" {
   let parsed;
   try {
     parsed = parseArgs({
@@ -119,7 +130,9 @@ export function parseLoadArguments(argv: readonly string[], scriptNames: readonl
       strict: true,
       allowPositionals: true,
       options: {
-        target: { type: "string" },
+        target: { type: "string", multiple: true },
+        instances: { type: "string" },
+        redis: { type: "string" },
         secret: { type: "string" },
         vus: { type: "string" },
         duration: { type: "string" },
@@ -145,8 +158,18 @@ export function parseLoadArguments(argv: readonly string[], scriptNames: readonl
   if (!scriptNames.includes(scriptName)) {
     throw new LoadUsageError(`unknown script "${positionals[0]}": the k6 scripts in load/ are ${scriptNames.join(", ")}`);
   }
-  if (values.target !== undefined && !/^wss?:\/\/[^/\s]+/.test(values.target)) {
-    throw new LoadUsageError(`--target must be a ws:// or wss:// URL such as ws://127.0.0.1:8080/ws, got "${values.target}"`);
+  const targets = values.target ?? [];
+  for (const target of targets) {
+    if (!/^wss?:\/\/[^/\s,]+/.test(target) || target.includes(",")) {
+      throw new LoadUsageError(`--target must be a ws:// or wss:// URL such as ws://127.0.0.1:8080/ws (repeat --target for several), got "${target}"`);
+    }
+  }
+  const instances = values.instances === undefined ? 1 : positiveInteger("--instances", values.instances);
+  const redisUrl = values.redis ?? (env["REDIS_URL"] === "" ? undefined : env["REDIS_URL"]);
+  if (values.redis !== undefined && !/^rediss?:\/\/[^/\s]+/.test(values.redis)) throw new LoadUsageError(`--redis must be a redis:// URL such as redis://127.0.0.1:6379, got "${values.redis}"`);
+  if (values.instances !== undefined && targets.length > 0) throw new LoadUsageError("--instances starts our server; with --target you load yours: give one or the other");
+  if (instances > 1 && redisUrl === undefined) {
+    throw new LoadUsageError(`--instances ${instances} needs a Redis for the instances to share their streams: --redis redis://host:port (or REDIS_URL)`);
   }
   if (values.secret === "") throw new LoadUsageError("--secret must not be empty");
   if (values.duration !== undefined) {
@@ -165,7 +188,9 @@ export function parseLoadArguments(argv: readonly string[], scriptNames: readonl
   }
   return {
     scriptName,
-    target: values.target,
+    targets,
+    instances,
+    redisUrl,
     secret: values.secret,
     vus: values.vus === undefined ? undefined : positiveInteger("--vus", values.vus),
     duration: values.duration,
@@ -244,7 +269,7 @@ export async function main(argv: readonly string[], io: LoadIo = processIo()): P
   let command: LoadCommand | "help";
   let k6: K6Engine | undefined;
   try {
-    command = parseLoadArguments(argv, scriptNames);
+    command = parseLoadArguments(argv, scriptNames, io.env);
     if (command !== "help") {
       requireCredentials(command, io.env);
       k6 = command.engine === "node" ? undefined : findK6(io.env);
@@ -287,37 +312,50 @@ export async function main(argv: readonly string[], io: LoadIo = processIo()): P
       : `engine: ${k6.versionLine} (${k6.path}), bundle ${relative(io.cwd, bundlePath)}\n`,
   );
 
-  let server: AgentEventServer | undefined;
+  const servers: AgentEventServer[] = [];
   let serverHttpUrl = "";
-  let target = command.target;
-  let secret = command.secret ?? (command.target === undefined ? undefined : io.env["JWT_SECRET"]);
-  if (target === undefined) {
+  const targets = [...command.targets];
+  let secret = command.secret ?? (targets.length === 0 ? undefined : io.env["JWT_SECRET"]);
+  if (targets.length === 0) {
     secret ??= randomSecret();
-    server = createServer({ jwtSecret: secret });
     try {
-      const address = await server.listen({ host: "127.0.0.1", port: 0 });
-      target = address.webSocketUrl;
-      serverHttpUrl = address.httpUrl;
+      for (let instance = 0; instance < command.instances; instance += 1) {
+        const server = createServer({ jwtSecret: secret, ...(command.redisUrl === undefined ? {} : { redisUrl: command.redisUrl }) });
+        servers.push(server);
+        const address = await server.listen({ host: "127.0.0.1", port: 0 });
+        targets.push(address.webSocketUrl);
+        if (instance === 0) serverHttpUrl = address.httpUrl;
+      }
     } catch (error) {
-      io.stderr(`load: cannot start our server on 127.0.0.1: ${(error as Error).message}\n`);
+      await Promise.all(servers.map((server) => server.close()));
+      const message = (error as Error).message;
+      io.stderr(`load: cannot start our server on 127.0.0.1: ${message}${message.startsWith("cannot reach Redis") ? " (is redis-server running? check --redis / REDIS_URL)" : ""}\n`);
       return LOAD_CLI_EXIT_CODES.setupFailed;
     }
-    io.stdout(`target: ${target} (our server, started for this run with a generated secret)\n`);
+    io.stdout(
+      servers.length === 1
+        ? `target: ${targets[0]} (our server, started for this run with a generated secret${command.redisUrl === undefined ? "" : `, streams in Redis at ${command.redisUrl}`})\n`
+        : `targets: ${targets.join(", ")} (${servers.length} instances of our server sharing Redis at ${command.redisUrl}, started for this run with a generated secret)\n`,
+    );
   } else {
     const token = command.env["TOKEN"] ?? io.env["TOKEN"] ?? (command.env["TOKENS"] ?? io.env["TOKENS"])?.split(",")[0];
-    const problem = await probeTarget(target, secret === undefined ? { token: token ?? "" } : { secret });
-    if (problem !== undefined) {
-      io.stderr(`load: ${problem}\n`);
-      return LOAD_CLI_EXIT_CODES.usage;
+    for (const target of targets) {
+      const problem = await probeTarget(target, secret === undefined ? { token: token ?? "" } : { secret });
+      if (problem !== undefined) {
+        io.stderr(`load: ${problem}\n`);
+        return LOAD_CLI_EXIT_CODES.usage;
+      }
     }
-    io.stdout(`target: ${target} (answered a probe connection)\n`);
+    io.stdout(`${targets.length === 1 ? "target" : "targets"}: ${targets.join(", ")} (answered a probe connection)\n`);
   }
 
   const outDirectory = command.outDirectory === undefined ? newRunDirectory(RUNS_DIRECTORY, { name: command.scriptName, cwd: io.cwd, nowMs: Date.now() }) : resolve(io.cwd, command.outDirectory);
   mkdirSync(outDirectory, { recursive: true });
   const summaryPath = join(outDirectory, `${command.scriptName}-summary.json`);
   const metricsPath = join(outDirectory, `${command.scriptName}-metrics.jsonl.gz`);
-  const scriptEnv: Record<string, string> = { ...command.env, TARGET: target, SUMMARY_DIR: outDirectory };
+  const scriptEnv: Record<string, string> = { ...command.env, SUMMARY_DIR: outDirectory };
+  if (targets.length === 1) scriptEnv["TARGET"] = targets[0] as string;
+  else scriptEnv["TARGETS"] = targets.join(",");
   if (command.vus !== undefined) scriptEnv["VUS"] = String(command.vus);
   if (secret !== undefined) scriptEnv["JWT_SECRET"] = secret;
   const quiet = command.quiet || io.env["CI"] === "true";
@@ -332,7 +370,7 @@ export async function main(argv: readonly string[], io: LoadIo = processIo()): P
     ...Object.entries(scriptEnv).flatMap(([key, value]) => ["-e", `${key}=${value}`]),
     bundlePath,
   ];
-  const traces = createFlaggedSessionCollector(join(outDirectory, "traces"), { recordsMax: command.recordMax, target, scriptName: command.scriptName });
+  const traces = createFlaggedSessionCollector(join(outDirectory, "traces"), { recordsMax: command.recordMax, target: targets.join(","), scriptName: command.scriptName });
   const [executable, ...prefix] = k6 === undefined ? [process.execPath, "--import", TSX_LOADER, RUNNER_CLI] : [k6.path];
   io.stdout(`run: ${[k6 === undefined ? "tsx load/runner/cli.ts" : "k6", ...engineArguments.map((argument) => maskSecret(argument, secret))].join(" ")}\n`);
 
@@ -340,7 +378,7 @@ export async function main(argv: readonly string[], io: LoadIo = processIo()): P
   // afterwards (monitoring/alerts.yml, with promtool): "would this run have paged?"
   const metricsRecording = join(outDirectory, "metrics.prom");
   const recorder =
-    server === undefined || command.metricsEverySeconds === 0
+    servers.length === 0 || command.metricsEverySeconds === 0
       ? undefined
       : createMetricsRecorder({ clock: createRealClock(), scheduler: createRealScheduler(), url: `${serverHttpUrl}/metrics`, path: metricsRecording, everyMs: command.metricsEverySeconds * 1000 });
   recorder?.start();
@@ -349,7 +387,8 @@ export async function main(argv: readonly string[], io: LoadIo = processIo()): P
     exitCode = await runEngine(executable as string, [...prefix, ...engineArguments], io, traces);
   } finally {
     await recorder?.stop();
-    await server?.close();
+    if (servers.length > 1) io.stdout(`frames sent per instance: ${servers.map((server) => server.manager.stats().framesSent).join(", ")}\n`);
+    await Promise.all(servers.map((server) => server.close()));
   }
   if (recorder !== undefined) {
     const verdict = await judgeAlerts(parseMetricsRecording(readFileSync(metricsRecording, "utf8")), { intervalMs: command.metricsEverySeconds * 1000 });
@@ -358,7 +397,7 @@ export async function main(argv: readonly string[], io: LoadIo = processIo()): P
       const summary = JSON.parse(readFileSync(summaryPath, "utf8")) as Record<string, unknown>;
       writeFileSync(summaryPath, `${JSON.stringify({ ...summary, alerts: verdict }, null, 2)}\n`);
     }
-    io.stdout(`metrics: ${shownPath(metricsRecording, io.cwd)} (${recorder.counts().scrapes} scrapes); ${verdict.judged ? `would have alerted: ${formatFired(verdict)}` : `alerts not judged: ${verdict.reason}`}\n`);
+    io.stdout(`metrics: ${shownPath(metricsRecording, io.cwd)} (${recorder.counts().scrapes} scrapes${servers.length > 1 ? `, instance 1 of ${servers.length}` : ""}); ${verdict.judged ? `would have alerted: ${formatFired(verdict)}` : `alerts not judged: ${verdict.reason}`}\n`);
   }
   // Only this run's files: the folder is new, so nothing older can be named here.
   if (existsSync(summaryPath)) io.stdout(`summary: ${shownPath(summaryPath, io.cwd)}\n`);
@@ -381,7 +420,7 @@ export async function main(argv: readonly string[], io: LoadIo = processIo()): P
 }
 
 function requireCredentials(command: LoadCommand, env: Readonly<Record<string, string | undefined>>): void {
-  if (command.target === undefined || command.secret !== undefined) return;
+  if (command.targets.length === 0 || command.secret !== undefined) return;
   const given = (name: string) => Boolean(env[name]) || Boolean(command.env[name]);
   if (given("JWT_SECRET") || given("TOKEN") || given("TOKENS")) return;
   throw new LoadUsageError("--target needs credentials: --secret S (the server's JWT secret), JWT_SECRET in the environment, or TOKEN / TOKENS (one token per VU)");

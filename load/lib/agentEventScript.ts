@@ -16,22 +16,32 @@ export const FIRST_SESSION_SPREAD_MS = 1000;
 
 /** What setup hands every VU. */
 export interface AgentEventSetupData {
-  /** `ws://…` of the server. */
-  target: string;
+  /** `ws://…` of the server, or of each instance of it (`TARGETS`). */
+  targets: string[];
   /** One per test run (and per k6 instance): part of minted user ids, so a rerun gets fresh users. */
   runTag: string;
 }
 
 /**
  * setup(): checks the configuration once and picks the run tag (`RUN_TAG`, else
- * random). @throws Error (k6 exits 107) when no credentials or a bad TARGET are given
+ * random). Targets: `TARGETS` (a comma list: several instances of one server sharing
+ * its streams, e.g. behind Redis), else `TARGET`. @throws Error (k6 exits 107) when no
+ * credentials or a bad target are given
  */
 export function agentEventSetup(env: ScriptEnv): AgentEventSetupData {
-  const target = envString(env, "TARGET", { fallback: DEFAULT_TARGET });
-  if (!/^wss?:\/\//.test(target)) throw new Error(`__ENV.TARGET must be a ws:// or wss:// URL, got "${target}"`);
+  const listed = env["TARGETS"];
+  const targets =
+    listed === undefined || listed.trim() === ""
+      ? [envString(env, "TARGET", { fallback: DEFAULT_TARGET })]
+      : listed
+          .split(",")
+          .map((target) => target.trim())
+          .filter((target) => target !== "");
+  const name = listed === undefined || listed.trim() === "" ? "TARGET" : "TARGETS";
+  for (const target of targets) if (!/^wss?:\/\//.test(target)) throw new Error(`__ENV.${name} must be ws:// or wss:// URLs, got "${target}"`);
   if (!hasCredentials(env)) throw new Error(`no credentials: ${CREDENTIALS_HELP}`);
   const runTag = envString(env, "RUN_TAG", { fallback: Math.random().toString(36).slice(2, 8) });
-  return { target, runTag };
+  return { targets, runTag };
 }
 
 /**
@@ -50,7 +60,9 @@ export function agentEventIteration(profile: SessionProfile, options: { env: Scr
   }
   return runAgentSession(
     {
-      target: options.data.target,
+      targets: options.data.targets,
+      // VUs spread over the instances; each reconnect goes to the next one (see agentSession.ts).
+      firstTargetIndex: (idInTest - 1) % options.data.targets.length,
       credentials,
       deviceId: `vu${idInTest}`,
       connectDelayMs: exec.vu.iterationInInstance === 0 ? Math.floor(Math.random() * FIRST_SESSION_SPREAD_MS) : 0,

@@ -88,8 +88,13 @@ export interface SessionProfile {
 
 /** Who the session is and where it goes. */
 export interface SessionIdentity {
-  /** `ws://host:port/path` of the server. */
-  target: string;
+  /**
+   * `ws://host:port/path` of the server, or of each of its instances (one stream per
+   * user shared between them, e.g. through Redis): the session's first connection goes
+   * to `targets[firstTargetIndex]`, each later one (a resume) to the next in the list.
+   */
+  targets: readonly string[];
+  firstTargetIndex: number;
   credentials: VuCredentials;
   /** The logical device (the checker's device id), e.g. `vu7`. */
   deviceId: string;
@@ -178,7 +183,8 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
   function connect(): void {
     connections += 1;
     const resume = client.resumePoint();
-    const url = withResumeQuery(identity.target, resume);
+    const target = identity.targets[(identity.firstTargetIndex + connections - 1) % identity.targets.length] as string;
+    const url = withResumeQuery(target, resume);
     const socket = new WebSocket(url, null, { headers: { Authorization: `Bearer ${credentials.token}` }, tags: { name: "agent_ws" } });
     const connection: Connection = {
       id: `${identity.deviceId}#${connections}`,
@@ -201,7 +207,7 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
     };
     socket.onmessage = (event) => socketOnMessage(connection, event?.data);
     socket.onerror = (event) => {
-      if (!connection.opened && ended === undefined) log(`user ${credentials.userId}: cannot connect to ${identity.target}: ${event?.error ?? "unknown error"}`);
+      if (!connection.opened && ended === undefined) log(`user ${credentials.userId}: cannot connect to ${target}: ${event?.error ?? "unknown error"}`);
     };
     socket.addEventListener("close", (event) => socketOnClose(connection, (event as { code?: unknown } | undefined)?.code));
   }

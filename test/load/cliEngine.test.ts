@@ -64,6 +64,10 @@ describe("npm run load refuses what it cannot serve, in one line with exit 2", (
     ["a k6 older than every flavour", () => ({ K6: fakeK6("k6-old", "k6 v0.47.0 (go1.19, linux/amd64)") }), [], "k6 v0.47.0"],
     ["a --flavour that does not fit the k6", () => ({ K6: fakeK6("k6-048", "k6 v0.48.0 (go1.19.8, linux/amd64)") }), ["--flavour", "k6-v1.6"], "--flavour k6-v1.6 is for k6 v1.6.0 or later"],
     ["--engine k6 with no k6 anywhere", () => ({ PATH: "/nonexistent" }), ["--engine", "k6"], "--engine k6 but no k6 found"],
+    ["--instances 3 with no Redis", () => ({}), ["--engine", "node", "--instances", "3"], "--instances 3 needs a Redis for the instances to share their streams: --redis redis://host:port (or REDIS_URL)"],
+    ["--instances with --target", () => ({}), ["--engine", "node", "--instances", "2", "--redis", "redis://127.0.0.1:1", "--target", "ws://127.0.0.1:1/ws"], "--instances starts our server; with --target you load yours"],
+    ["--redis that is not a redis:// URL", () => ({}), ["--engine", "node", "--redis", "http://127.0.0.1:6379"], "--redis must be a redis:// URL"],
+    ["--target with a comma list", () => ({}), ["--engine", "node", "--target", "ws://a:1/ws,ws://b:1/ws", "--secret", "x"], "repeat --target for several"],
   ];
   test.each(cases)("%s", async (_name, env, extra, message) => {
     const run = capture(env());
@@ -92,6 +96,13 @@ describe("npm run load probes a --target once before the run", () => {
     expect(await main(["golden-path", "--engine", "node", "--target", "ws://127.0.0.1:1/ws", "--secret", "x"], run.io)).toBe(2);
     expect(run.stderr()).toContain("cannot connect to ws://127.0.0.1:1/ws (ECONNREFUSED): nothing listens there");
     expect(run.stdout()).not.toContain("run:");
+  });
+
+  test("several targets: each is probed, and the one that refuses is named", async () => {
+    const run = capture({});
+    expect(await main(["golden-path", "--engine", "node", "--target", url, "--target", "ws://127.0.0.1:1/ws", "--secret", "probe-secret-probe-secret-probe-secret"], run.io)).toBe(2);
+    expect(run.stderr()).toContain("ws://127.0.0.1:1/ws");
+    expect(run.stderr().trim().split("\n")).toHaveLength(1);
   });
 
   test("a wrong secret: the 401 in one line, exit 2", async () => {
