@@ -103,7 +103,8 @@ export async function readSimRun(summary: SimSummary, options: { summaryPath: st
   if (typeof traceFile === "string") traceNotes.push(traceFile);
   else {
     built = buildTraceView(traceFile.lines, traceOptions);
-    if (traceFile.unreadable > 0) traceNotes.push(`${traceFile.unreadable} trace line(s) were not JSON objects and were skipped.`);
+    const firstProblem = traceFile.firstProblem;
+    if (firstProblem !== undefined) traceNotes.push(`${traceFile.unreadable} trace line(s) could not be read and were skipped (first: line ${firstProblem.lineNumber}: ${firstProblem.problem}).`);
     if (built.view.eventMarksDropped > 0) traceNotes.push(`Only the first ${built.view.eventsReceived - built.view.eventMarksDropped} of ${built.view.eventsReceived} received events are drawn on the timeline (the report's bound); the charts count them all.`);
   }
   const durationMs = built?.view.durationMs ?? summary.simTimeMs;

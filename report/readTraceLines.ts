@@ -1,19 +1,24 @@
 /**
- * Reads a JSONL trace and yields its lines as objects, lazily, so only the text is
- * held in memory and not every parsed object at once. Lines that do not parse are
- * counted, never thrown: a trace cut short by a crash is still worth drawing.
+ * Reads a JSONL trace through the one trace reader (protocol/readTrace.ts) and yields
+ * its lines, lazily, so only the text is held in memory and not every parsed object at
+ * once. Lines it cannot read (the same lines the checker rejects) are counted, never
+ * thrown: a trace cut short by a crash is still worth drawing.
  */
 import { readFile, stat } from "node:fs/promises";
+import { readTrace, type TraceLineProblem } from "../protocol/readTrace.ts";
+import type { TraceLine } from "../protocol/trace.ts";
 
 /** Default bound on the size of a trace the report reads, bytes. */
 export const TRACE_BYTES_MAX_DEFAULT = 256 * 1024 * 1024;
 
 /** What {@link readTraceLines} found. */
 export interface TraceLines {
-  /** Yields each line that is a JSON object; may be iterated once. */
-  lines: Iterable<Record<string, unknown>>;
-  /** Lines that were not JSON objects, counted while iterating. */
+  /** Yields each line readTrace could read; may be iterated once. */
+  lines: Iterable<TraceLine>;
+  /** Lines readTrace could not read, counted while iterating. */
   readonly unreadable: number;
+  /** The first of them, with its line number and the reader's sentence, once iterated past. */
+  readonly firstProblem: TraceLineProblem | undefined;
 }
 
 /**
@@ -29,28 +34,24 @@ export async function readTraceLines(path: string, options: { bytesMax?: number 
   }
   if (size > bytesMax) return `The trace is ${Math.round(size / 1024 / 1024)} MiB, over the report's ${Math.round(bytesMax / 1024 / 1024)} MiB bound; not drawn.`;
   const text = await readFile(path, "utf8");
-  const state = { unreadable: 0 };
-  function* parse(): Generator<Record<string, unknown>> {
-    let start = 0;
-    while (start < text.length) {
-      let end = text.indexOf("\n", start);
-      if (end === -1) end = text.length;
-      const line = text.slice(start, end).trim();
-      start = end + 1;
-      if (line === "") continue;
-      try {
-        const value: unknown = JSON.parse(line);
-        if (typeof value === "object" && value !== null && !Array.isArray(value)) yield value as Record<string, unknown>;
-        else state.unreadable += 1;
-      } catch {
-        state.unreadable += 1;
+  const state: { unreadable: number; firstProblem: TraceLineProblem | undefined } = { unreadable: 0, firstProblem: undefined };
+  function* readable(): Generator<TraceLine> {
+    for (const entry of readTrace(text)) {
+      if ("line" in entry) {
+        yield entry.line;
+        continue;
       }
+      state.unreadable += 1;
+      state.firstProblem ??= entry;
     }
   }
   return {
-    lines: parse(),
+    lines: readable(),
     get unreadable() {
       return state.unreadable;
+    },
+    get firstProblem() {
+      return state.firstProblem;
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Checker } from "../protocol/checker/Checker.ts";
 import type { ConnectionManager } from "../server/manager/createConnectionManager.ts";
-import type { SimClientSocket, SimNetwork } from "./core/createSimNetwork.ts";
+import type { SimNetwork } from "./core/createSimNetwork.ts";
+import type { SimClientSocket } from "./core/SimClientSocket.ts";
 import type { VirtualTime } from "./core/createVirtualTime.ts";
 import type { SimDevice, SimDeviceHost } from "./createSimDevice.ts";
 

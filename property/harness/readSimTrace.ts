@@ -4,6 +4,7 @@
  * trace shows beyond the checker's verdict (a 4409 close seen by the client, a
  * resync_required before a replay).
  */
+import { isCheckedLine, readTraceLine } from "../../protocol/readTrace.ts";
 
 /** Any trace line, parsed. */
 export interface SimTraceLine {
@@ -43,37 +44,43 @@ export interface SimTrace {
   decisions: SimTraceLine[];
 }
 
-/** Parses and indexes `traceLines` (one JSON object per line). */
+/**
+ * Reads (protocol/readTrace.ts, the reader the checker and the report use) and indexes
+ * `traceLines` (one JSON object per line). A line the reader rejects throws: the
+ * simulator wrote it, so it is a bug in the simulator, not an input to judge.
+ */
 export function readSimTrace(traceLines: readonly string[]): SimTrace {
-  const lines = traceLines.map((line) => JSON.parse(line) as SimTraceLine);
+  const lines: SimTraceLine[] = [];
   const connections: ClientConnectionTrace[] = [];
   const byConnection = new Map<string, ClientConnectionTrace>();
   const byServerConnectionId = new Map<string, ClientConnectionTrace>();
   const decisions: SimTraceLine[] = [];
-  for (const line of lines) {
+  traceLines.forEach((text, index) => {
+    const line = readTraceLine(text);
+    if (typeof line === "string") throw new Error(`simulator trace line ${index + 1}: ${line}`);
+    lines.push(line);
     if (line.kind === "decision") {
       decisions.push(line);
-      continue;
+      return;
     }
-    const conn = typeof line.conn === "string" ? line.conn : undefined;
-    if (conn === undefined) continue;
+    if (!isCheckedLine(line)) return;
     if (line.kind === "open") {
       const connection: ClientConnectionTrace = {
-        conn,
-        device: String(line.device),
-        user: String(line.user),
+        conn: line.conn,
+        device: line.device,
+        user: line.user,
         openedAtMs: line.t,
-        resume: line.resume as ClientConnectionTrace["resume"],
+        resume: line.resume,
         serverConnectionId: undefined,
         received: [],
         close: undefined,
       };
       connections.push(connection);
-      byConnection.set(conn, connection);
-      continue;
+      byConnection.set(line.conn, connection);
+      return;
     }
-    const connection = byConnection.get(conn);
-    if (connection === undefined) continue;
+    const connection = byConnection.get(line.conn);
+    if (connection === undefined) return;
     if (line.kind === "recv" && typeof line.frame === "object" && line.frame !== null) {
       const frame = line.frame as Record<string, unknown>;
       connection.received.push({ t: line.t, frame });
@@ -82,9 +89,9 @@ export function readSimTrace(traceLines: readonly string[]): SimTrace {
         byServerConnectionId.set(frame.connection_id, connection);
       }
     } else if (line.kind === "close") {
-      connection.close = { t: line.t, code: Number(line.code) };
+      connection.close = { t: line.t, code: line.code };
     }
-  }
+  });
   return { lines, connections, byConnection, byServerConnectionId, decisions };
 }
 

@@ -2,7 +2,7 @@
  * Reads the resume request of an upgrade URL: `last_seq=<n>&epoch=<e>`, both or neither.
  * Anything else is a 400 with a sentence naming the parameter and the rule.
  */
-import type { ResumeRequest } from "../manager/createConnectionManager.ts";
+import type { ResumeRequest } from "../manager/planResume.ts";
 
 /** Longest accepted epoch, characters. */
 export const EPOCH_LENGTH_MAX = 128;

@@ -21,7 +21,7 @@ import type { AppendOutcome, BrokerEntry, BrokerPosition, ReadOutcome, StreamBro
 import { createInProcessBroker } from "./createInProcessBroker.ts";
 import type { AdmitRefusal, ManagerDecision, StreamEvictionReason } from "./ManagerDecision.ts";
 import { resolveManagerLimits, type ManagerLimits } from "./managerLimits.ts";
-import { planResume as planResumeCorrectly, type ResumePlan, type StreamPosition } from "./planResume.ts";
+import { planResume as planResumeCorrectly, type ResumePlan, type ResumeRequest, type StreamPosition } from "./planResume.ts";
 import { ReplayBuffer, type ReplayEntry, type ReplayStore } from "./ReplayBuffer.ts";
 import { RunSilenceTracker } from "./RunSilenceTracker.ts";
 import { utf8ByteLength } from "./utf8ByteLength.ts";
@@ -82,12 +82,6 @@ export interface ConnectionIdentity {
   userId: string;
   /** When the token expires, ms since the Unix epoch; the connection is closed with 4401 then. */
   expiresAtMs?: number;
-}
-
-/** A resume request from the upgrade URL (`last_seq`, `epoch`). */
-export interface ResumeRequest {
-  lastSeq: number;
-  epoch: string;
 }
 
 /** What the socket adapter calls when its socket does something. */

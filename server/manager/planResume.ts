@@ -3,7 +3,11 @@
  * `resync_required` (announced loss) and then whatever the buffer holds. A pure
  * function, injectable into the manager so the bug zoo can swap in broken policies.
  */
-import type { ResumeRequest } from "./createConnectionManager.ts";
+/** A resume request from the upgrade URL (`last_seq`, `epoch`). */
+export interface ResumeRequest {
+  lastSeq: number;
+  epoch: string;
+}
 
 /** The user's stream as the resume decision needs it. */
 export interface StreamPosition {

@@ -18,6 +18,7 @@ import type { Clock } from "../../server/ports/clock.ts";
 import type { Scheduler } from "../../server/ports/scheduler.ts";
 import type { SocketPort } from "../../server/ports/socketPort.ts";
 import { SimConnection, type SimNetworkContext } from "./_internals/SimConnection.ts";
+import type { ClientEndpointHandlers, ServerSideHandlers, SimClientSocket } from "./SimClientSocket.ts";
 import type { SimRandom } from "./createRandom.ts";
 import type { NetworkConnectionFault, NetworkTraceLine } from "./NetworkTraceLine.ts";
 import { SimAssertionError } from "./SimAssertionError.ts";
@@ -53,41 +54,6 @@ export interface SimNetworkOptions {
   connectionsMax?: number;
   /** Receives every network decision, in order. Called synchronously; must not throw. */
   onTrace?: (line: NetworkTraceLine) => void;
-}
-
-/**
- * What the server side hands back when it accepts a socket. Named like the
- * manager's `ConnectionHandlers`, so `manager.accept(...)`'s result fits as is.
- */
-export interface ServerSideHandlers {
-  /** A text frame from the client arrived. */
-  socketOnMessage(text: string): void;
-  /** The answer to a `ping()` arrived. */
-  socketOnPong(): void;
-  /** The connection closed: the client's close code, the echo of the server's own, or 1006. Called once. */
-  socketOnClose(code: number): void;
-}
-
-/** The simulated client application's callbacks. Pings never reach it: its stack answers them. */
-export interface ClientEndpointHandlers {
-  /** A text frame from the server arrived. */
-  socketOnMessage(text: string): void;
-  /** The connection closed: the server's close code, the echo of the client's own, or 1006. Called once. */
-  socketOnClose(code: number): void;
-}
-
-/** An end's closing-handshake state, as a WebSocket's readyState. */
-export type SimEndState = "open" | "closing" | "closed";
-
-/** The client end of a simulated connection (a browser WebSocket, minus the events API). */
-export interface SimClientSocket {
-  readonly connectionId: string;
-  /** Sends one text frame. On a closing or closed socket it is ignored (traced as a drop), as a browser does. */
-  send(text: string): void;
-  /** Starts the closing handshake; `code` one ws accepts (1000-1014 but not 1004-1006, or 3000-4999), `reason` <= 123 UTF-8 bytes. Ignored unless open. */
-  close(code: number, reason?: string): void;
-  /** This end's state. */
-  state(): SimEndState;
 }
 
 /** Options of {@link SimNetwork.connect}. */

@@ -3,12 +3,7 @@ import type { Clock } from "../../../server/ports/clock.ts";
 import type { Scheduler, TimerHandle } from "../../../server/ports/scheduler.ts";
 import { SocketSendError, type SocketPort } from "../../../server/ports/socketPort.ts";
 import type { SimRandom } from "../createRandom.ts";
-import type {
-  ClientEndpointHandlers,
-  ServerSideHandlers,
-  SimClientSocket,
-  SimEndState,
-} from "../createSimNetwork.ts";
+import type { ClientEndpointHandlers, ServerSideHandlers, SimClientSocket, SimEndState } from "../SimClientSocket.ts";
 import type { NetworkDropReason, NetworkFrameKind, NetworkSide, NetworkTraceLine } from "../NetworkTraceLine.ts";
 import { SimAssertionError } from "../SimAssertionError.ts";
 import { SimFrame } from "./SimFrame.ts";
