@@ -16,6 +16,9 @@ import { EXIT_CODES } from "../../protocol/exitCodes.ts";
 import { sectionHtml } from "../report/sectionHtml.ts";
 import { CHROMIUM } from "../viewer/chromiumPage.ts";
 
+/** `--scenario all` runs every shipped scenario file. */
+const SHIPPED_SCENARIOS = readdirSync(new URL("../../scenarios/", import.meta.url)).filter((name) => name.endsWith(".json")).length;
+
 interface Finished {
   code: number | null;
   stdout: string;
@@ -102,13 +105,13 @@ describe("npm run sim -- --scenario all --seeds 1..2 --plant duplicate-on-resume
     for (const path of perSeed) expect(two.get(path), path).toBe(one.get(path));
     const withoutWallClock = (summary: SweepSummary) => ({ ...summary, jobs: null, seedsPerSecond: null, realMs: null });
     expect(withoutWallClock(readSummary(sweepFolderOf(onThreads)))).toEqual(withoutWallClock(readSummary(sweepFolderOf(inProcess))));
-    expect(readSummary(sweepFolderOf(onThreads))).toMatchObject({ jobs: 2, partial: false, seeds: 26, seedsPlanned: 26 });
+    expect(readSummary(sweepFolderOf(onThreads))).toMatchObject({ jobs: 2, partial: false, seeds: 2 * SHIPPED_SCENARIOS, seedsPlanned: 2 * SHIPPED_SCENARIOS });
   });
 
   it("prints and records a per-scenario table: seeds, passed, failed and the first failing seed's repro", () => {
     const summary = readSummary(sweepFolderOf(onThreads));
-    expect(summary.perScenario).toHaveLength(13);
-    expect(summary.perScenario.reduce((total, row) => total + row.seeds, 0)).toBe(26);
+    expect(summary.perScenario).toHaveLength(SHIPPED_SCENARIOS);
+    expect(summary.perScenario.reduce((total, row) => total + row.seeds, 0)).toBe(2 * SHIPPED_SCENARIOS);
     for (const row of summary.perScenario) {
       const failures = summary.failures.filter((failure) => failure.path === row.scenario);
       expect(row).toMatchObject({ seeds: 2, failed: failures.length, passed: 2 - failures.length, firstFailingSeed: failures[0]?.seed ?? null, firstFailingRepro: failures[0]?.repro ?? null });
@@ -133,7 +136,7 @@ describe("npm run sim -- --scenario all --seeds 1..2 --plant duplicate-on-resume
     const section = sectionHtml(dump.stdout.replace(/<script[\s\S]*?<\/script>/g, ""), "sweep");
     expect(section).toContain("Per scenario");
     const summary = readSummary(sweepFolderOf(onThreads));
-    expect((section.match(/<tr[^>]*data-scenario=/g) ?? []).length).toBe(13);
+    expect((section.match(/<tr[^>]*data-scenario=/g) ?? []).length).toBe(SHIPPED_SCENARIOS);
     const failing = summary.perScenario.find((row) => row.failed > 0) as SweepSummary["perScenario"][number];
     expect(section).toMatch(new RegExp(`<tr class="bad" data-scenario="${failing.scenario}">`));
     expect(section).toContain(failing.firstFailingRepro as string);
