@@ -8,7 +8,7 @@
 import { AGENT_EVENT_TYPES } from "./eventTypes.ts";
 import { AGENT_EVENT_DATA_SHAPES, AGENT_EVENT_ENVELOPE_SHAPE, SERVER_CONTROL_SHAPES } from "./frameShapes.ts";
 import type { ServerFrame } from "./frames.ts";
-import { compileShape, type CompiledShape } from "./validateFrame.ts";
+import { compileEventShape, compileShape, type CompiledShape } from "./validateFrame.ts";
 
 /** Result of {@link validateServerFrame}: the typed frame, or every problem found, each naming its field. */
 export type ServerFrameValidation = { ok: true; frame: ServerFrame } | { ok: false; problems: string };
@@ -18,6 +18,11 @@ const CONTROL_SHAPES: ReadonlyMap<string, CompiledShape> = new Map(
 );
 const ENVELOPE_SHAPE = compileShape(AGENT_EVENT_ENVELOPE_SHAPE);
 const DATA_SHAPES: ReadonlyMap<string, CompiledShape> = new Map(AGENT_EVENT_TYPES.map((type) => [type, compileShape(AGENT_EVENT_DATA_SHAPES[type])]));
+/** Each event type's whole-event predicate, by type; no prototype, so no inherited name is a type. */
+const EVENT_IS_VALID: Readonly<Record<string, ((value: unknown) => boolean) | undefined>> = Object.assign(
+  Object.create(null) as Record<string, (value: unknown) => boolean>,
+  Object.fromEntries(AGENT_EVENT_TYPES.map((type) => [type, compileEventShape(AGENT_EVENT_ENVELOPE_SHAPE, AGENT_EVENT_DATA_SHAPES[type])])),
+);
 
 /**
  * The problems of a parsed server frame, `""` when it is valid: the checker's hot
@@ -27,12 +32,14 @@ export function serverFrameProblems(value: unknown): string {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return "frame: must be a JSON object";
   const type = (value as { type?: unknown }).type;
   if (typeof type !== "string") return "type: is required and must be a string";
+  // Agent events first: nearly every frame is one.
+  const isValidEvent = EVENT_IS_VALID[type];
+  if (isValidEvent !== undefined && isValidEvent(value)) return "";
   const control = CONTROL_SHAPES.get(type);
   if (control !== undefined) return control.describe(value);
   const data = DATA_SHAPES.get(type);
   if (data === undefined) return `type: "${type.slice(0, 64)}" is not a server frame type`;
   const payload = (value as { data?: unknown }).data;
-  if (ENVELOPE_SHAPE.isValid(value) && data.isValid(payload)) return "";
   return [ENVELOPE_SHAPE.describe(value), data.describe(payload, "data")].filter((text) => text !== "").join("; ");
 }
 

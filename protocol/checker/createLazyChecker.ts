@@ -116,8 +116,8 @@ export function createLazyChecker(options: CheckerOptions = {}, hooks: LazyCheck
   const executionsPerRunMax = resolved.executionsRememberedPerRunMax - 1;
 
   let full: Checker | undefined;
-  const calls: unknown[] = [];
-  const callTimes: number[] = [];
+  /** The held calls, each as two slots: the call (a received frame bare, or its text; else a BufferedCall) and its time, ms. */
+  const held: unknown[] = [];
 
   let connectionId: string | undefined;
   let userId = "";
@@ -125,9 +125,14 @@ export function createLazyChecker(options: CheckerOptions = {}, hooks: LazyCheck
   let connected = false;
   let epoch = "";
   let expectedSeq = 0;
+  /** The first seq after `connected` (events taken: expectedSeq - firstSeq). */
+  let firstSeq = 0;
+  /** The last seq the quiet path may take (eventsMax events). */
+  let lastQuietSeq = 0;
   let clientFrames = 0;
   const runs = new Map<string, QuietRun>();
   let runsOpen = 0;
+  // frames and events are derived from the seqs at finish (one less write per event).
   const counts = { frames: 0, events: 0, eventsByType: {} as Record<string, number>, connections: 0, runsStarted: 0, runsCompleted: 0, framesIgnored: 0 };
   let quietVerdict: CheckerVerdict | undefined;
 
@@ -136,9 +141,9 @@ export function createLazyChecker(options: CheckerOptions = {}, hooks: LazyCheck
     const checker = createChecker(options);
     full = checker;
     hooks.onEngage?.(heldCalls());
-    for (let index = 0; index < calls.length; index += 1) {
-      const call = calls[index];
-      const atMs = callTimes[index] as number;
+    for (let index = 0; index < held.length; index += 2) {
+      const call = held[index];
+      const atMs = held[index + 1] as number;
       if (!(call instanceof BufferedCall)) {
         checker.serverFrame(connectionId as string, heldFrame(call), { receivedAtMs: atMs });
         continue;
@@ -147,20 +152,22 @@ export function createLazyChecker(options: CheckerOptions = {}, hooks: LazyCheck
       else if (call.kind === "send") checker.clientFrame(call.connectionId, call.payload, { atMs });
       else checker.connectionClosed(call.connectionId, { atMs, code: call.payload as number });
     }
-    calls.length = 0;
-    callTimes.length = 0;
+    held.length = 0;
     runs.clear();
     return checker;
   }
 
   function heldCalls(): HeldCall[] {
-    return calls.map((call, index): HeldCall => {
-      const atMs = callTimes[index] as number;
-      if (!(call instanceof BufferedCall)) return { kind: "recv", connectionId: connectionId as string, frame: heldFrame(call), atMs };
-      if (call.kind === "open") return { kind: "open", open: call.payload as ConnectionOpen };
-      if (call.kind === "send") return { kind: "send", connectionId: call.connectionId, frame: call.payload, atMs };
-      return { kind: "close", connectionId: call.connectionId, code: call.payload as number, atMs };
-    });
+    const list: HeldCall[] = [];
+    for (let index = 0; index < held.length; index += 2) list.push(heldCall(held[index], held[index + 1] as number));
+    return list;
+  }
+
+  function heldCall(call: unknown, atMs: number): HeldCall {
+    if (!(call instanceof BufferedCall)) return { kind: "recv", connectionId: connectionId as string, frame: heldFrame(call), atMs };
+    if (call.kind === "open") return { kind: "open", open: call.payload as ConnectionOpen };
+    if (call.kind === "send") return { kind: "send", connectionId: call.connectionId, frame: call.payload, atMs };
+    return { kind: "close", connectionId: call.connectionId, code: call.payload as number, atMs };
   }
 
   /** The violations the replay stored, then `latest`'s: what the engaging call returns. */
@@ -176,16 +183,14 @@ export function createLazyChecker(options: CheckerOptions = {}, hooks: LazyCheck
     userId = open.userId;
     connectionOpen = true;
     counts.connections = 1;
-    calls.push(new BufferedCall("open", open.connectionId, open));
-    callTimes.push(open.atMs);
+    held.push(new BufferedCall("open", open.connectionId, open), open.atMs);
   }
 
   function clientFrame(id: string, frame: unknown, frameOptions: { atMs: number }): Violation[] {
     if (full !== undefined) return full.clientFrame(id, frame, frameOptions);
     if (id !== connectionId || !connectionOpen || clientFrames >= clientFramesMax) return engage().clientFrame(id, frame, frameOptions);
     clientFrames += 1;
-    calls.push(new BufferedCall("send", id, frame));
-    callTimes.push(frameOptions.atMs);
+    held.push(new BufferedCall("send", id, frame), frameOptions.atMs);
     return [];
   }
 
@@ -197,32 +202,30 @@ export function createLazyChecker(options: CheckerOptions = {}, hooks: LazyCheck
       return engagedWith(checker.serverFrame(id, frame, frameOptions), stored, checker);
     }
     // A quiet frame is an object, so a held string is always the JSON text of one (see heldFrame).
-    calls.push(typeof frameOptions.text === "string" ? frameOptions.text : frame);
-    callTimes.push(frameOptions.receivedAtMs);
+    held.push(typeof frameOptions.text === "string" ? frameOptions.text : frame, frameOptions.receivedAtMs);
     return NO_VIOLATIONS;
   }
 
   /** True when `frame` is quiet (and then it is taken into the counters); false leaves every counter as it was. */
   function takeQuietly(frame: unknown): boolean {
     if (serverFrameProblems(frame) !== "") return false;
-    const type = (frame as { type: string }).type;
-    if (type === "connected") {
-      const connectedFrame = frame as { user_id: string; epoch: string; last_seq: number };
-      if (connected || connectedFrame.user_id !== userId) return false;
-      connected = true;
-      epoch = connectedFrame.epoch;
-      expectedSeq = connectedFrame.last_seq + 1;
-      counts.frames += 1;
+    const event = frame as AgentEvent;
+    // Agent events first: nearly every frame is one. A valid control frame that happens to
+    // carry a seq still fails here: takeRunEvent takes no type but the seven events'.
+    if (event.seq === expectedSeq) {
+      if (!connected || event.epoch !== epoch || event.user_id !== userId || expectedSeq > lastQuietSeq || !takeRunEvent(event)) return false;
+      expectedSeq += 1;
+      counts.eventsByType[event.type] = (counts.eventsByType[event.type] ?? 0) + 1;
       return true;
     }
-    if (type === "resync_required" || type === "protocol_error") return false;
-    const event = frame as AgentEvent;
-    if (!connected || event.seq !== expectedSeq || event.epoch !== epoch || event.user_id !== userId || counts.events >= eventsMax) return false;
-    if (!takeRunEvent(event)) return false;
-    expectedSeq += 1;
-    counts.frames += 1;
-    counts.events += 1;
-    counts.eventsByType[type] = (counts.eventsByType[type] ?? 0) + 1;
+    if ((frame as { type: string }).type !== "connected") return false; // resync_required, protocol_error, an event out of order
+    const connectedFrame = frame as { user_id: string; epoch: string; last_seq: number };
+    if (connected || connectedFrame.user_id !== userId) return false;
+    connected = true;
+    epoch = connectedFrame.epoch;
+    firstSeq = connectedFrame.last_seq + 1;
+    expectedSeq = firstSeq;
+    lastQuietSeq = firstSeq + eventsMax - 1;
     return true;
   }
 
@@ -286,8 +289,7 @@ export function createLazyChecker(options: CheckerOptions = {}, hooks: LazyCheck
     if (full !== undefined) return full.connectionClosed(id, closeOptions);
     if (id !== connectionId || !connectionOpen) return engage().connectionClosed(id, closeOptions);
     connectionOpen = false;
-    calls.push(new BufferedCall("close", id, closeOptions.code));
-    callTimes.push(closeOptions.atMs);
+    held.push(new BufferedCall("close", id, closeOptions.code), closeOptions.atMs);
   }
 
   function finish(finishOptions: FinishOptions): CheckerVerdict {
@@ -297,9 +299,10 @@ export function createLazyChecker(options: CheckerOptions = {}, hooks: LazyCheck
     if (runsOpen > 0 || finishOptions.emitted !== undefined) return engage().finish(finishOptions);
     // Nothing to find: the verdict of a checker that saw nothing, with what this one saw counted.
     const empty = createChecker(options).finish({ atMs: finishOptions.atMs, requireRunsComplete: finishOptions.requireRunsComplete });
+    counts.events = connected ? expectedSeq - firstSeq : 0;
+    counts.frames = counts.events + (connected ? 1 : 0);
     quietVerdict = { ...empty, counts: { ...counts, eventsByType: { ...counts.eventsByType }, users: connectionId === undefined ? 0 : 1 } };
-    calls.length = 0;
-    callTimes.length = 0;
+    held.length = 0;
     return quietVerdict;
   }
 

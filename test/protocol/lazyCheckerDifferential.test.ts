@@ -258,23 +258,57 @@ describe("the lazy checker returns what the full checker returns", () => {
       fc.boolean(),
       sessionFlaw,
       fc.boolean(),
+      // Default bounds, or small ones that the streams reach (the lazy checker must engage before any is hit).
+      fc.oneof(
+        { arbitrary: fc.constant({}), weight: 3 },
+        {
+          arbitrary: fc.record(
+            {
+              eventsRememberedPerUserMax: fc.integer({ min: 1, max: 14 }),
+              runsRememberedPerDeviceMax: fc.integer({ min: 1, max: 4 }),
+              runsRememberedPerUserMax: fc.integer({ min: 1, max: 4 }),
+              executionsRememberedPerRunMax: fc.integer({ min: 1, max: 3 }),
+              pendingStartsPerUserMax: fc.integer({ min: 1, max: 3 }),
+              requestIdsRememberedPerUserMax: fc.integer({ min: 1, max: 3 }),
+            },
+            { requiredKeys: [] },
+          ),
+          weight: 1,
+        },
+      ),
     ],
     { numRuns: 800, seed: 20261203 },
-  )("on one device's stream, whole or broken, call by call and at the end", (shapes, picks, breakages, close, sendFirst, requireRunsComplete, flaw, withText) => {
+  )("on one device's stream, whole or broken, call by call and at the end", (shapes, picks, breakages, close, sendFirst, requireRunsComplete, flaw, withText, bounds) => {
     const events = interleave(
       shapes.map((shape, index) => runEvents(`r-${index + 1}`, shape)),
       picks,
     );
     const calls = sessionCalls(events, breakages, { close, sendFirst, flaw });
-    const full = drive(createChecker(VU_CHECKER_OPTIONS), calls, { requireRunsComplete, withText: false });
-    const lazyChecker = createLazyChecker(VU_CHECKER_OPTIONS);
+    const options = { ...VU_CHECKER_OPTIONS, ...bounds };
+    const full = drive(createChecker(options), calls, { requireRunsComplete, withText: false });
+    const lazyChecker = createLazyChecker(options);
     const lazy = drive(lazyChecker, calls, { requireRunsComplete, withText: withText });
     expect(lazy.returned).toEqual(full.returned);
     expect(lazy.verdict).toEqual(full.verdict);
     outcomes[lazyChecker.engaged ? "engaged" : "quiet"] += 1;
     // The quiet path must cover every well-formed session, or a VU pays the full checker's price for a healthy server.
-    const wellFormed = breakages.length === 0 && flaw === "none" && shapes.every((shape) => shape.flaw === "none");
+    const wellFormed = breakages.length === 0 && flaw === "none" && shapes.every((shape) => shape.flaw === "none") && Object.keys(bounds).length === 0;
     if (wellFormed) expect(lazyChecker.engaged).toBe(false);
+  });
+
+  test.each([
+    ["a run's tool executions past executionsRememberedPerRunMax", { executionsRememberedPerRunMax: 2 }, [runEvents("r-1", { tools: 3, partial: false, error: false, flaw: "none" })], 0],
+    ["unanswered start_agents past pendingStartsPerUserMax", { pendingStartsPerUserMax: 2 }, [runEvents("r-1", { tools: 1, partial: false, error: false, flaw: "none" })], 3],
+  ] as const)("a quiet stream that reaches a bound: %s", (_name, bounds, runs, unansweredStarts) => {
+    const events = interleave(runs.map((run) => [...run]), [0]);
+    const calls = sessionCalls(events, [], { close: 1000, sendFirst: false, flaw: "none" });
+    const sends: Call[] = Array.from({ length: unansweredStarts }, (_, index) => ({ kind: "send", frame: { type: "start_agent", request_id: `q${index}`, agent_type: "other", message: "hi" } }));
+    calls.splice(2, 0, ...sends);
+    const options = { ...VU_CHECKER_OPTIONS, ...bounds };
+    const full = drive(createChecker(options), calls, { requireRunsComplete: true, withText: true });
+    const lazy = drive(createLazyChecker(options), calls, { requireRunsComplete: true, withText: true });
+    expect((full.verdict as { boundsReached: unknown[] }).boundsReached).not.toEqual([]);
+    expect(lazy).toEqual(full);
   });
 
   // The comparison proves something only if both paths ran often: streams that stayed quiet to the end, and streams that engaged the full checker.
