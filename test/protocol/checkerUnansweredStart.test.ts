@@ -33,10 +33,10 @@ describe("unanswered_start", () => {
     answered.recvAll("d1#1", stream.goldenRun("r-1"));
     expect(kindsOf(answered.check({ requireRunsComplete: true, emitted: stream.emittedLog() }).violations)).toEqual([]);
     answered.send("d1#1", startAgent("q2"));
-    const { violations } = answered.check({ requireRunsComplete: true, emitted: stream.emittedLog() });
-    expect(kindsOf(violations)).toEqual(["run_started_first/unanswered_start"]);
-    expect(violations[0]?.message).toContain("2 start_agent sent");
-    expect(violations[0]?.message).toContain("1 never answered");
+    const { verdict } = answered.check({ requireRunsComplete: true, emitted: stream.emittedLog() });
+    expect(kindsOf(verdict.liveness)).toEqual(["run_started_first/unanswered_start"]);
+    expect(verdict.liveness[0]?.message).toContain("2 start_agent sent on connections open to the end (request_ids q1, q2)");
+    expect(verdict.liveness[0]?.message).toContain("1 never answered");
   });
 
   it("is quiet when a protocol_error may have refused the start, or the request_id was already used", () => {

@@ -8,7 +8,8 @@
  */
 import { fc, test } from "@fast-check/vitest";
 import { afterAll, describe, expect } from "vitest";
-import type { Checker } from "../../protocol/checker/Checker.ts";
+import type { Checker, EmittedLog } from "../../protocol/checker/Checker.ts";
+import type { CheckerVerdict } from "../../protocol/checker/CheckerVerdict.ts";
 import { VU_CHECKER_OPTIONS } from "../../protocol/checker/CheckerOptions.ts";
 import { createChecker } from "../../protocol/checker/createChecker.ts";
 import { createLazyChecker } from "../../protocol/checker/createLazyChecker.ts";
@@ -133,7 +134,11 @@ function rewrite(event: Frame, field: string): Frame {
 }
 
 /** The session's calls: open, connected, the (broken) events, then a close or none. */
-function sessionCalls(events: Frame[], breakages: readonly Breakage[], end: { close: number | undefined; sendFirst: boolean; flaw: "none" | "resumed" | "connected_user_mismatch" | "no_connected" }): Call[] {
+function sessionCalls(
+  events: Frame[],
+  breakages: readonly Breakage[],
+  end: { close: number | undefined; sendFirst: boolean; extraStarts: number; flaw: "none" | "resumed" | "connected_user_mismatch" | "no_connected" },
+): Call[] {
   let stream: Frame[] = [...events];
   const inserts = new Map<number, Call[]>();
   const insert = (at: number, calls: Call[]): void => void inserts.set(at, [...(inserts.get(at) ?? []), ...calls]);
@@ -188,6 +193,8 @@ function sessionCalls(events: Frame[], breakages: readonly Breakage[], end: { cl
   if (end.flaw !== "no_connected") {
     calls.push({ kind: "recv", frame: { type: "connected", user_id: end.flaw === "connected_user_mismatch" ? "u-other" : USER, connection_id: "c1", epoch: EPOCH, last_seq: 0 } });
   }
+  // Starts beyond the runs the stream answers: with the emitted log, unanswered_start at finish.
+  for (let start = 1; start <= end.extraStarts; start += 1) calls.push({ kind: "send", frame: { type: "start_agent", request_id: `q-extra${start}`, agent_type: "analyst", message: "hi" } });
   stream.forEach((event, index) => {
     calls.push(...(inserts.get(index) ?? []));
     calls.push({ kind: "recv", frame: event });
@@ -197,7 +204,7 @@ function sessionCalls(events: Frame[], breakages: readonly Breakage[], end: { cl
 }
 
 /** Feeds the calls to `checker`; returns what each call returned (finish: the violations it stored) and the verdict. */
-function drive(checker: Checker, calls: readonly Call[], requireRunsComplete: boolean): { returned: (readonly Violation[])[]; verdict: unknown } {
+function drive(checker: Checker, calls: readonly Call[], requireRunsComplete: boolean, emitted?: EmittedLog): { returned: (readonly Violation[])[]; verdict: CheckerVerdict } {
   const returned: (readonly Violation[])[] = [];
   let connection = 0;
   let atMs = 1_700_000_000_000;
@@ -220,7 +227,7 @@ function drive(checker: Checker, calls: readonly Call[], requireRunsComplete: bo
     }
   }
   const storedBefore = checker.violations.length;
-  const verdict = checker.finish({ atMs: atMs + 10, requireRunsComplete });
+  const verdict = checker.finish(emitted === undefined ? { atMs: atMs + 10, requireRunsComplete } : { atMs: atMs + 10, requireRunsComplete, emitted });
   returned.push(checker.violations.slice(storedBefore));
   return { returned, verdict };
 }
@@ -238,7 +245,12 @@ const sessionFlaw = fc.oneof(
   { arbitrary: fc.constantFrom("resumed" as const, "connected_user_mismatch" as const, "no_connected" as const), weight: 1 },
 );
 
-const outcomes = { quiet: 0, engaged: 0 };
+const outcomes = { quiet: 0, engaged: 0, unansweredStart: 0 };
+
+/** The emitted log of `events` (what the server emitted, before the network broke anything). */
+function emittedLogOf(events: readonly Frame[]): EmittedLog {
+  return events.map((event) => ({ userId: USER, epoch: EPOCH, seq: event["seq"] as number, runId: event["run_id"] as string, type: event["type"] as string }));
+}
 
 describe("the lazy checker returns what the full checker returns", () => {
   test.prop(
@@ -250,22 +262,29 @@ describe("the lazy checker returns what the full checker returns", () => {
       fc.boolean(),
       fc.boolean(),
       sessionFlaw,
+      // Starts no run answers, and whether finish gets the emitted log (the simulator's path; it engages the full checker).
+      fc.oneof({ arbitrary: fc.constant(0), weight: 1 }, { arbitrary: fc.integer({ min: 1, max: 6 }), weight: 1 }),
+      fc.boolean(),
     ],
-    { numRuns: 800, seed: 20261203 },
-  )("on one device's stream, whole or broken, call by call and at the end", (shapes, picks, breakages, close, sendFirst, requireRunsComplete, flaw) => {
+    { numRuns: 1000, seed: 20261203 },
+  )("on one device's stream, whole or broken, call by call and at the end", (shapes, picks, breakages, close, sendFirst, requireRunsComplete, flaw, extraStarts, withEmittedLog) => {
     const events = interleave(
       shapes.map((shape, index) => runEvents(`r-${index + 1}`, shape)),
       picks,
     );
-    const calls = sessionCalls(events, breakages, { close, sendFirst, flaw });
-    const full = drive(createChecker(VU_CHECKER_OPTIONS), calls, requireRunsComplete);
+    // Around as many starts as runs: some sessions answer every start, most leave a few unanswered.
+    const starts = extraStarts === 0 ? 0 : Math.max(1, shapes.length + extraStarts - 3);
+    const calls = sessionCalls(events, breakages, { close, sendFirst, extraStarts: starts, flaw });
+    const emitted = withEmittedLog ? emittedLogOf(events) : undefined;
+    const full = drive(createChecker(VU_CHECKER_OPTIONS), calls, requireRunsComplete, emitted);
     const lazyChecker = createLazyChecker(VU_CHECKER_OPTIONS);
-    const lazy = drive(lazyChecker, calls, requireRunsComplete);
+    const lazy = drive(lazyChecker, calls, requireRunsComplete, emitted);
+    if (full.verdict.liveness.some((violation) => violation.kind === "unanswered_start")) outcomes.unansweredStart += 1;
     expect(lazy.returned).toEqual(full.returned);
     expect(lazy.verdict).toEqual(full.verdict);
     outcomes[lazyChecker.engaged ? "engaged" : "quiet"] += 1;
     // The quiet path must cover every well-formed session, or a VU pays the full checker's price for a healthy server.
-    const wellFormed = breakages.length === 0 && flaw === "none" && shapes.every((shape) => shape.flaw === "none");
+    const wellFormed = breakages.length === 0 && flaw === "none" && !withEmittedLog && shapes.every((shape) => shape.flaw === "none");
     if (wellFormed) expect(lazyChecker.engaged).toBe(false);
   });
 
@@ -273,5 +292,7 @@ describe("the lazy checker returns what the full checker returns", () => {
   afterAll(() => {
     expect(outcomes.quiet).toBeGreaterThan(150);
     expect(outcomes.engaged).toBeGreaterThan(250);
+    // A lazy checker whose quiet finish missed an unanswered start would differ from the full one here.
+    expect(outcomes.unansweredStart).toBeGreaterThan(20);
   });
 });
