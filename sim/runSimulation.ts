@@ -37,6 +37,7 @@ import { scheduleRunRequests } from "./scheduleRunRequests.ts";
 import { describeUnsettled } from "./settle/describeUnsettled.ts";
 import { driveQuiescence, type QuiescenceOutcome } from "./settle/driveQuiescence.ts";
 import { judgeRequiredTiming, type RequiredTimingOutcome } from "./settle/judgeRequiredTiming.ts";
+import { judgeScriptFidelity, type PlayedEvent, type ScriptFidelityFinding } from "./settle/judgeScriptFidelity.ts";
 import { driveUntilSettled } from "./settle/driveUntilSettled.ts";
 import { isSettled, type SettleProbeInput } from "./settle/isSettled.ts";
 import { spawnDevices } from "./spawnDevices.ts";
@@ -86,6 +87,11 @@ export interface SimulationResult {
   livenessReason: string | null;
   /** The quiescence phase after liveness (see settle/driveQuiescence.ts); null when the run did not settle or crashed before it. */
   quiescence: QuiescenceOutcome | null;
+  /**
+   * Runs whose emitted events did not follow their agent script (see settle/judgeScriptFidelity.ts):
+   * a safety failure the checker cannot see. Null when the simulation crashed.
+   */
+  scriptFidelity: ScriptFidelityFinding[] | null;
   /** The scenario's required timing budgets and which were missed (see settle/judgeRequiredTiming.ts); null without a verdict. */
   requiredTiming: RequiredTimingOutcome | null;
   /** The checklist's four alert conditions (monitoring/alerts.yml) judged on this run's counters: "would have alerted: …" (see alerts/judgeSimAlerts.ts). */
@@ -110,6 +116,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   const timeline: Record<string, Array<{ t: number; what: string }>> = {};
   const emitted: Array<{ userId: string; epoch: string; seq: number; runId: string; type: string }> = [];
   const requests = new Map<string, RunRequest>();
+  const playedByRun = new Map<string, { userId: string; events: PlayedEvent[] }>();
   let framesDelivered = 0;
   let stopped = false;
   let serverDownUntilMs = 0;
@@ -156,6 +163,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     alertCounters.published(userId, draft.run_id, { nowMs: time.nowMs(), completed: draft.type === "agent_completed" });
     const event = stampedAtOnce(manager.publish(userId, draft));
     emitted.push({ userId, epoch: event.epoch, seq: event.seq, runId: event.run_id, type: event.type });
+    notePlayed(playedByRun, userId, draft, time.nowMs());
     trace({ kind: "emit", user: userId, epoch: event.epoch, seq: event.seq, run: event.run_id, type: event.type });
   };
   const runtime = createAgentRuntime({
@@ -263,10 +271,12 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   const verdict = finalCrash === null ? checker.finish({ atMs: time.nowMs(), requireRunsComplete: settled, emitted }) : null;
   const livenessReason = finalCrash !== null || settled ? null : describeUnsettled(probe, scenario.budgets.settleMs);
   const requiredTiming = verdict === null ? null : judgeRequiredTiming(verdict, { required: scenario.budgets.required, faultsInjected: faultCounts });
+  // A run that did not play its script is a safety failure beside the checker's.
+  const scriptFidelity = finalCrash !== null ? null : judgeScriptFidelity(playedByRun, { scriptOfRun, runDurationMsMax: runtimeLimits.runDurationMsMax });
   const outcome: SimOutcome =
     finalCrash !== null
       ? "crash"
-      : verdict !== null && verdict.safety.length > 0
+      : (verdict !== null && verdict.safety.length > 0) || (scriptFidelity?.length ?? 0) > 0
         ? "safety"
         : !settled || (verdict?.liveness.length ?? 0) > 0
           ? "liveness"
@@ -299,9 +309,26 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     timeline,
     livenessReason,
     quiescence,
+    scriptFidelity,
     requiredTiming,
     alerts,
   };
+}
+
+/** Appends what script fidelity needs of one emitted draft to its run's record. */
+function notePlayed(playedByRun: Map<string, { userId: string; events: PlayedEvent[] }>, userId: string, draft: AgentEventDraft, atMs: number): void {
+  let played = playedByRun.get(draft.run_id);
+  if (played === undefined) {
+    played = { userId, events: [] };
+    playedByRun.set(draft.run_id, played);
+  }
+  const data = draft.data as { status?: unknown; tool_name?: unknown; thinking_content?: unknown; content?: unknown };
+  const event: PlayedEvent = { type: draft.type, atMs };
+  if (typeof data.status === "string") event.status = data.status;
+  if (typeof data.tool_name === "string") event.toolName = data.tool_name;
+  const text = draft.type === "agent_thinking" ? data.thinking_content : draft.type === "partial_result" ? data.content : undefined;
+  if (typeof text === "string") event.text = text;
+  played.events.push(event);
 }
 
 /** The longest duration (`…Ms`, `…MsMax`) among the manager's and the runtime's limits, ms. */

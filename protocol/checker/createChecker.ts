@@ -31,6 +31,9 @@
  *   counts as missing.
  * - The emitted log's run_not_completed covers only each user's newest epoch: a restart
  *   ends the runs of the old one, and resync_required announces it.
+ * - With the emitted log, finish counts start_agents on connections open to the end
+ *   against the agent_started the server emitted (unanswered_start, liveness): see
+ *   _internals/judgeUnansweredStarts.ts. Without the log it is not judged.
  * - A missing agent_started that only a device's own start_agent can attribute is a
  *   suspicion until finish (copies reach a user's devices with skew): see
  *   _internals/checkDeviceRunEvent.ts. Such violations are returned by finish, not by
@@ -73,6 +76,7 @@ import {
 import { indexEmitted, userEpochKey, type EmittedIndex } from "./_internals/emittedIndex.ts";
 import { createUserState, noteNewestSeq, recordUserEvent, type UserEventContext } from "./_internals/recordUserEvent.ts";
 import { rememberBounded } from "./_internals/rememberBounded.ts";
+import { judgeUnansweredStarts, START_REQUEST_IDS_NAMED_MAX } from "./_internals/judgeUnansweredStarts.ts";
 import { SeqRanges } from "./_internals/SeqRanges.ts";
 import { TimingTracker } from "./_internals/TimingTracker.ts";
 import { clearMissingStartSuspicion, judgeMissingStartSuspicions } from "./_internals/missingStartSuspicions.ts";
@@ -151,6 +155,9 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       subject: `user ${open.userId} connection ${open.connectionId}`,
       findingContext: { userId: open.userId, connectionId: open.connectionId, deviceId: open.deviceId, atMs: open.atMs },
       protocolErrorAllowances: 0,
+      startsSent: 0,
+      startRequestIds: [],
+      protocolErrorsReceived: 0,
     });
     counts.connections += 1;
     device.currentConnectionId = open.connectionId;
@@ -169,6 +176,8 @@ export function createChecker(options: CheckerOptions = {}): Checker {
     const { user, device } = connection;
     if (user.requestIds.has(value.request_id)) return [];
     rememberBounded(user.requestIds, value.request_id, true, { entriesMax: resolved.requestIdsRememberedPerUserMax });
+    connection.startsSent += 1;
+    if (connection.startRequestIds.length < START_REQUEST_IDS_NAMED_MAX) connection.startRequestIds.push(value.request_id);
     const view = device.view;
     const viewUsable = connection.connected && connection.resyncWait === "none" && view !== undefined && view.epoch === connection.epoch;
     user.pendingStarts.push({
@@ -223,6 +232,7 @@ export function createChecker(options: CheckerOptions = {}): Checker {
         return sink.report(checkNeedlessResync(connection, valid, subject), context);
       }
       case "protocol_error":
+        connection.protocolErrorsReceived += 1;
         return sink.report(connection.connected ? spendProtocolErrorAllowance(connection, valid, subject) : [controlBeforeConnected(valid.type, subject)], context);
       default:
         return agentEvent(connection, valid, user, device, frameOptions.receivedAtMs);
@@ -350,6 +360,9 @@ export function createChecker(options: CheckerOptions = {}): Checker {
       for (const run of emitted.runsNotCompleted) sink.report([serverRunNotCompleted(run)], { userId: run.userId, atMs: finishOptions.atMs });
     }
     for (const user of users.values()) finishSuspicions(user, emitted);
+    if (emitted !== undefined) {
+      for (const { finding, context } of judgeUnansweredStarts(connections.values(), emitted)) sink.report([finding], { ...context, atMs: finishOptions.atMs });
+    }
     for (const device of devices.values()) finishDevice(device, { finishOptions, emitted });
     finalVerdict = buildVerdict();
     return finalVerdict;

@@ -295,7 +295,8 @@ export function createLazyChecker(options: CheckerOptions = {}, hooks: LazyCheck
   function finish(finishOptions: FinishOptions): CheckerVerdict {
     if (full !== undefined) return full.finish(finishOptions);
     if (quietVerdict !== undefined) return quietVerdict;
-    // A run left open may be a finding (run_not_completed); the emitted log is ground truth the quiet path does not read.
+    // A run left open may be a finding (run_not_completed); the emitted log is ground truth the quiet path does not read
+    // (emitted_after_completed, and unanswered_start: a start_agent no agent_started answered is judged only with it).
     if (runsOpen > 0 || finishOptions.emitted !== undefined) return engage().finish(finishOptions);
     // Nothing to find: the verdict of a checker that saw nothing, with what this one saw counted.
     const empty = createChecker(options).finish({ atMs: finishOptions.atMs, requireRunsComplete: finishOptions.requireRunsComplete });

@@ -8,9 +8,12 @@
  * | content    | content (5): every kind, unexpected_protocol_error included (the server refused a frame the client sent well-formed) |
  * | duplicate  | order_exactly_once (7): duplicate |
  * | gap        | order_exactly_once (7): gap (a seq jump the client saw); completeness (8): needless_resync (a loss announced that did not happen) |
- * | silent_gap | order_exactly_once (7): epoch_mismatch, seq_regressed (the client was handed another stream, or one that went back, without resync_required); completeness (8): every other kind (events that never came); run_completed_last (2): run_not_completed |
+ * | silent_gap | order_exactly_once (7): epoch_mismatch, seq_regressed (the client was handed another stream, or one that went back, without resync_required); completeness (8): every other kind (events that never came); run_completed_last (2): run_not_completed; run_started_first (1): unanswered_start (an agent_started never emitted) |
  * | pairing    | tool_pairing (4): every kind |
- * | order      | order_exactly_once (7): reorder, before_start, before_connected, connected_twice, seq_conflict; run_started_first (1), run_completed_last (2, except run_not_completed), thinking_before_tool (3): every kind |
+ * | order      | order_exactly_once (7): reorder, before_start, before_connected, connected_twice, seq_conflict; run_started_first (1, except unanswered_start), run_completed_last (2, except run_not_completed), thinking_before_tool (3): every kind |
+ *
+ * unanswered_start is judged only with the simulator's emitted log, so a k6 VU never
+ * reports it; it has a class so that every checker kind has exactly one.
  *
  * Timing violations (9) belong to no class: they are reported by the timing verdicts.
  */
@@ -34,6 +37,7 @@ export function violationClassOf(violation: Pick<Violation, "invariant" | "kind"
     case "completeness":
       return violation.kind === "needless_resync" ? "gap" : "silent_gap";
     case "run_started_first":
+      return violation.kind === "unanswered_start" ? "silent_gap" : "order";
     case "thinking_before_tool":
       return "order";
     case "run_completed_last":

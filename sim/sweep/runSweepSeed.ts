@@ -60,5 +60,10 @@ function firstProblem(result: SimulationResult, outcome: SweepSeedOutcome): stri
   const violation = result.verdict?.safety[0] ?? result.verdict?.liveness[0];
   const missed = result.requiredTiming?.failed[0];
   const timingLine = missed === undefined ? undefined : describeMissedTiming(missed);
-  return result.crash?.split("\n")[0] ?? (violation === undefined ? (result.livenessReason ?? timingLine ?? outcome) : `${violation.invariant} (${violation.kind}): ${violation.message}`);
+  const unfaithful = result.scriptFidelity?.[0];
+  const fidelityLine = unfaithful === undefined ? undefined : `script fidelity: ${unfaithful.message}`;
+  return (
+    result.crash?.split("\n")[0] ??
+    (violation === undefined ? (fidelityLine ?? result.livenessReason ?? timingLine ?? outcome) : `${violation.invariant} (${violation.kind}): ${violation.message}`)
+  );
 }

@@ -92,10 +92,14 @@ describe("createChecker on traces that keep every invariant", () => {
     for (const event of first.slice(3)) script.recv("a#1", event).recv("b#1", event);
     script.send("a#1", startAgent("q-3"), (second[0]?.ts ?? 0) - 40);
     for (const event of second) script.recv("a#1", event).recv("b#1", event);
-    const { verdict, violations } = script.check({ requireRunsComplete: true, emitted: stream.emittedLog() });
+    // b's start is answered last (an unanswered one is unanswered_start, with the emitted log);
+    // so late that start latency is beside this test's point: timing off.
+    const third = [stream.emit("agent_started", "r-3", { data: { agent_type: "writer" } }), stream.emit("agent_thinking", "r-3"), stream.emit("agent_completed", "r-3")];
+    for (const event of third) script.recv("a#1", event).recv("b#1", event);
+    const { verdict, violations } = script.check({ requireRunsComplete: true, emitted: stream.emittedLog(), measureTiming: false });
     expect(kindsOf(violations)).toEqual([]);
     expect(verdict.ok).toBe(true);
-    expect(verdict.counts.runsStarted).toBe(2);
+    expect(verdict.counts.runsStarted).toBe(3);
   });
 
   it("passes a device that reconnects without resume mid-run (it gave up continuity; live events only)", () => {

@@ -44,6 +44,12 @@ export interface ConnectionState {
   findingContext: { userId: string; connectionId: string; deviceId: string; atMs: number };
   /** Client frames sent that a `protocol_error` may answer, not yet answered (protocolErrorAllowances.ts). */
   protocolErrorAllowances: number;
+  /** start_agent frames sent on this connection, valid and with a request_id new for the user (judgeUnansweredStarts.ts). */
+  startsSent: number;
+  /** The first request_ids of those, for messages (at most START_REQUEST_IDS_NAMED_MAX). */
+  startRequestIds: string[];
+  /** protocol_error frames received on this connection, each of which may have refused a start. */
+  protocolErrorsReceived: number;
 }
 
 /** One tool call as a device saw it. */

@@ -23,6 +23,8 @@ export interface EmittedIndex {
   emittedAfterCompleted: { userId: string; epoch: string; runId: string; seq: number; type: string }[];
   /** The epoch each run's first event was emitted in, by key `${userId}\u0000${runId}` (a run may outlive a restart). */
   runFirstEpoch: Map<string, string>;
+  /** The seqs of every emitted agent_started, by key `${userId}\u0000${epoch}`, in log order (judgeUnansweredStarts.ts). */
+  agentStartedSeqs: Map<string, number[]>;
 }
 
 /** The key of (user, epoch). */
@@ -39,6 +41,7 @@ export function indexEmitted(emitted: EmittedLog): EmittedIndex {
   const runFirstEpoch = new Map<string, string>();
   const newestEpoch = new Map<string, string>();
   const emittedAfterCompleted = new Map<string, EmittedIndex["emittedAfterCompleted"][number]>();
+  const agentStartedSeqs = new Map<string, number[]>();
   for (const entry of emitted) {
     newestEpoch.set(entry.userId, entry.epoch);
     const key = userEpochKey(entry.userId, entry.epoch);
@@ -47,6 +50,11 @@ export function indexEmitted(emitted: EmittedLog): EmittedIndex {
     runLowestSeq.set(run, Math.min(runLowestSeq.get(run) ?? entry.seq, entry.seq));
     const userRun = `${entry.userId}\u0000${entry.runId}`;
     if (!runFirstEpoch.has(userRun)) runFirstEpoch.set(userRun, entry.epoch);
+    if (entry.type === "agent_started") {
+      const seqs = agentStartedSeqs.get(key);
+      if (seqs === undefined) agentStartedSeqs.set(key, [entry.seq]);
+      else seqs.push(entry.seq);
+    }
     if (entry.type === "agent_started" && !started.has(run)) {
       started.set(run, { userId: entry.userId, epoch: entry.epoch, runId: entry.runId, startedSeq: entry.seq });
     }
@@ -58,5 +66,5 @@ export function indexEmitted(emitted: EmittedLog): EmittedIndex {
   const runsNotCompleted = [...started.entries()]
     .filter(([run, value]) => !completedRuns.has(run) && newestEpoch.get(value.userId) === value.epoch)
     .map(([, value]) => value);
-  return { newestSeq, runsNotCompleted, completedRuns, runLowestSeq, runFirstEpoch, emittedAfterCompleted: [...emittedAfterCompleted.values()] };
+  return { newestSeq, runsNotCompleted, completedRuns, runLowestSeq, runFirstEpoch, emittedAfterCompleted: [...emittedAfterCompleted.values()], agentStartedSeqs };
 }
