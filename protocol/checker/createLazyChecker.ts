@@ -10,17 +10,21 @@
  * not quiet (a gap, a duplicate, a resume, a resync, a protocol_error, an invalid frame,
  * a run out of shape, a bound about to be reached...) it engages the full checker,
  * replays the buffer into it, and from then on the full checker sees every call: every
- * finding comes from the one checker, with the same messages, seqs and times.
+ * finding comes from the one checker, with the same messages, seqs and times. finish
+ * engages it too when a run is still open (run_not_completed is the full checker's to
+ * judge) or when an emitted log is given (ground truth this path does not read).
  *
- * Why: inside a k6 VU the full checker's per-event work (five levels of state: the
- * connection, the user, the device view, the runs; maps and seq sets at each) costs
+ * Why: inside a k6 VU the full checker's per-event work (four levels of state: the
+ * connection, the user, the device view, the runs; maps and seq sets at each) cost
  * about as much as everything else the VU does, so a CPU-bound load generator delivered
  * half the events with the checker on. The quiet path costs validation plus a handful
- * of comparisons and one map lookup.
+ * of comparisons and one map lookup (docs/bench.md has the figures).
  *
  * Sameness is proved, not assumed: test/protocol/lazyCheckerDifferential.test.ts feeds
- * the bug zoo, the sweep seeds and randomly broken streams to both and requires
- * deep-equal verdicts and the same violations.
+ * both randomly broken single-device streams (small bounds and unanswered starts
+ * included) and requires the same violations from every call and the same verdict;
+ * vuCheckerDifferential.test.ts does the same for the bug zoo and the sweep seeds, and
+ * the broken-server suite for sessions recorded under k6.
  *
  * Timing: with `measureTiming` (the default) every event feeds a budget, so this is the
  * full checker from the start; the VU runs it with VU_CHECKER_OPTIONS (timing off).
