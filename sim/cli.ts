@@ -6,7 +6,6 @@
  * --replay file that is not a readable trace) ·
  * 3 liveness failure · 4 crash · 5 nondeterminism (same seed, different trace).
  */
-import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, dirname, isAbsolute, join, relative } from "node:path";
@@ -16,7 +15,7 @@ import { EXIT_CODES } from "../protocol/exitCodes.ts";
 import { BUG_ZOO, findPlantedBug } from "./bugZoo/bugZoo.ts";
 import type { PlantedBug } from "./bugZoo/PlantedBug.ts";
 import { formatSimReport } from "./report/formatSimReport.ts";
-import { runSimulation, type SimOutcome, type SimulationResult } from "./runSimulation.ts";
+import type { SimOutcome, SimulationResult } from "./runSimulation.ts";
 import { loadScenario, ScenarioError } from "./scenario/loadScenario.ts";
 import type { Scenario } from "./scenario/scenarioSchema.ts";
 import { integerOption, parseCliArguments, parseSeedRange, UsageError } from "./cliArguments.ts";
@@ -24,7 +23,7 @@ import { createProgress } from "./report/createProgress.ts";
 import { formatScenarioTable } from "./report/formatScenarioTable.ts";
 import { createScenarioTally } from "./sweep/createScenarioTally.ts";
 import { runSweep, SWEEP_JOBS_MAX } from "./sweep/runSweep.ts";
-import type { SweepSeedOutcome, SweepSeedResult } from "./sweep/runSweepSeed.ts";
+import { runHashed, type SweepSeedOutcome, type SweepSeedResult } from "./sweep/runSweepSeed.ts";
 import type { SweepTask } from "./sweep/SweepSetup.ts";
 
 const USAGE = `Usage: npm run sim -- [options]
@@ -159,21 +158,11 @@ export function reproLine(seed: number, scenarioPath: string, options: Pick<CliO
   return parts.join(" ");
 }
 
+/** {@link runHashed}, timed with the wall clock (the CLI edge: the simulator itself never reads it). */
 function runOnce(scenario: Scenario, seed: number, plant: PlantedBug | undefined, keepLines: boolean) {
-  const hash = createHash("sha256");
-  const lines: string[] = [];
   const startedAt = process.hrtime.bigint();
-  const result = runSimulation(scenario, {
-    seed,
-    ...(plant === undefined ? {} : { plant }),
-    onTraceLine: (line) => {
-      hash.update(line);
-      hash.update("\n");
-      if (keepLines) lines.push(line);
-    },
-  });
-  const realMs = Number(process.hrtime.bigint() - startedAt) / 1e6;
-  return { result, lines, traceSha256: hash.digest("hex"), realMs };
+  const run = runHashed(scenario, seed, { ...(plant === undefined ? {} : { plant }), keepLines });
+  return { ...run, realMs: Number(process.hrtime.bigint() - startedAt) / 1e6 };
 }
 
 /**

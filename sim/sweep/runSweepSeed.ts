@@ -33,23 +33,25 @@ export interface SweepSeedResult {
 
 /** Runs `seed` of `scenario` once (twice with `checkDeterminism`); see the module comment. */
 export function runSweepSeed(scenario: Scenario, seed: number, options: RunSweepSeedOptions): SweepSeedResult {
-  const run = runOnce(scenario, seed, options.plant);
+  const plant = options.plant === undefined ? {} : { plant: options.plant };
+  const run = runHashed(scenario, seed, { ...plant, keepLines: true });
   let outcome: SweepSeedOutcome = run.result.outcome;
-  if (options.checkDeterminism && runOnce(scenario, seed, options.plant).traceSha256 !== run.traceSha256) outcome = "nondeterminism";
+  if (options.checkDeterminism && runHashed(scenario, seed, { ...plant, keepLines: false }).traceSha256 !== run.traceSha256) outcome = "nondeterminism";
   const failure = outcome === "pass" ? null : { result: run.result, first: firstProblem(run.result, outcome), traceLines: run.lines };
   return { seed, outcome, simTimeMs: run.result.simTimeMs, traceSha256: run.traceSha256, failure };
 }
 
-function runOnce(scenario: Scenario, seed: number, plant: PlantedBug | undefined) {
+/** One run of `seed`: its result, the sha256 of its trace (lines joined with "\n", each ended), and the lines when `keepLines`. */
+export function runHashed(scenario: Scenario, seed: number, options: { plant?: PlantedBug; keepLines: boolean }): { result: SimulationResult; lines: string[]; traceSha256: string } {
   const hash = createHash("sha256");
   const lines: string[] = [];
   const result = runSimulation(scenario, {
     seed,
-    ...(plant === undefined ? {} : { plant }),
+    ...(options.plant === undefined ? {} : { plant: options.plant }),
     onTraceLine: (line) => {
       hash.update(line);
       hash.update("\n");
-      lines.push(line);
+      if (options.keepLines) lines.push(line);
     },
   });
   return { result, lines, traceSha256: hash.digest("hex") };
