@@ -54,8 +54,8 @@ export interface FaultContext<Plan> {
   devices: readonly SimDevice[];
   /** The scenario's user count (users are `u1`..`uN`). */
   usersCount: number;
-  /** The scenario's network bandwidth, bytes per ms: what a slowed socket returns to. */
-  bandwidthBytesPerMs: number;
+  /** The scenario's healthy network (its `network`): what a fault that changes the network returns it to. */
+  healthyNetwork: Readonly<{ oneWayDelayMsMin: number; oneWayDelayMsMax: number; bandwidthBytesPerMs: number }>;
   /** Counts one injection of this kind (SimulationResult.totals.faults). */
   count(): void;
   /** Writes a trace line; `t` is added in front. */

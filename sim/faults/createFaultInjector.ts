@@ -73,7 +73,7 @@ function createContext(name: string, options: FaultInjectorOptions): FaultContex
     network: options.network,
     devices: options.devices,
     usersCount: options.scenario.users,
-    bandwidthBytesPerMs: options.scenario.network.bandwidthBytesPerMs,
+    healthyNetwork: options.scenario.network,
     count: () => options.countFault(name),
     trace,
     mark,

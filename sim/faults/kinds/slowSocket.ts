@@ -14,7 +14,7 @@ export const slowSocket = connectionFaultKind({
     const { plan, network } = context;
     context.hitDevice(device, { bytesPerMs: plan.slowBandwidthBytesPerMs, ms: plan.slowSocketMs });
     network.setBandwidth(connectionId, plan.slowBandwidthBytesPerMs);
-    context.time.after(plan.slowSocketMs, () => network.setBandwidth(connectionId, context.bandwidthBytesPerMs));
+    context.time.after(plan.slowSocketMs, () => network.setBandwidth(connectionId, context.healthyNetwork.bandwidthBytesPerMs));
   },
   tick: { rateField: "slowSocketPerMille", order: 70, exclusive: false, drawsAtZero: true },
   shrinkRank: 4,
