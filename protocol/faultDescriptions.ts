@@ -83,6 +83,13 @@ export const FAULT_DESCRIPTIONS = {
     },
     durationMs: (line) => numberOf(line, "downtimeMs"),
   },
+  latency_spike: {
+    scope: "system",
+    label: "latency spike",
+    detail: (line) =>
+      `Every frame sent took ${numberOf(line, "oneWayDelayMsMin") ?? "?"}–${numberOf(line, "oneWayDelayMsMax") ?? "?"} ms one way for ${numberOf(line, "ms") ?? "?"} ms: nothing lost, order kept, but pongs and acks came late.`,
+    durationMs: (line) => numberOf(line, "ms"),
+  },
 } as const satisfies Readonly<Record<string, FaultDescription>>;
 
 /** The row for `fault`, or a generic one for a fault this table does not know. */
