@@ -1,3 +1,4 @@
+import type { ViolationClass } from "../../protocol/checker/violationCountsByClass.ts";
 import type { AlertVerdict } from "./judgeAlerts.ts";
 
 /**
@@ -5,22 +6,16 @@ import type { AlertVerdict } from "./judgeAlerts.ts";
  * Formatting for people is formatSoakReport's job.
  */
 
-/** What the client worker counted over the whole soak. */
+/** What the client worker counted over the whole soak, and the shared checker's verdict on it. */
 export interface SoakClientCounts {
   /** Logical clients (each holds one connection at a time, resuming after every drop). */
   devices: number;
   /** Events every device should hold at the end, summed: each device's user's newest seq minus where it started. */
   eventsExpected: number;
-  /** Distinct events the devices received in that range, summed. */
+  /** Events the devices' event clients handed over (each seq once, in order), summed: the delivery count. */
   eventsReceived: number;
-  /** Events received a second time by the same device (seq not above what it already held). */
-  duplicates: number;
-  /** Seqs skipped without announcement (a gap in one connection's stream), summed. */
-  gaps: number;
   /** resync_required frames received (announced loss; none is expected in a soak). */
   resyncs: number;
-  /** Events of another user (invariant 6), or an event whose data names another user. */
-  isolationBreaches: number;
   /** Connections closed on purpose by the soak (abruptly, no close frame). */
   forcedDrops: number;
   /** Reconnections with last_seq/epoch. */
@@ -35,10 +30,23 @@ export interface SoakClientCounts {
   awayMsMax: number;
   /** The first few resync_required, as sentences (which device, from where, what the server held). */
   resyncExamples: string[];
-  /** Emit-to-receive latency of live events (replays excluded), ms. */
-  latencyMs: { count: number; p50: number; p95: number; p99: number; max: number };
-  /** The shared invariant checker's verdict over every frame every device received. */
-  checker: { ok: boolean; safety: number; liveness: number; firstViolations: string[] };
+  /** Emit-to-receive latency of live events (replays excluded), ms, as the shared checker measured it; `sampled`: percentiles from its reservoir. */
+  latencyMs: { count: number; p50: number; p95: number; p99: number; max: number; sampled: boolean };
+  /**
+   * The shared invariant checker's verdict over every frame every device received: the one
+   * judge of duplicates, gaps, leaks (isolation) and order, by its violation classes
+   * (protocol/checker/violationCountsByClass.ts).
+   */
+  checker: {
+    ok: boolean;
+    safety: number;
+    liveness: number;
+    /** Stored violations by class (duplicate, gap, isolation, order, …). */
+    violationsByClass: Record<ViolationClass, number>;
+    /** Violations counted but not stored (past the checker's violationsMax): the class counts are then lower bounds. */
+    violationsNotStored: number;
+    firstViolations: string[];
+  };
 }
 
 /** One heap sample of the server process (main thread) after a full GC. */
@@ -96,9 +104,17 @@ export interface SoakSummary {
   elapsedMs: number;
   ok: boolean;
   goals: {
+    /** Only the soak measures it: every emitted event reached every device of its user. */
     delivery: SoakGoal;
+    /** The checker's duplicate class. */
     duplicates: SoakGoal;
+    /** The checker's gap and silent_gap classes. */
+    gaps: SoakGoal;
+    /** The checker's isolation class (a frame of another user: a leak). */
     isolation: SoakGoal;
+    /** The checker's order class. */
+    order: SoakGoal;
+    /** The checker's whole verdict (every safety and liveness invariant). */
     checker: SoakGoal;
     heapFlat: SoakGoal;
     /** What the alert rules would have done with this run's /metrics (see judgeAlertGoal). */
