@@ -16,6 +16,7 @@ import { accessSync, constants as fsConstants, existsSync, mkdirSync, readFileSy
 import { delimiter, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { checkResult, loadSummarySchema } from "../protocol/resultSchemas.ts";
 import { generatedSecret, realTime, startOurServer, type OurServer } from "./ourServer.ts";
 import { createMetricsRecorder } from "./soak/createMetricsRecorder.ts";
 import { judgeAlerts } from "./soak/judgeAlerts.ts";
@@ -390,8 +391,8 @@ export async function main(argv: readonly string[], io: LoadIo = processIo()): P
     const verdict = await judgeAlerts(parseMetricsRecording(readFileSync(metricsRecording, "utf8")), { intervalMs: command.metricsEverySeconds * 1000 });
     // Data first: the verdict joins the run's summary (field `alerts`), where the HTML report reads it.
     if (existsSync(summaryPath)) {
-      const summary = JSON.parse(readFileSync(summaryPath, "utf8")) as Record<string, unknown>;
-      writeFileSync(summaryPath, `${JSON.stringify({ ...summary, alerts: verdict }, null, 2)}\n`);
+      const summary = checkResult(loadSummarySchema, JSON.parse(readFileSync(summaryPath, "utf8")) as Record<string, unknown>, summaryPath);
+      writeFileSync(summaryPath, `${JSON.stringify(checkResult(loadSummarySchema, { ...summary, alerts: verdict }, summaryPath), null, 2)}\n`);
     }
     io.stdout(`metrics: ${shownPath(metricsRecording, io.cwd)} (${recorder.counts().scrapes} scrapes${servers.length > 1 ? `, instance 1 of ${servers.length}` : ""}); ${verdict.judged ? `would have alerted: ${formatFired(verdict)}` : `alerts not judged: ${verdict.reason}`}\n`);
   }

@@ -13,7 +13,6 @@ import { createRealClock } from "../server/adapters/realClock.ts";
 import { createRealScheduler, type RealScheduler } from "../server/adapters/realScheduler.ts";
 import { jwtSecretKey } from "../server/auth/jwtSecretKey.ts";
 import { signAccessToken } from "../server/auth/signAccessToken.ts";
-import { createServer } from "../server/createServer.ts";
 import { ALERT_CONDITIONS, RUN_SILENCE_FIRES_MS } from "../server/monitoring/alertConditions.ts";
 import type { Clock } from "../server/ports/clock.ts";
 
@@ -47,6 +46,9 @@ export interface OurServer {
 
 /** Starts one instance of our server on 127.0.0.1, port 0. @throws when it cannot listen (or reach its Redis) */
 export async function startOurServer(options: OurServerOptions): Promise<OurServer> {
+  // Loaded on first use: the soak's client worker imports this file for the real clock and
+  // timers and must not load the whole server (HTTP, metrics, Redis client) with them.
+  const { createServer } = await import("../server/createServer.ts");
   const server = createServer({
     jwtSecret: options.jwtSecret,
     ...(options.redisUrl === undefined ? {} : { redisUrl: options.redisUrl }),

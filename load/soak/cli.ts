@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { EXIT_USAGE, UsageError } from "../../server/cli/parseCliArgs.ts";
+import { checkResult, soakSummarySchema } from "../../protocol/resultSchemas.ts";
 import { realTime } from "../ourServer.ts";
 import { formatSoakReport } from "./formatSoakReport.ts";
 import { parseSoakArgs, SOAK_USAGE, type SoakConfig } from "./parseSoakArgs.ts";
@@ -47,7 +48,7 @@ async function main(): Promise<number> {
   scheduler.cancelAll();
   mkdirSync(config.outDir, { recursive: true });
   const summaryPath = join(config.outDir, "soak-summary.json");
-  writeFileSync(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileSync(summaryPath, `${JSON.stringify(checkResult(soakSummarySchema, summary, summaryPath), null, 2)}\n`);
   process.stdout.write(formatSoakReport(summary, summaryPath));
   return summary.ok ? 0 : EXIT_GOAL_MISSED;
 }

@@ -6,6 +6,7 @@
  */
 import { describe, expect, test } from "vitest";
 import { createChecker } from "../../protocol/checker/createChecker.ts";
+import { soakSummarySchema } from "../../protocol/resultSchemas.ts";
 import { createRealClock } from "../../server/adapters/realClock.ts";
 import { createRealScheduler } from "../../server/adapters/realScheduler.ts";
 import { UsageError } from "../../server/cli/parseCliArgs.ts";
@@ -184,5 +185,7 @@ describe("a short real soak", () => {
     expect(summary.clients.awayMsMax).toBeLessThan(2_000);
     expect(summary.heap.samples.length).toBeGreaterThanOrEqual(2);
     expect(summary.clients.latencyMs.count).toBeGreaterThan(0);
+    // What the CLI writes passes the results schema the report reads with (protocol/resultSchemas.ts).
+    expect(soakSummarySchema.safeParse(summary).success).toBe(true);
   });
 });
