@@ -21,6 +21,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
+import { benchResultsSchema, checkResult } from "../protocol/resultSchemas.ts";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { AgentEventDraft } from "../protocol/frames.ts";
 import { jwtSecretKey } from "../server/auth/jwtSecretKey.ts";
@@ -368,7 +369,7 @@ async function main(): Promise<void> {
   if (chosen.includes("churn")) results.churn = await sectionChurn(quick);
   const out = values.out ?? "results/bench.json";
   mkdirSync(out.split("/").slice(0, -1).join("/") || ".", { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ kind: "bench", node: process.version, quick, ...results }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify(checkResult(benchResultsSchema, { kind: "bench", node: process.version, quick, ...results }, out), null, 2)}\n`);
   console.log(`written: ${out}`);
 }
 
