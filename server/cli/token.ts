@@ -5,7 +5,7 @@
  */
 import { createRealClock } from "../adapters/realClock.ts";
 import { JWT_SECRET_BYTES_MIN_RECOMMENDED, jwtSecretKey } from "../auth/jwtSecretKey.ts";
-import { parseDurationSeconds } from "../auth/parseDurationSeconds.ts";
+import { parseDurationSeconds } from "../../protocol/cli/durations.ts";
 import { signAccessToken } from "../auth/signAccessToken.ts";
 import { USER_ID_LENGTH_MAX } from "../auth/verifyAccessToken.ts";
 import { EXIT_CODES } from "../../protocol/exitCodes.ts";
