@@ -35,6 +35,7 @@ import { createClientPool, type ClientPool } from "./createClientPool.ts";
 import { sectionChurn } from "./churnSection.ts";
 import { sectionJobs } from "./jobsSection.ts";
 import { sectionK6 } from "./k6Section.ts";
+import { EXIT_CODES } from "../protocol/exitCodes.ts";
 import { redisServerMissing, startRedisServer } from "../server/adapters/startRedisServer.ts";
 
 const SECTIONS = ["sim", "jobs", "throughput", "heap", "rate", "redis", "churn", "k6"] as const;
@@ -342,7 +343,7 @@ async function main(): Promise<void> {
     ({ values } = parseArgs({ options: { section: { type: "string", multiple: true }, quick: { type: "boolean" }, out: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true }));
   } catch (error) {
     console.error(`bench: ${(error as Error).message}\n${USAGE_LINE}`);
-    process.exitCode = 2;
+    process.exitCode = EXIT_CODES.usage;
     return;
   }
   if (values.help === true) {
@@ -353,7 +354,7 @@ async function main(): Promise<void> {
   const unknown = chosen.filter((name) => !(SECTIONS as readonly string[]).includes(name));
   if (unknown.length > 0) {
     console.error(`bench: unknown --section ${unknown.join(", ")}; known: ${SECTIONS.join(", ")}`);
-    process.exitCode = 2;
+    process.exitCode = EXIT_CODES.usage;
     return;
   }
   const quick = values.quick === true;

@@ -17,6 +17,7 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { basename, join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { describeFlavourRange, K6_FLAVOURS, NEWEST_FLAVOUR, type K6Flavour } from "./k6Flavours.ts";
+import { EXIT_CODES } from "../protocol/exitCodes.ts";
 
 /** Files in load/ that are Node programs, never k6 scripts. */
 const NODE_ENTRY_FILES = new Set(["build.ts", "cli.ts", "k6Flavours.ts"]);
@@ -121,7 +122,7 @@ async function main(): Promise<void> {
   }
   if (failures > 0) {
     console.error(`load:build: ${failures} of ${scripts.length * K6_FLAVOURS.length} bundle(s) failed`);
-    process.exitCode = 1;
+    process.exitCode = EXIT_CODES.failure;
   }
 }
 
@@ -140,6 +141,6 @@ function describeBuildError(error: unknown): string {
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((error: unknown) => {
     console.error(`load:build failed: ${(error as Error).stack ?? String(error)}`);
-    process.exitCode = 1;
+    process.exitCode = EXIT_CODES.failure;
   });
 }

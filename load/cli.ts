@@ -22,6 +22,8 @@ import { createMetricsRecorder } from "./soak/createMetricsRecorder.ts";
 import { judgeAlerts } from "./soak/judgeAlerts.ts";
 import { formatFired } from "./soak/judgeSoak.ts";
 import { parseMetricsRecording } from "./soak/parseMetricsRecording.ts";
+import { UsageError } from "../protocol/cli/UsageError.ts";
+import { EXIT_CODES as PROJECT_EXIT_CODES } from "../protocol/exitCodes.ts";
 import { bundleK6Script, findK6Scripts } from "./build.ts";
 import { describeFlavourRange, flavourForVersion, flavourNamed, formatK6Version, K6_FLAVOURS, NEWEST_FLAVOUR, parseK6Version, SUPPORTED_K6_RANGE, type K6Flavour } from "./k6Flavours.ts";
 import { runVerdict, type SummaryData } from "./lib/textSummary.ts";
@@ -32,8 +34,8 @@ import { EXIT_CODES } from "./runner/exitCodes.ts";
 import { parseDuration } from "./runner/options/parseDuration.ts";
 import { parseEnvPairs as parseEnvPairsWith, parseNonNegativeInteger, parsePositiveInteger } from "./runner/options/parseCliValues.ts";
 
-/** Exit codes of this command itself; every other code is the engine's (k6's numbers). */
-export const LOAD_CLI_EXIT_CODES = { usage: 2, setupFailed: 1, invalidRun: 3 } as const;
+/** Exit codes of this command itself (protocol/exitCodes.ts); every other code is the engine's (k6's numbers, load/runner/exitCodes.ts). */
+export const LOAD_CLI_EXIT_CODES = { usage: PROJECT_EXIT_CODES.usage, setupFailed: PROJECT_EXIT_CODES.failure, invalidRun: PROJECT_EXIT_CODES.invalidLoadRun } as const;
 
 const REPOSITORY_ROOT = fileURLToPath(new URL("../", import.meta.url));
 const LOAD_DIRECTORY = join(REPOSITORY_ROOT, "load");
@@ -82,8 +84,6 @@ error, 108 aborted: see load/runner/README.md); 3 INVALID (the load generator fe
 behind: generator_lag over its threshold); 2 bad usage (an unreachable target, a k6
 too old or not k6); 1 build or server failure.`;
 
-/** A command line this CLI refuses, with the reason. */
-export class LoadUsageError extends Error {}
 
 /** The parsed command line. */
 export interface LoadCommand {
@@ -119,7 +119,7 @@ export interface LoadIo {
   cwd: string;
 }
 
-/** Parses argv (after `--`); `env` supplies REDIS_URL. @throws LoadUsageError */
+/** Parses argv (after `--`); `env` supplies REDIS_URL. @throws UsageError */
 export function parseLoadArguments(argv: readonly string[], scriptNames: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): LoadCommand | "help" {
   let parsed;
   try {
@@ -146,43 +146,43 @@ export function parseLoadArguments(argv: readonly string[], scriptNames: readonl
       },
     });
   } catch (error) {
-    throw new LoadUsageError((error as Error).message);
+    throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
   if (values.help === true) return "help";
-  if (positionals.length === 0) throw new LoadUsageError(`missing the script to run: one of ${scriptNames.join(", ")}`);
-  if (positionals.length > 1) throw new LoadUsageError(`one script at a time, got: ${positionals.join(" ")}`);
+  if (positionals.length === 0) throw new UsageError(`missing the script to run: one of ${scriptNames.join(", ")}`);
+  if (positionals.length > 1) throw new UsageError(`one script at a time, got: ${positionals.join(" ")}`);
   const scriptName = scriptNameOf(positionals[0] as string);
   if (!scriptNames.includes(scriptName)) {
-    throw new LoadUsageError(`unknown script "${positionals[0]}": the k6 scripts in load/ are ${scriptNames.join(", ")}`);
+    throw new UsageError(`unknown script "${positionals[0]}": the k6 scripts in load/ are ${scriptNames.join(", ")}`);
   }
   const targets = values.target ?? [];
   for (const target of targets) {
     if (!/^wss?:\/\/[^/\s,]+/.test(target) || target.includes(",")) {
-      throw new LoadUsageError(`--target must be a ws:// or wss:// URL such as ws://127.0.0.1:8080/ws (repeat --target for several), got "${target}"`);
+      throw new UsageError(`--target must be a ws:// or wss:// URL such as ws://127.0.0.1:8080/ws (repeat --target for several), got "${target}"`);
     }
   }
   const instances = values.instances === undefined ? 1 : positiveInteger("--instances", values.instances);
   const redisUrl = values.redis ?? (env["REDIS_URL"] === "" ? undefined : env["REDIS_URL"]);
-  if (values.redis !== undefined && !/^rediss?:\/\/[^/\s]+/.test(values.redis)) throw new LoadUsageError(`--redis must be a redis:// URL such as redis://127.0.0.1:6379, got "${values.redis}"`);
-  if (values.instances !== undefined && targets.length > 0) throw new LoadUsageError("--instances starts our server; with --target you load yours: give one or the other");
+  if (values.redis !== undefined && !/^rediss?:\/\/[^/\s]+/.test(values.redis)) throw new UsageError(`--redis must be a redis:// URL such as redis://127.0.0.1:6379, got "${values.redis}"`);
+  if (values.instances !== undefined && targets.length > 0) throw new UsageError("--instances starts our server; with --target you load yours: give one or the other");
   if (instances > 1 && redisUrl === undefined) {
-    throw new LoadUsageError(`--instances ${instances} needs a Redis for the instances to share their streams: --redis redis://host:port (or REDIS_URL)`);
+    throw new UsageError(`--instances ${instances} needs a Redis for the instances to share their streams: --redis redis://host:port (or REDIS_URL)`);
   }
-  if (values.secret === "") throw new LoadUsageError("--secret must not be empty");
+  if (values.secret === "") throw new UsageError("--secret must not be empty");
   if (values.duration !== undefined) {
     try {
       if (parseDuration(values.duration) <= 0) throw new Error("it must be positive");
     } catch (error) {
-      throw new LoadUsageError(`--duration expects a duration such as 30s, 5m or 1h30m, got "${values.duration}" (${(error as Error).message})`);
+      throw new UsageError(`--duration expects a duration such as 30s, 5m or 1h30m, got "${values.duration}" (${(error as Error).message})`);
     }
   }
-  if (values.duration !== undefined && values.iterations !== undefined) throw new LoadUsageError("--duration and --iterations exclude each other");
+  if (values.duration !== undefined && values.iterations !== undefined) throw new UsageError("--duration and --iterations exclude each other");
   const engine = values.engine ?? "auto";
-  if (engine !== "auto" && engine !== "k6" && engine !== "node") throw new LoadUsageError(`--engine must be auto, k6 or node, got "${engine}"`);
+  if (engine !== "auto" && engine !== "k6" && engine !== "node") throw new UsageError(`--engine must be auto, k6 or node, got "${engine}"`);
   const flavour = values.flavour === undefined ? undefined : flavourNamed(values.flavour);
   if (values.flavour !== undefined && flavour === undefined) {
-    throw new LoadUsageError(`--flavour must be one of ${K6_FLAVOURS.map((known) => known.name).join(", ")}, got "${values.flavour}"`);
+    throw new UsageError(`--flavour must be one of ${K6_FLAVOURS.map((known) => known.name).join(", ")}, got "${values.flavour}"`);
   }
   return {
     scriptName,
@@ -212,14 +212,14 @@ export interface K6Engine {
 
 /**
  * The k6 to use: `K6` (a path) when set, else `k6` on PATH; undefined when neither
- * exists. @throws LoadUsageError when `K6` is not an executable, when the binary's
+ * exists. @throws UsageError when `K6` is not an executable, when the binary's
  * `k6 version` does not read as k6, or when that k6 is older than every flavour.
  */
 export function findK6(env: Readonly<Record<string, string | undefined>>): K6Engine | undefined {
   const explicit = env["K6"];
   let candidate: string | undefined;
   if (explicit !== undefined && explicit !== "") {
-    if (!isExecutable(explicit)) throw new LoadUsageError(`K6=${explicit} is not an executable file: point K6 at a k6 binary, or unset it to use k6 on PATH`);
+    if (!isExecutable(explicit)) throw new UsageError(`K6=${explicit} is not an executable file: point K6 at a k6 binary, or unset it to use k6 on PATH`);
     candidate = explicit;
   } else {
     candidate = (env["PATH"] ?? "")
@@ -233,13 +233,13 @@ export function findK6(env: Readonly<Record<string, string | undefined>>): K6Eng
   try {
     versionLine = execFileSync(candidate, ["version"], { encoding: "utf8", timeout: 10_000, stdio: ["ignore", "pipe", "pipe"] }).split("\n")[0]?.trim() ?? "";
   } catch (error) {
-    throw new LoadUsageError(`${candidate} is not a k6 this can run: \`${candidate} version\` failed (${firstLine(error)}); set K6 to a k6 binary`);
+    throw new UsageError(`${candidate} is not a k6 this can run: \`${candidate} version\` failed (${firstLine(error)}); set K6 to a k6 binary`);
   }
   const version = parseK6Version(versionLine);
-  if (version === undefined) throw new LoadUsageError(`${candidate} is not k6: \`version\` printed "${versionLine.slice(0, 80)}"; set K6 to a k6 binary`);
+  if (version === undefined) throw new UsageError(`${candidate} is not k6: \`version\` printed "${versionLine.slice(0, 80)}"; set K6 to a k6 binary`);
   const flavour = flavourForVersion(version);
   if (flavour === undefined) {
-    throw new LoadUsageError(`k6 ${formatK6Version(version)} (${candidate}) is too old: the scripts need ${SUPPORTED_K6_RANGE}; install a newer k6 or set K6 to one`);
+    throw new UsageError(`k6 ${formatK6Version(version)} (${candidate}) is too old: the scripts need ${SUPPORTED_K6_RANGE}; install a newer k6 or set K6 to one`);
   }
   return { path: candidate, versionLine, flavour };
 }
@@ -272,16 +272,16 @@ export async function main(argv: readonly string[], io: LoadIo = processIo()): P
       requireCredentials(command, io.env);
       k6 = command.engine === "node" ? undefined : findK6(io.env);
       if (command.engine === "k6" && k6 === undefined) {
-        throw new LoadUsageError("--engine k6 but no k6 found: set K6 to a k6 binary or put k6 on PATH (https://grafana.com/docs/k6/latest/set-up/install-k6/)");
+        throw new UsageError("--engine k6 but no k6 found: set K6 to a k6 binary or put k6 on PATH (https://grafana.com/docs/k6/latest/set-up/install-k6/)");
       }
       if (k6 !== undefined && command.flavour !== undefined && command.flavour !== k6.flavour) {
-        throw new LoadUsageError(
+        throw new UsageError(
           `--flavour ${command.flavour.name} is for ${describeFlavourRange(command.flavour)}, not ${k6.versionLine}: leave --flavour out and ${k6.flavour.name} is used`,
         );
       }
     }
   } catch (error) {
-    if (!(error instanceof LoadUsageError)) throw error;
+    if (!(error instanceof UsageError)) throw error;
     io.stderr(`load: ${error.message} (npm run load -- --help for usage)\n`);
     return LOAD_CLI_EXIT_CODES.usage;
   }
@@ -420,7 +420,7 @@ function requireCredentials(command: LoadCommand, env: Readonly<Record<string, s
   if (command.targets.length === 0 || command.secret !== undefined) return;
   const given = (name: string) => Boolean(env[name]) || Boolean(command.env[name]);
   if (given("JWT_SECRET") || given("TOKEN") || given("TOKENS")) return;
-  throw new LoadUsageError("--target needs credentials: --secret S (the server's JWT secret), JWT_SECRET in the environment, or TOKEN / TOKENS (one token per VU)");
+  throw new UsageError("--target needs credentials: --secret S (the server's JWT secret), JWT_SECRET in the environment, or TOKEN / TOKENS (one token per VU)");
 }
 
 /**
@@ -496,15 +496,15 @@ function scriptNameOf(argument: string): string {
 }
 
 function parseEnvPairs(pairs: readonly string[]): Record<string, string> {
-  return parseEnvPairsWith(pairs, (message) => new LoadUsageError(message));
+  return parseEnvPairsWith(pairs, (message) => new UsageError(message));
 }
 
 function nonNegativeInteger(flag: string, text: string): number {
-  return parseNonNegativeInteger(flag, text, (message) => new LoadUsageError(message));
+  return parseNonNegativeInteger(flag, text, (message) => new UsageError(message));
 }
 
 function positiveInteger(flag: string, text: string): number {
-  return parsePositiveInteger(flag, text, (message) => new LoadUsageError(message));
+  return parsePositiveInteger(flag, text, (message) => new UsageError(message));
 }
 
 function maskSecret(argument: string, secret: string | undefined): string {
@@ -529,7 +529,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     },
     (error: unknown) => {
       process.stderr.write(`load crashed: ${(error as Error).stack ?? String(error)}\n`);
-      process.exitCode = 1;
+      process.exitCode = LOAD_CLI_EXIT_CODES.setupFailed;
     },
   );
 }

@@ -1,21 +1,19 @@
 /**
- * The seven agent event types of docs/protocol.md, in the order a typical run emits them.
+ * The agent event types of docs/protocol.md, in the order a typical run emits them:
+ * derived from the frame table (`AGENT_EVENT_DATA_SHAPES` in frameShapes.ts), never
+ * listed twice. Add an event type there and every `Record<AgentEventType, …>` (the
+ * report's styles, …) fails to compile until it covers it (docs/extending.md).
  * Runtime-free: this module is bundled into k6 scripts.
  */
-export const AGENT_EVENT_TYPES = [
-  "agent_started",
-  "agent_thinking",
-  "tool_executing",
-  "tool_completed",
-  "partial_result",
-  "error_event",
-  "agent_completed",
-] as const;
+import { AGENT_EVENT_DATA_SHAPES } from "./frameShapes.ts";
 
-/** One of the seven agent event types. */
-export type AgentEventType = (typeof AGENT_EVENT_TYPES)[number];
+/** One of the agent event types (a key of the frame table's `AGENT_EVENT_DATA_SHAPES`). */
+export type AgentEventType = keyof typeof AGENT_EVENT_DATA_SHAPES;
 
-/** True when `type` names one of the seven agent events (not a control frame). */
+/** Every agent event type, in the frame table's order (the order a typical run emits them). */
+export const AGENT_EVENT_TYPES = Object.keys(AGENT_EVENT_DATA_SHAPES) as readonly AgentEventType[];
+
+/** True when `type` names one of the agent events (not a control frame). */
 export function isAgentEventType(type: unknown): type is AgentEventType {
-  return typeof type === "string" && (AGENT_EVENT_TYPES as readonly string[]).includes(type);
+  return typeof type === "string" && Object.hasOwn(AGENT_EVENT_DATA_SHAPES, type);
 }

@@ -8,7 +8,6 @@
  * A differential test proves the zod and the plain forms accept and reject the same
  * values. Runtime-free and allocation-free: this module is bundled into k6 scripts.
  */
-import type { AgentEventType } from "./eventTypes.ts";
 import { PROTOCOL_ERROR_CODES } from "./limits.ts";
 
 /**
@@ -81,7 +80,11 @@ export const AGENT_EVENT_ENVELOPE_SHAPE = {
   data: "object",
 } as const satisfies FrameShape;
 
-/** `data` of each agent event type: every field present and non-empty. */
+/**
+ * `data` of each agent event type: every field present and non-empty. The keys are the
+ * event types (`eventTypes.ts` derives `AgentEventType` and `AGENT_EVENT_TYPES` from them),
+ * in the order a typical run emits them.
+ */
 export const AGENT_EVENT_DATA_SHAPES = {
   agent_started: { agent_id: "nonEmptyString", agent_type: "nonEmptyString", user_id: "nonEmptyString", timestamp: "timestamp" },
   agent_thinking: { agent_id: "nonEmptyString", thinking_content: "nonEmptyString", step_number: "positiveInteger" },
@@ -100,7 +103,7 @@ export const AGENT_EVENT_DATA_SHAPES = {
     execution_time: "nonNegativeNumber",
     status: ["success", "error", "cancelled"],
   },
-} as const satisfies Record<AgentEventType, FrameShape>;
+} as const satisfies Record<string, FrameShape>;
 
 /** The TypeScript value of a field rule. */
 export type RuleValue<R> = R extends { readonly literal: infer L }

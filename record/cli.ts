@@ -24,7 +24,8 @@ import { jwtSecretKey } from "../server/auth/jwtSecretKey.ts";
 import { signAccessToken } from "../server/auth/signAccessToken.ts";
 import { formatRecording } from "./formatRecording.ts";
 import { liveSummary } from "./liveSummary.ts";
-import { parseRecordArguments, RECORD_DEFAULTS, RecordUsageError, type RecordCommand } from "./parseRecordArguments.ts";
+import { UsageError } from "../protocol/cli/UsageError.ts";
+import { parseRecordArguments, RECORD_DEFAULTS, type RecordCommand } from "./parseRecordArguments.ts";
 import { recordLive } from "./recordLive.ts";
 
 
@@ -71,7 +72,7 @@ export async function main(argv: readonly string[], io: RecordIo = processIo()):
     }
     return await record(command, { io, startedAtMs });
   } catch (error) {
-    if (!(error instanceof RecordUsageError)) throw error;
+    if (!(error instanceof UsageError)) throw error;
     io.stderr(`record: ${error.message}\n`);
     return EXIT_CODES.usage;
   }
@@ -80,7 +81,7 @@ export async function main(argv: readonly string[], io: RecordIo = processIo()):
 async function record(command: RecordCommand, options: { io: RecordIo; startedAtMs: number }): Promise<number> {
   const { io, startedAtMs } = options;
   const problem = await probeTarget(command.target, command.credentials);
-  if (problem !== undefined) throw new RecordUsageError(problem);
+  if (problem !== undefined) throw new UsageError(problem);
   const users = await Promise.all(
     command.users.map(async (userId) => ({
       userId,

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { decodeJwt } from "jose";
+import { UsageError } from "../protocol/cli/UsageError.ts";
 
 /** Defaults of the flags, one place. */
 export const RECORD_DEFAULTS = {
@@ -31,13 +32,6 @@ const RECORD_OPTIONS = {
   help: { type: "boolean" },
 } as const;
 
-/** A wrong flag, an unreachable target or a refused token: one line, exit 2. */
-export class RecordUsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "RecordUsageError";
-  }
-}
 
 /** What the flags ask for. */
 export interface RecordCommand {
@@ -53,28 +47,28 @@ export interface RecordCommand {
   json: boolean;
 }
 
-/** Parses the flags; "help" for --help. @throws RecordUsageError naming the flag and the fix */
+/** Parses the flags; "help" for --help. @throws UsageError naming the flag and the fix */
 export function parseRecordArguments(argv: readonly string[], options: { nowMs: number }): RecordCommand | "help" {
   let values;
   try {
     values = parseArgs({ args: [...argv], strict: true, allowPositionals: false, options: RECORD_OPTIONS }).values;
   } catch (error) {
-    throw new RecordUsageError((error as Error).message);
+    throw new UsageError((error as Error).message);
   }
   if (values.help === true) return "help";
   const target = values.target;
-  if (target === undefined) throw new RecordUsageError("--target is required: the server's WebSocket URL, e.g. --target ws://127.0.0.1:8080/ws");
-  if (!/^wss?:\/\/[^/\s]+/.test(target)) throw new RecordUsageError(`--target must be a ws:// or wss:// URL, got "${target}"`);
-  if ((values.secret === undefined) === (values.token === undefined)) throw new RecordUsageError("give exactly one of --secret S (the server's JWT secret) or --token T (a ready token)");
-  if (values.secret === "") throw new RecordUsageError("--secret must not be empty");
-  if (values.token !== undefined && values.user !== undefined) throw new RecordUsageError("--user and --token cannot be used together: the token's sub is the user");
+  if (target === undefined) throw new UsageError("--target is required: the server's WebSocket URL, e.g. --target ws://127.0.0.1:8080/ws");
+  if (!/^wss?:\/\/[^/\s]+/.test(target)) throw new UsageError(`--target must be a ws:// or wss:// URL, got "${target}"`);
+  if ((values.secret === undefined) === (values.token === undefined)) throw new UsageError("give exactly one of --secret S (the server's JWT secret) or --token T (a ready token)");
+  if (values.secret === "") throw new UsageError("--secret must not be empty");
+  if (values.token !== undefined && values.user !== undefined) throw new UsageError("--user and --token cannot be used together: the token's sub is the user");
   let users = values.user ?? [`rec-${options.nowMs.toString(36)}`];
   if (values.token !== undefined) users = [tokenSubject(values.token)];
-  if (users.some((user) => user === "")) throw new RecordUsageError("--user must not be empty");
-  if (new Set(users).size !== users.length) throw new RecordUsageError("--user: each user once (one client per user)");
+  if (users.some((user) => user === "")) throw new UsageError("--user must not be empty");
+  if (new Set(users).size !== users.length) throw new UsageError("--user: each user once (one client per user)");
   const integer = (name: string, text: string | undefined, bounds: { min: number; max: number; fallback: number }): number => {
     if (text === undefined) return bounds.fallback;
-    if (!/^\d+$/.test(text) || Number(text) < bounds.min || Number(text) > bounds.max) throw new RecordUsageError(`--${name} must be an integer from ${bounds.min} to ${bounds.max}, got "${text}"`);
+    if (!/^\d+$/.test(text) || Number(text) < bounds.min || Number(text) > bounds.max) throw new UsageError(`--${name} must be an integer from ${bounds.min} to ${bounds.max}, got "${text}"`);
     return Number(text);
   };
   return {
@@ -96,8 +90,8 @@ function tokenSubject(token: string): string {
   try {
     sub = decodeJwt(token).sub;
   } catch {
-    throw new RecordUsageError("--token is not a JWT (header.claims.signature): pass the token the server issued, or --secret S to mint one");
+    throw new UsageError("--token is not a JWT (header.claims.signature): pass the token the server issued, or --secret S to mint one");
   }
-  if (typeof sub !== "string" || sub === "") throw new RecordUsageError("--token has no sub claim: the server could not name its user");
+  if (typeof sub !== "string" || sub === "") throw new UsageError("--token has no sub claim: the server could not name its user");
   return sub;
 }

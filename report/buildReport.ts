@@ -6,7 +6,7 @@ import { stat } from "node:fs/promises";
 import { collectColumn, hasResults, type CollectLimits } from "./collectColumn.ts";
 import { compareColumns } from "./compareColumns.ts";
 import type { ReportData } from "./ReportData.ts";
-import { ReportUsageError } from "./ReportUsageError.ts";
+import { UsageError } from "../protocol/cli/UsageError.ts";
 
 /** Options of {@link buildReport}. */
 export interface BuildReportOptions {
@@ -23,20 +23,20 @@ export async function buildReport(dirs: readonly string[], options: BuildReportO
   const columns = [];
   for (const [index, dir] of dirs.entries()) {
     const info = await stat(dir).catch(() => null);
-    if (info === null) throw new ReportUsageError(`no such directory: ${dir}`);
-    if (!info.isDirectory()) throw new ReportUsageError(`not a directory: ${dir} (give the results directory, e.g. results/)`);
+    if (info === null) throw new UsageError(`no such directory: ${dir}`);
+    if (!info.isDirectory()) throw new UsageError(`not a directory: ${dir} (give the results directory, e.g. results/)`);
     const label = compare ? (index === 0 ? "A" : "B") : "";
     const collected = await collectColumn(dir, { label, idPrefix: compare ? `${label.toLowerCase()}-` : "", ...(options.limits === undefined ? {} : { limits: options.limits }) });
     if (!hasResults(collected.column)) {
       const problems = collected.column.problems.map((problem) => `\n  ${problem.path}: ${problem.problem}`).join("");
-      throw new ReportUsageError(
+      throw new UsageError(
         `no results in ${dir}: looked (recursively) for summary.json of kind "sim", sim-sweep-summary.json, k6 *-summary.json and bug zoo JSON (kind "bug-zoo"). Run \`npm run sim -- --seed 1\` first.${problems}`,
       );
     }
     columns.push(collected);
   }
   const [first, second] = columns;
-  if (first === undefined) throw new ReportUsageError("give a results directory");
+  if (first === undefined) throw new UsageError("give a results directory");
   return {
     version: 1,
     title: second === undefined ? `Results: ${first.column.dir}` : `Compare: ${first.column.dir} vs ${second.column.dir}`,

@@ -13,7 +13,7 @@ import { bundlePage } from "./bundlePage.ts";
 import { buildReport } from "./buildReport.ts";
 import { openInBrowser } from "./openInBrowser.ts";
 import { renderReportHtml } from "./renderReportHtml.ts";
-import { ReportUsageError } from "./ReportUsageError.ts";
+import { UsageError } from "../protocol/cli/UsageError.ts";
 
 /** Where the other commands write by default, and so what the report reads when given no directory. */
 const DEFAULT_RESULTS_DIR = "results";
@@ -53,18 +53,18 @@ function parseCli(argv: string[]): CliOptions | "help" {
       },
     });
   } catch (error) {
-    throw new ReportUsageError((error as Error).message);
+    throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
   if (values.help === true) return "help";
   const compare = values.compare === true;
-  if (compare && positionals.length !== 2) throw new ReportUsageError(`--compare takes exactly two result directories, got ${positionals.length}${positionals.length > 0 ? ` (${positionals.join(", ")})` : ""}`);
+  if (compare && positionals.length !== 2) throw new UsageError(`--compare takes exactly two result directories, got ${positionals.length}${positionals.length > 0 ? ` (${positionals.join(", ")})` : ""}`);
   if (!compare && positionals.length > 1) {
-    throw new ReportUsageError(`give one results directory (or --compare A B), got ${positionals.length}: ${positionals.join(", ")}`);
+    throw new UsageError(`give one results directory (or --compare A B), got ${positionals.length}: ${positionals.join(", ")}`);
   }
   // No directory: the default output folder of sim, load and prop, so `npm run sim -- --seed 1 && npm run report` just works.
   if (!compare && positionals.length === 0) positionals.push(DEFAULT_RESULTS_DIR);
-  if (values.out === "") throw new ReportUsageError("--out needs a file name");
+  if (values.out === "") throw new UsageError("--out needs a file name");
   const first = positionals[0] as string;
   return {
     dirs: positionals,
@@ -95,7 +95,7 @@ async function main(argv: string[]): Promise<number> {
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (error) {
-  if (error instanceof ReportUsageError) {
+  if (error instanceof UsageError) {
     process.stderr.write(`report: ${error.message}\nRun with --help for usage.\n`);
     process.exitCode = error.exitCode;
   } else {

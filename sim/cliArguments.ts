@@ -4,17 +4,13 @@
  * range-checked integer flags.
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { UsageError } from "../protocol/cli/UsageError.ts";
 
 /** A node:util parseArgs flag table. */
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig["options"]>;
 
-/** A wrong flag or value: the CLI prints the message and exits with code 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "UsageError";
-  }
-}
+/** The project's one usage error (protocol/cli/UsageError.ts), re-exported for the sim and prop CLIs. */
+export { UsageError };
 
 /** Largest sweep accepted by one command. */
 export const SEEDS_PER_SWEEP_MAX = 10_000_000;

@@ -2,6 +2,7 @@
  * How each of the seven agent event types looks on the timeline: a distinct shape
  * AND colour (readable without colour vision), shared by the marks and the legend.
  */
+import { isAgentEventType, type AgentEventType } from "../../protocol/eventTypes.ts";
 
 /** One event type's look. */
 export interface EventStyle {
@@ -15,8 +16,8 @@ export interface EventStyle {
 
 const round = (value: number) => Math.round(value * 10) / 10;
 
-/** Styles by event type, in the order a typical run emits them. */
-export const EVENT_STYLES: Record<string, EventStyle> = {
+/** Styles by event type, in the order a typical run emits them: a type without a style fails to compile. */
+export const EVENT_STYLES: Record<AgentEventType, EventStyle> = {
   agent_started: {
     label: "agent_started",
     colour: "#2e7d32",
@@ -69,6 +70,11 @@ export const UNKNOWN_EVENT_STYLE: EventStyle = {
   meaning: "An event type this report does not know.",
   draw: (x, y) => `<circle cx="${round(x)}" cy="${round(y)}" r="3" fill="none" stroke="#9e9e9e" stroke-width="1.5"/>`,
 };
+
+/** The look of `type` as a trace names it: its style, or {@link UNKNOWN_EVENT_STYLE} for a type this page does not know. */
+export function eventStyleOf(type: string): EventStyle {
+  return isAgentEventType(type) ? EVENT_STYLES[type] : UNKNOWN_EVENT_STYLE;
+}
 
 /** Colours of annotations, shared by the swimlane, its legend and the chart markers. */
 export const ANNOTATION_COLOURS = {

@@ -10,7 +10,7 @@ import { CLOSE_CODES, closeCodeInfo } from "../../protocol/closeCodes.ts";
 import type { EventMark, LaneAnnotation, LaneView, TraceView, UserLanes } from "../ReportData.ts";
 import { escapeText, h } from "./_internals/html.ts";
 import { formatMs, formatSeconds } from "./_internals/format.ts";
-import { ANNOTATION_COLOURS, EVENT_STYLES, UNKNOWN_EVENT_STYLE } from "./eventStyles.ts";
+import { ANNOTATION_COLOURS, eventStyleOf } from "./eventStyles.ts";
 
 const LABEL_WIDTH_PX = 210;
 const AXIS_HEIGHT_PX = 34;
@@ -237,7 +237,7 @@ function laneSvg(lane: LaneView, x: (t: number) => number, top: number, view: { 
   // Events.
   for (const mark of lane.marks) {
     if (mark.t > view.untilMs) continue;
-    const style = EVENT_STYLES[mark.type] ?? UNKNOWN_EVENT_STYLE;
+    const style = eventStyleOf(mark.type);
     const mx = x(mark.t);
     const flagged = mark.flagged ? `<circle cx="${mx}" cy="${centre}" r="10" class="flagged"/>` : "";
     out.push(`<g class="mark${mark.replay ? " replay" : ""}" data-type="${mark.type}">${flagged}${style.draw(mx, centre)}<title>${escapeText(markTitle(mark, lane))}</title></g>`);

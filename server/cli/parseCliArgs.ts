@@ -3,20 +3,14 @@
  * usage text on any unknown or malformed flag (exit code {@link EXIT_USAGE}).
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { UsageError } from "../../protocol/cli/UsageError.ts";
+import { EXIT_CODES } from "../../protocol/exitCodes.ts";
 
-/** Exit code for a usage or configuration error. */
-export const EXIT_USAGE = 2;
+/** Exit code for a usage or configuration error: `EXIT_CODES.usage` (protocol/exitCodes.ts). */
+export const EXIT_USAGE = EXIT_CODES.usage;
 
-/** A usage error: the CLI prints the message and its usage, then exits with {@link EXIT_USAGE}. */
-export class UsageError extends Error {
-  /** Print the usage text after the message (flag errors); configuration errors say enough alone. */
-  readonly showUsage: boolean;
-  constructor(message: string, options: { showUsage?: boolean } = {}) {
-    super(message);
-    this.name = "UsageError";
-    this.showUsage = options.showUsage ?? true;
-  }
-}
+/** The project's one usage error (protocol/cli/UsageError.ts), re-exported for the server CLIs and the soak. */
+export { UsageError };
 
 /** Runs strict parseArgs; any parse failure becomes a {@link UsageError}. */
 export function parseCliArgs<T extends NonNullable<ParseArgsConfig["options"]>>(argv: readonly string[], options: T) {

@@ -10,6 +10,7 @@ import { createServer, type BoundAddress, type ServerOptions } from "../createSe
 import type { AgentScript } from "../runtime/agentScript.ts";
 import { DEFAULT_SCRIPTS } from "../runtime/defaultScripts.ts";
 import { loadScenarioScripts, ScenarioScriptsError } from "./loadScenarioScripts.ts";
+import { EXIT_CODES } from "../../protocol/exitCodes.ts";
 import { EXIT_USAGE, UsageError } from "./parseCliArgs.ts";
 import { parseServeArgs, SERVE_USAGE, type ServeConfig } from "./parseServeArgs.ts";
 import type { StaticPage } from "../http/createHttpServer.ts";
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(message.startsWith("cannot reach Redis") ? `serve: ${message} (is redis-server running? check --redis / REDIS_URL)\n` : `serve: cannot listen on ${config.host}:${config.port}: ${message}\n`);
     await server.close();
-    process.exit(1);
+    process.exit(EXIT_CODES.failure);
   }
 
   process.stdout.write(`serve: listening on ${address.webSocketUrl}\n`);
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) {
       process.stderr.write(`serve: ${signal} again, exiting without waiting\n`);
-      process.exit(1);
+      process.exit(EXIT_CODES.failure);
     }
     stopping = true;
     process.stdout.write(`serve: ${signal}: shutting down, closing ${server.manager.stats().connections} connection(s) with 1001\n`);
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
       },
       (error: unknown) => {
         process.stderr.write(`serve: shutdown failed: ${String(error)}\n`);
-        process.exit(1);
+        process.exit(EXIT_CODES.failure);
       },
     );
   };
@@ -135,5 +136,5 @@ function printDevHelp(address: BoundAddress, dev: { jwtSecret: string; generated
 
 main().catch((error: unknown) => {
   process.stderr.write(`serve: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
+  process.exit(EXIT_CODES.failure);
 });

@@ -5,9 +5,10 @@
  */
 import { createRealClock } from "../adapters/realClock.ts";
 import { JWT_SECRET_BYTES_MIN_RECOMMENDED, jwtSecretKey } from "../auth/jwtSecretKey.ts";
-import { parseDurationSeconds } from "../auth/parseDurationSeconds.ts";
+import { parseDurationSeconds } from "../../protocol/cli/durations.ts";
 import { signAccessToken } from "../auth/signAccessToken.ts";
 import { USER_ID_LENGTH_MAX } from "../auth/verifyAccessToken.ts";
+import { EXIT_CODES } from "../../protocol/exitCodes.ts";
 import { EXIT_USAGE, parseCliArgs, UsageError } from "./parseCliArgs.ts";
 
 /** Usage text of the token CLI. */
@@ -56,5 +57,5 @@ main().catch((error: unknown) => {
     process.exit(EXIT_USAGE);
   }
   process.stderr.write(`token: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+  process.exit(EXIT_CODES.failure);
 });

@@ -4,6 +4,7 @@
  * a full line every few seconds, so a long run is never silent. Quiet under CI=true or
  * when asked (`-q`), except for notes (failures), which are always printed.
  */
+import { formatDurationSeconds } from "../../protocol/cli/durations.ts";
 
 /** How often a non-terminal gets a progress line, ms of wall time. */
 export const PROGRESS_LINE_EVERY_MS = 5_000;
@@ -37,14 +38,6 @@ export interface Progress {
   /** Prints a line above the progress (always, even when quiet). */
   note(text: string): void;
   done(): void;
-}
-
-/** `75s` → `1m 15s`; `3725s` → `1h 2m`. */
-export function formatDurationSeconds(seconds: number): string {
-  const whole = Math.max(0, Math.round(seconds));
-  if (whole < 60) return `${whole}s`;
-  if (whole < 3600) return `${Math.floor(whole / 60)}m ${whole % 60}s`;
-  return `${Math.floor(whole / 3600)}h ${Math.floor((whole % 3600) / 60)}m`;
 }
 
 /** Creates a progress display (see the module comment). */

@@ -2,7 +2,6 @@ import { describe, expect, test } from "vitest";
 import { consolidateOptions } from "../../load/runner/options/consolidateOptions.ts";
 import { formatDuration, parseDuration } from "../../load/runner/options/parseDuration.ts";
 import { createExecutionTuple } from "../../load/runner/options/executionSegment.ts";
-import { rampingSchedule } from "../../load/runner/executors/rampingSchedule.ts";
 import { plannedVuCount } from "../../load/runner/executors/runScenarios.ts";
 
 describe("parseDuration", () => {
@@ -38,10 +37,12 @@ describe("consolidateOptions", () => {
     expect(scenariosOf({})).toMatchObject([{ name: "default", executor: "per-vu-iterations", vus: 1, iterations: 1, maxDuration: 600_000, gracefulStop: 30_000 }]);
   });
 
-  test("vus + duration: constant-vus; iterations: shared-iterations with duration as maxDuration; stages: ramping-vus", () => {
+  test("vus + duration: constant-vus; iterations: shared-iterations with duration as maxDuration; stages (ramping-vus) refused", () => {
     expect(scenariosOf({ vus: 5, duration: "10s" })).toMatchObject([{ executor: "constant-vus", vus: 5, duration: 10_000 }]);
     expect(scenariosOf({ vus: 2, iterations: 10, duration: "1m" })).toMatchObject([{ executor: "shared-iterations", vus: 2, iterations: 10, maxDuration: 60_000 }]);
-    expect(scenariosOf({ vus: 3, stages: [{ duration: "5s", target: 10 }] })).toMatchObject([{ executor: "ramping-vus", startVUs: 3, stages: [{ duration: 5000, target: 10 }] }]);
+    expect(() => scenariosOf({ vus: 3, stages: [{ duration: "5s", target: 10 }] })).toThrow(
+      'scenarios.default.executor: "ramping-vus" is not supported by the Node runner (supported: constant-vus, per-vu-iterations, shared-iterations)',
+    );
     expect(scenariosOf({ vus: 4 })).toMatchObject([{ executor: "shared-iterations", vus: 4, iterations: 4 }]);
   });
 
@@ -77,46 +78,24 @@ describe("consolidateOptions", () => {
           scenarios: {
             "bad name!": { executor: "shared-iterations", vus: 5, iterations: 2 },
             car: { executor: "constant-arrival-rate", rate: 10, duration: "1s", preAllocatedVUs: 3, maxVUs: 1 },
+            slow: { executor: "constant-vus", vus: 1, duration: "10ms" },
           },
           summaryTrendStats: ["p(200)"],
         },
         {},
       ),
-    ).toThrow(/bad name!: the scenario name[\s\S]*iterations: the number of iterations can't be less than the number of VUs[\s\S]*scenarios.car.maxVUs[\s\S]*stat 'p\(200\)' is unknown/);
+    ).toThrow(/bad name!: the scenario name[\s\S]*iterations: the number of iterations can't be less than the number of VUs[\s\S]*scenarios.car.executor: "constant-arrival-rate" is not supported[\s\S]*scenarios.slow.duration[\s\S]*stat 'p\(200\)' is unknown/);
   });
 });
 
-describe("ramping and planning", () => {
-  test("ramping-vus starts VU u when the line reaches u and stops the top VU first", () => {
-    const whole = createExecutionTuple({});
-    expect(rampingSchedule({ startVUs: 0, stages: [{ duration: 1000, target: 4 }, { duration: 1000, target: 2 }, { duration: 0, target: 5 }] }, whole)).toEqual([
-      { atMs: 0, vus: 0 },
-      { atMs: 250, vus: 1 },
-      { atMs: 500, vus: 2 },
-      { atMs: 750, vus: 3 },
-      { atMs: 1000, vus: 4 },
-      { atMs: 1500, vus: 3 },
-      { atMs: 2000, vus: 2 },
-      { atMs: 2000, vus: 5 },
-    ]);
-  });
-
-  test("a segment ramps only its own share of the VUs", () => {
-    const half = createExecutionTuple({ segment: "1/2:1", sequence: "0,1/2,1" });
-    expect(rampingSchedule({ startVUs: 0, stages: [{ duration: 1000, target: 4 }] }, half)).toEqual([
-      { atMs: 0, vus: 0 },
-      { atMs: 500, vus: 1 },
-      { atMs: 1000, vus: 2 },
-    ]);
-  });
-
+describe("planning", () => {
   test("plans VUs for scenarios that overlap in time only", () => {
     const { scenarios } = consolidateOptions(
       {
         scenarios: {
           first: { executor: "constant-vus", vus: 3, duration: "1s", gracefulStop: "0s" },
           second: { executor: "per-vu-iterations", vus: 2, startTime: "2s" },
-          third: { executor: "constant-arrival-rate", rate: 1, duration: "1s", preAllocatedVUs: 4, maxVUs: 10, startTime: "2s" },
+          third: { executor: "shared-iterations", vus: 4, iterations: 8, startTime: "2s" },
         },
       },
       {},

@@ -220,18 +220,6 @@ describe("runBundle", () => {
     expect(result.exitCode).toBe(EXIT_CODES.thresholdsFailed);
   });
 
-  test("ramping-vus and constant-arrival-rate run side by side; submetric thresholds see their scenario", async () => {
-    const { result, io } = await runFixture("mixedExecutors");
-
-    expect(result.exitCode, io.err()).toBe(EXIT_CODES.ok);
-    const metrics = result.summary?.metrics ?? {};
-    expect(metrics["iterations{scenario:arrival}"]?.thresholds).toEqual({ "count>=18": { ok: true }, "count<=20": { ok: true } });
-    expect(metrics["iterations{scenario:ramp}"]?.values["count"]).toBeGreaterThan(0);
-    expect(metrics["arrivals{kind:open-model}"]?.values["count"]).toBe(metrics["iterations{scenario:arrival}"]?.values["count"]);
-    expect(metrics["vus"]?.values["max"]).toBeLessThanOrEqual(4);
-    expect(metrics["dropped_iterations"]).toBeUndefined();
-  });
-
   test("an exception in the init context exits 107 with the error", async () => {
     const { result } = await runFixture("initThrows", { env: { BREAK_INIT: "yes" } });
 

@@ -7,7 +7,7 @@ import { WebSocket, WebSocketServer } from "ws";
 import { createCryptoIdSource } from "../../server/adapters/cryptoIdSource.ts";
 import { createRealScheduler, TIMER_HOP_MS_MAX } from "../../server/adapters/realScheduler.ts";
 import { createWsSocketPort } from "../../server/adapters/wsSocketPort.ts";
-import { parseDurationSeconds } from "../../server/auth/parseDurationSeconds.ts";
+import { parseDurationSeconds } from "../../protocol/cli/durations.ts";
 import { extractAccessToken } from "../../server/http/extractAccessToken.ts";
 import { parseResumeQuery } from "../../server/http/parseResumeQuery.ts";
 import { SocketSendError } from "../../server/ports/socketPort.ts";

@@ -5,7 +5,8 @@
  * writes to and reads, so a test stands in for both.
  */
 import { describe, expect, it } from "vitest";
-import { createProgress, formatDurationSeconds, PROGRESS_LINE_EVERY_MS } from "../../sim/report/createProgress.ts";
+import { formatDurationSeconds } from "../../protocol/cli/durations.ts";
+import { createProgress, PROGRESS_LINE_EVERY_MS } from "../../sim/report/createProgress.ts";
 
 function fakeTerminal(isTTY: boolean) {
   const writes: string[] = [];

@@ -1,12 +1,9 @@
 import { scaleCount, type ExecutionTuple } from "../options/executionSegment.ts";
 import type { ScenarioConfig } from "../options/scenarioConfig.ts";
 import { realTime } from "../realTime.ts";
-import { runConstantArrivalRate } from "./constantArrivalRate.ts";
 import { runConstantVus } from "./constantVus.ts";
 import type { ExecutionControl } from "./executionControl.ts";
 import { runPerVuIterations } from "./perVuIterations.ts";
-import { rampingSchedule } from "./rampingSchedule.ts";
-import { runRampingVus } from "./rampingVus.ts";
 import { runSharedIterations } from "./sharedIterations.ts";
 
 /**
@@ -32,17 +29,12 @@ function runScenario(config: ScenarioConfig, control: ExecutionControl): Promise
       return runPerVuIterations(config, control);
     case "shared-iterations":
       return runSharedIterations(config, control);
-    case "ramping-vus":
-      return runRampingVus(config, control);
-    case "constant-arrival-rate":
-      return runConstantArrivalRate(config, control);
   }
 }
 
 /**
  * How many VUs to initialize before the test starts: the most that scenarios
  * overlapping in time (start to end of gracefulStop) plan to use at once.
- * Arrival-rate VUs beyond `preAllocatedVUs` are initialized during the run.
  */
 export function plannedVuCount(scenarios: readonly ScenarioConfig[], tuple: ExecutionTuple): number {
   const windows = scenarios.map((config) => {
@@ -64,12 +56,5 @@ function plannedShape(config: ScenarioConfig, tuple: ExecutionTuple): { vus: num
     case "per-vu-iterations":
     case "shared-iterations":
       return { vus: scaleCount(tuple, config.vus), regularMs: config.maxDuration };
-    case "ramping-vus":
-      return {
-        vus: Math.max(0, ...rampingSchedule(config, tuple).map((step) => step.vus)),
-        regularMs: config.stages.reduce((sum, stage) => sum + stage.duration, 0),
-      };
-    case "constant-arrival-rate":
-      return { vus: scaleCount(tuple, config.preAllocatedVUs), regularMs: config.duration };
   }
 }

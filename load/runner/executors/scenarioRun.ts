@@ -63,13 +63,6 @@ export class ScenarioRun {
     return vu;
   }
 
-  /** Borrows a free VU without waiting for one to initialize; undefined when none is free. */
-  tryBorrowVu(): VirtualUser | undefined {
-    const vu = this.control.pool.tryAcquire();
-    if (vu !== undefined) this.adopt(vu);
-    return vu;
-  }
-
   /** Gives a VU back to the pool. */
   returnVu(vu: VirtualUser): void {
     this.activeVus.delete(vu);

@@ -5,8 +5,6 @@ import { parseDuration } from "./parseDuration.ts";
 export const DEFAULT_GRACEFUL_STOP_MS = 30_000;
 /** k6's default `maxDuration` of the iteration-based executors. */
 export const DEFAULT_MAX_DURATION_MS = 600_000;
-/** k6's default `gracefulRampDown` of ramping-vus. */
-export const DEFAULT_GRACEFUL_RAMP_DOWN_MS = 30_000;
 /** k6's shortest allowed `duration` / `maxDuration`. */
 export const MIN_DURATION_MS = 1000;
 
@@ -62,34 +60,16 @@ const sharedIterations = z
     path: ["iterations"],
   });
 
-const rampingVus = z.strictObject({
-  executor: z.literal("ramping-vus"),
-  ...base,
-  startVUs: z.number().int().nonnegative().default(1),
-  stages: z.array(z.strictObject({ duration, target: z.number().int().nonnegative() })).min(1, "at least one stage is required"),
-  gracefulRampDown: duration.default(DEFAULT_GRACEFUL_RAMP_DOWN_MS),
-});
-
-const constantArrivalRate = z
-  .strictObject({
-    executor: z.literal("constant-arrival-rate"),
-    ...base,
-    rate: positiveCount,
-    timeUnit: duration.default(1000).refine((milliseconds) => milliseconds > 0, "the timeUnit must be more than 0"),
-    duration: longDuration,
-    preAllocatedVUs: z.number().int().nonnegative(),
-    maxVUs: z.number().int().nonnegative().optional(),
-  })
-  .refine((config) => config.maxVUs === undefined || config.maxVUs >= config.preAllocatedVUs, {
-    message: "maxVUs can't be less than preAllocatedVUs",
-    path: ["maxVUs"],
-  });
-
-/** The executors the Node runner implements. */
-export const SUPPORTED_EXECUTORS = ["constant-vus", "per-vu-iterations", "shared-iterations", "ramping-vus", "constant-arrival-rate"] as const;
+/**
+ * The executors the Node runner implements: the ones k6 derives from the shortcut options our
+ * scripts and benches use (`vus` + `duration`: constant-vus; `vus` + `iterations`:
+ * shared-iterations; nothing: per-vu-iterations). Ramping and arrival-rate executors (and the
+ * `stages` shortcut, which means ramping-vus) are refused with this list: run those on real k6.
+ */
+export const SUPPORTED_EXECUTORS = ["constant-vus", "per-vu-iterations", "shared-iterations"] as const;
 
 /** Schema of one entry of `options.scenarios`, defaults filled in, durations in ms. */
-export const scenarioConfigSchema = z.discriminatedUnion("executor", [constantVus, perVuIterations, sharedIterations, rampingVus, constantArrivalRate]);
+export const scenarioConfigSchema = z.discriminatedUnion("executor", [constantVus, perVuIterations, sharedIterations]);
 
 /** One validated scenario; every duration field is in milliseconds. */
 export type ScenarioConfig = z.output<typeof scenarioConfigSchema> & { name: string };

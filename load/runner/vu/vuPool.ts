@@ -3,8 +3,8 @@ import type { VirtualUser } from "./virtualUser.ts";
 /**
  * The run's initialized VUs. Scenarios borrow VUs and give them back, so a VU
  * (and its module state) can serve several scenarios one after the other,
- * as in k6. VUs are initialized up front (`initialize`); when a scenario needs
- * more than were planned (arrival-rate `maxVUs`), `acquire` initializes one more.
+ * as in k6. VUs are initialized up front (`initialize`, the planned count); should
+ * a scenario need more, `acquire` initializes one more.
  */
 export class VuPool {
   private readonly free: VirtualUser[] = [];
@@ -43,21 +43,6 @@ export class VuPool {
     const vu = this.free.shift() ?? (await this.newVu());
     this.onLend();
     return vu;
-  }
-
-  /** A free VU if there is one now; never initializes (arrival-rate executors must not wait). */
-  tryAcquire(): VirtualUser | undefined {
-    const vu = this.free.shift();
-    if (vu !== undefined) {
-      this.active += 1;
-      this.onLend();
-    }
-    return vu;
-  }
-
-  /** Initializes one more VU and keeps it free for `tryAcquire`. */
-  async grow(): Promise<void> {
-    this.free.push(await this.newVu());
   }
 
   /** Takes a VU back. */
