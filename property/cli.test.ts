@@ -5,6 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { main } from "./cli.ts";
 import { expectPropertyCatches } from "./harness/expectProperty.ts";
 import { runReproCommand } from "./harness/runReproCommand.ts";
 import { exactlyOnceProperty } from "./properties/exactlyOnceProperty.ts";
@@ -37,29 +38,39 @@ describe("counterexample repro lines", () => {
   });
 });
 
-/** `npm run prop`'s CLI under the tsx loader it runs with, without npx's own start-up (~1 s CPU) per case. */
-function prop(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  return spawnSync(process.execPath, ["--import", "tsx", "property/cli.ts", ...args], { encoding: "utf8", env });
+/** `npm run prop`'s CLI in its own process, under the tsx loader it runs with, without npm's own start-up. */
+function propProcess(args: string[]) {
+  return spawnSync(process.execPath, ["--import", "tsx", "property/cli.ts", ...args], { encoding: "utf8", env: { ...process.env, CI: "true" } });
+}
+
+/** `npm run prop -- <args>`: the CLI's `main` in this process, quiet (the repro lines above run it as a process). */
+async function prop(args: string[]) {
+  // Inline rather than test/cliKit/runCliInProcess.ts: property/ does not import test/ (test/architecture).
+  let stdout = "";
+  let stderr = "";
+  const status = await main([...args, "--quiet"], { stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text) });
+  return { status, stdout, stderr };
 }
 
 describe("npm run prop", () => {
-  it("rejects unknown flags and properties with exit code 2", () => {
-    const unknownFlag = prop(["--bogus"]);
+  it("rejects unknown flags and properties with exit code 2", async () => {
+    const unknownFlag = propProcess(["--bogus"]);
     expect(unknownFlag.status).toBe(2);
     expect(unknownFlag.stderr).toMatch(/Unknown option '--bogus'/);
-    const unknownProperty = prop(["--property", "nope"]);
+    expect(unknownFlag.stdout).toBe("");
+    const unknownProperty = await prop(["--property", "nope"]);
     expect(unknownProperty.status).toBe(2);
     expect(unknownProperty.stderr).toMatch(/unknown property "nope"; known: run-order/);
   });
 
-  it("takes a negative fast-check seed written as fast-check prints it (--seed -5)", () => {
-    const run = prop(["--property", "isolation", "--runs", "2", "--seed", "-5"], { ...process.env, CI: "true" });
+  it("takes a negative fast-check seed written as fast-check prints it (--seed -5)", async () => {
+    const run = await prop(["--property", "isolation", "--runs", "2", "--seed", "-5"]);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/Property isolation held for 2 run\(s\)[^\n]*\n {2}fast-check seed -5\n/);
   });
 
-  it("runs one property at a given budget and seed", () => {
-    const run = prop(["--property", "isolation", "--runs", "5", "--seed", "3"], { ...process.env, CI: "true" });
+  it("runs one property at a given budget and seed", async () => {
+    const run = await prop(["--property", "isolation", "--runs", "5", "--seed", "3"]);
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/Property isolation held for 5 run\(s\)/);
   });

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { integerOption, parseCliArguments, UsageError } from "../sim/cliArguments.ts";
 import { createProgress } from "../sim/report/createProgress.ts";
 import { loadScenario, ScenarioError } from "../sim/scenario/loadScenario.ts";
@@ -117,17 +118,23 @@ function parseCli(argv: string[]): CliOptions | { help: true } | { list: true } 
   };
 }
 
-function list(): void {
-  process.stdout.write("Properties (npm run prop -- --property NAME):\n");
+/** Where the CLI writes: the process's streams, or a test's stand-ins (tests run the CLI in process). */
+export interface PropIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+function list(io: PropIo): void {
+  io.stdout("Properties (npm run prop -- --property NAME):\n");
   for (const property of ALL_PROPERTIES) {
-    process.stdout.write(`  ${property.name.padEnd(26)} CI budget ${String(property.defaultRuns).padStart(4)} runs · ${property.guards}\n`);
+    io.stdout(`  ${property.name.padEnd(26)} CI budget ${String(property.defaultRuns).padStart(4)} runs · ${property.guards}\n`);
   }
-  process.stdout.write("\nPlanted bugs (--plant NAME):\n");
-  for (const bug of ALL_PLANTED_BUGS) process.stdout.write(`  ${bug.name.padEnd(34)} caught as ${bug.expectedInvariant}\n`);
+  io.stdout("\nPlanted bugs (--plant NAME):\n");
+  for (const bug of ALL_PLANTED_BUGS) io.stdout(`  ${bug.name.padEnd(34)} caught as ${bug.expectedInvariant}\n`);
 }
 
 /** Judges one scenario file with one simulator property (what a counterexample's `npm run prop` line does). */
-async function judgeScenarioFile(options: CliOptions & { scenario: string }): Promise<number> {
+async function judgeScenarioFile(options: CliOptions & { scenario: string }, io: PropIo): Promise<number> {
   const property = options.properties[0] as AnyPropertyDefinition;
   loadScenario(options.scenario);
   const scenario = JSON.parse(readFileSync(options.scenario, "utf8")) as ScenarioInput;
@@ -135,18 +142,18 @@ async function judgeScenarioFile(options: CliOptions & { scenario: string }): Pr
   const verdict = await property.check({ seed, scenario }, { plant: options.plant });
   const subject = `Property ${property.name} on ${options.scenario} with simulator seed ${seed}${options.plant === undefined ? "" : ` and planted bug ${options.plant.name}`}`;
   if (verdict.failure === undefined) {
-    process.stdout.write(`${subject}: HOLDS${verdict.exercised ? "" : " (the case does not reach what the property is about)"}\n`);
+    io.stdout(`${subject}: HOLDS${verdict.exercised ? "" : " (the case does not reach what the property is about)"}\n`);
     return EXIT_CODES.held;
   }
-  process.stdout.write(`${subject}: FAILS\n  ${verdict.failure.replaceAll("\n", "\n  ")}\n  trace: npm run sim -- --seed ${seed} --scenario ${options.scenario} writes it under results/\n`);
+  io.stdout(`${subject}: FAILS\n  ${verdict.failure.replaceAll("\n", "\n  ")}\n  trace: npm run sim -- --seed ${seed} --scenario ${options.scenario} writes it under results/\n`);
   return EXIT_CODES.failed;
 }
 
-async function runProperties(options: CliOptions): Promise<number> {
+async function runProperties(options: CliOptions, io: PropIo): Promise<number> {
   let failed = 0;
   for (const property of options.properties) {
     const numRuns = options.runs ?? property.defaultRuns;
-    const progress = createProgress({ total: options.path === undefined ? numRuns : 1, label: `${property.name} runs`, ...(options.quiet ? { quiet: true } : {}) });
+    const progress = createProgress({ total: options.path === undefined ? numRuns : 1, label: `${property.name} runs`, stream: { write: io.stderr, isTTY: process.stderr.isTTY }, ...(options.quiet ? { quiet: true } : {}) });
     let failures = 0;
     const { report } = await checkProperty(property, {
       numRuns,
@@ -165,47 +172,58 @@ async function runProperties(options: CliOptions): Promise<number> {
       },
     });
     progress.done();
-    process.stdout.write(`${formatPropertyReport(report)}\n`);
+    io.stdout(`${formatPropertyReport(report)}\n`);
     if (!report.ok) failed += 1;
   }
-  if (options.properties.length > 1) process.stdout.write(`${options.properties.length - failed} of ${options.properties.length} properties held\n`);
+  if (options.properties.length > 1) io.stdout(`${options.properties.length - failed} of ${options.properties.length} properties held\n`);
   return failed === 0 ? EXIT_CODES.held : EXIT_CODES.failed;
 }
 
-async function bugZoo(options: CliOptions): Promise<number> {
+async function bugZoo(options: CliOptions, io: PropIo): Promise<number> {
   const report = await measureBugZoo({
     directory: options.counterexampleDirectory,
     ...(options.runs === undefined ? {} : { numRuns: options.runs }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),
-    onRow: (row) => process.stderr.write(`  ${row.bug}: ${row.runsToDetection === null ? "not caught" : `caught after ${row.runsToDetection} run(s) as ${row.caughtAs ?? "?"}`}\n`),
+    onRow: (row) => io.stderr(`  ${row.bug}: ${row.runsToDetection === null ? "not caught" : `caught after ${row.runsToDetection} run(s) as ${row.caughtAs ?? "?"}`}\n`),
   });
   writeBugZooReport(report, options.bugZooReportPath);
-  process.stdout.write(`${formatBugZooTable(report)}\nWritten: ${options.bugZooReportPath}\n`);
+  io.stdout(`${formatBugZooTable(report)}\nWritten: ${options.bugZooReportPath}\n`);
   return report.rows.every((row) => row.runsToDetection !== null) ? EXIT_CODES.held : EXIT_CODES.failed;
 }
 
-async function main(argv: string[]): Promise<number> {
+/**
+ * The whole command: parses `argv`, runs, and returns the exit code; a usage or scenario
+ * error is one line on stderr and exit 2. Tests call it in process with their own `io`.
+ */
+export async function main(argv: readonly string[], io: PropIo = processIo()): Promise<number> {
+  try {
+    return await runCommand([...argv], io);
+  } catch (error) {
+    if (!(error instanceof UsageError || error instanceof ScenarioError)) throw error;
+    io.stderr(`prop: ${error.message}\n${error instanceof UsageError ? "Run with --help for usage.\n" : ""}`);
+    return EXIT_CODES.usage;
+  }
+}
+
+async function runCommand(argv: string[], io: PropIo): Promise<number> {
   const options = parseCli(argv);
   if ("help" in options) {
-    process.stdout.write(`${USAGE}\n`);
+    io.stdout(`${USAGE}\n`);
     return EXIT_CODES.held;
   }
   if ("list" in options) {
-    list();
+    list(io);
     return EXIT_CODES.held;
   }
-  if (options.bugZoo) return bugZoo(options);
-  if (options.scenario !== undefined) return judgeScenarioFile({ ...options, scenario: options.scenario });
-  return runProperties(options);
+  if (options.bugZoo) return bugZoo(options, io);
+  if (options.scenario !== undefined) return judgeScenarioFile({ ...options, scenario: options.scenario }, io);
+  return runProperties(options, io);
 }
 
-try {
+function processIo(): PropIo {
+  return { stdout: (text) => void process.stdout.write(text), stderr: (text) => void process.stderr.write(text) };
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   process.exitCode = await main(process.argv.slice(2));
-} catch (error) {
-  if (error instanceof UsageError || error instanceof ScenarioError) {
-    process.stderr.write(`prop: ${error.message}\n${error instanceof UsageError ? "Run with --help for usage.\n" : ""}`);
-    process.exitCode = EXIT_CODES.usage;
-  } else {
-    throw error;
-  }
 }

@@ -8,6 +8,7 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { bundlePage } from "./bundlePage.ts";
 import { buildReport } from "./buildReport.ts";
@@ -73,10 +74,30 @@ function parseCli(argv: string[]): CliOptions | "help" {
   };
 }
 
-async function main(argv: string[]): Promise<number> {
+/** Where the CLI writes: the process's streams, or a test's stand-ins (tests run the CLI in process). */
+export interface ReportIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+/**
+ * The whole command: parses `argv`, writes the page and returns the exit code; a usage error
+ * is one line and the --help hint on stderr. Tests call it in process with their own `io`.
+ */
+export async function main(argv: readonly string[], io: ReportIo = processIo()): Promise<number> {
+  try {
+    return await runCommand([...argv], io);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`report: ${error.message}\nRun with --help for usage.\n`);
+    return error.exitCode;
+  }
+}
+
+async function runCommand(argv: string[], io: ReportIo): Promise<number> {
   const options = parseCli(argv);
   if (options === "help") {
-    process.stdout.write(`${USAGE}\n`);
+    io.stdout(`${USAGE}\n`);
     return 0;
   }
   const quoted = argv.map((arg) => (/^[\w./:=@+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`));
@@ -86,19 +107,16 @@ async function main(argv: string[]): Promise<number> {
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, html);
   const verdicts = data.columns.map((column) => `${column.label === "" ? "" : `${column.label}: `}${column.verdict.ok ? "PASS" : "FAIL"}`).join(", ");
-  process.stdout.write(`Report (${verdicts}): ${out}\n`);
-  for (const column of data.columns) for (const problem of column.problems) process.stderr.write(`report: ${column.dir}/${problem.path}: ${problem.problem}\n`);
-  if (options.open) process.stdout.write(`${openInBrowser(out)}\n`);
+  io.stdout(`Report (${verdicts}): ${out}\n`);
+  for (const column of data.columns) for (const problem of column.problems) io.stderr(`report: ${column.dir}/${problem.path}: ${problem.problem}\n`);
+  if (options.open) io.stdout(`${openInBrowser(out)}\n`);
   return 0;
 }
 
-try {
+function processIo(): ReportIo {
+  return { stdout: (text) => void process.stdout.write(text), stderr: (text) => void process.stderr.write(text) };
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   process.exitCode = await main(process.argv.slice(2));
-} catch (error) {
-  if (error instanceof UsageError) {
-    process.stderr.write(`report: ${error.message}\nRun with --help for usage.\n`);
-    process.exitCode = error.exitCode;
-  } else {
-    throw error;
-  }
 }

@@ -9,6 +9,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, dirname, isAbsolute, join, relative } from "node:path";
+import { pathToFileURL } from "node:url";
 import { checkResult, replaySummarySchema, simSummarySchema, sweepSummarySchema } from "../protocol/resultSchemas.ts";
 import { newRunDirectory } from "../load/newRunDirectory.ts";
 import { checkTrace } from "../protocol/checker/checkTrace.ts";
@@ -50,6 +51,12 @@ const USAGE = `Usage: npm run sim -- [options]
 
 Exit codes: 0 pass, 1 safety violation or a required timing budget missed, 2 bad usage, 3 liveness failure, 4 crash, 5 nondeterminism,
 130 sweep interrupted by Ctrl-C (its partial summary is written).`;
+
+/** Where the CLI writes: the process's streams, or a test's stand-ins (tests run the CLI in process). */
+export interface SimIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
 
 interface CliOptions {
   seeds: number[];
@@ -185,7 +192,7 @@ function exitCodeOf(outcome: SimOutcome): number {
   return EXIT_CODES[outcome];
 }
 
-function single(scenario: Scenario, scenarioPath: string, options: CliOptions): number {
+function single(scenario: Scenario, scenarioPath: string, options: CliOptions, io: SimIo): number {
   const seed = options.seeds[0] as number;
   const run = runOnce(scenario, seed, options.plant, true);
   const repro = reproLine(seed, scenarioPath, options);
@@ -194,11 +201,11 @@ function single(scenario: Scenario, scenarioPath: string, options: CliOptions): 
   if (options.checkDeterminism) {
     const again = runOnce(scenario, seed, options.plant, false);
     const same = again.traceSha256 === run.traceSha256;
-    process.stderr.write(`determinism: seed ${seed} trace sha256 ${run.traceSha256.slice(0, 16)}… ${same ? "identical on a second run" : `DIFFERS on a second run (${again.traceSha256.slice(0, 16)}…)`}\n`);
+    io.stderr(`determinism: seed ${seed} trace sha256 ${run.traceSha256.slice(0, 16)}… ${same ? "identical on a second run" : `DIFFERS on a second run (${again.traceSha256.slice(0, 16)}…)`}\n`);
     if (!same) code = EXIT_CODES.nondeterminism;
   }
-  if (options.json) process.stdout.write(`${readFileSync(files.summary, "utf8")}`);
-  else process.stdout.write(`${formatSimReport(run.result, { repro, files, realMs: run.realMs })}\nHTML report: npm run report -- ${dirname(files.summary)} --open\n`);
+  if (options.json) io.stdout(`${readFileSync(files.summary, "utf8")}`);
+  else io.stdout(`${formatSimReport(run.result, { repro, files, realMs: run.realMs })}\nHTML report: npm run report -- ${dirname(files.summary)} --open\n`);
   return code;
 }
 
@@ -228,13 +235,13 @@ function displayPath(path: string): string {
  * at the end, sim-sweep-summary.json. Ctrl-C stops dispatching: the running seeds finish, the
  * partial summary is written and the exit code is 130.
  */
-async function sweep(scenarios: Array<{ scenario: Scenario; path: string }>, options: CliOptions): Promise<number> {
+async function sweep(scenarios: Array<{ scenario: Scenario; path: string }>, options: CliOptions, io: SimIo): Promise<number> {
   const tasks: SweepTask[] = scenarios.flatMap((_, scenarioIndex) => options.seeds.map((seed) => ({ scenarioIndex, seed })));
   const total = tasks.length;
   const startedAtMs = Date.now();
   const name = `${scenarios.length === 1 ? basename((scenarios[0] as { path: string }).path, ".json") : "all"}${options.plant === undefined ? "" : `-${options.plant.name}`}`;
   const sweepDir = newRunDirectory(join(options.outDir, "sweep"), { name, cwd: process.cwd(), nowMs: startedAtMs });
-  const progress = createProgress({ total, label: "seeds", ...(options.quiet ? { quiet: true } : {}) });
+  const progress = createProgress({ total, label: "seeds", stream: { write: io.stderr, isTTY: process.stderr.isTTY }, ...(options.quiet ? { quiet: true } : {}) });
   const tally = createScenarioTally(scenarios.map((entry) => entry.path));
   const failures: SweepFailure[] = [];
   let tracesNotKept = 0;
@@ -316,9 +323,9 @@ async function sweep(scenarios: Array<{ scenario: Scenario; path: string }>, opt
   lines.push(`Summary: ${displayPath(summaryPath)}`);
   lines.push(`HTML report: npm run report -- ${displayPath(sweepDir)}`);
   if (ran.interrupted) lines.push(`Interrupted by Ctrl-C: partial summary of ${ran.completed} of ${total} seed runs written to ${displayPath(summaryPath)}`);
-  process.stdout.write(options.json ? readFileSync(summaryPath, "utf8") : `${lines.join("\n")}\n`);
+  io.stdout(options.json ? readFileSync(summaryPath, "utf8") : `${lines.join("\n")}\n`);
   if (ran.interrupted) {
-    if (options.json) process.stderr.write(`Interrupted by Ctrl-C: partial summary of ${ran.completed} of ${total} seed runs written to ${displayPath(summaryPath)}\n`);
+    if (options.json) io.stderr(`Interrupted by Ctrl-C: partial summary of ${ran.completed} of ${total} seed runs written to ${displayPath(summaryPath)}\n`);
     return EXIT_CODES.interrupted;
   }
   if (failures.length === 0) return EXIT_CODES.pass;
@@ -327,7 +334,7 @@ async function sweep(scenarios: Array<{ scenario: Scenario; path: string }>, opt
 }
 
 /** Re-checks a recorded trace. A file that is not a readable trace is a usage error naming its first bad line. */
-function replay(path: string, options: { json: boolean }): number {
+function replay(path: string, options: { json: boolean }, io: SimIo): number {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -347,14 +354,14 @@ function replay(path: string, options: { json: boolean }): number {
   const recordedFrom = liveRecordingBeside(path);
   if (options.json) {
     const summary = checkResult(replaySummarySchema, { kind: "sim-replay", path, outcome, ...(recordedFrom === null ? {} : { recordedFrom }), ...verdict }, "the --replay --json output");
-    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
     return EXIT_CODES[outcome];
   }
   const violations = [...verdict.safety, ...verdict.liveness];
-  if (recordedFrom !== null) process.stdout.write(`Recorded live from ${recordedFrom.target} (npm run record${recordedFrom.startedAt === null ? "" : `, ${recordedFrom.startedAt}`}): no seed; this re-checks what its clients saw\n`);
-  process.stdout.write(`Replay of ${path}: ${verdict.ok ? "PASSED" : "FAILED"} — ${verdict.counts.events} events on ${verdict.counts.connections} connection(s) of ${verdict.counts.users} user(s)\n`);
-  for (const violation of violations.slice(0, 20)) process.stdout.write(`  [${violation.category}] ${violation.invariant} (${violation.kind}): ${violation.message}\n`);
-  if (violations.length > 20) process.stdout.write(`  … and ${violations.length - 20} more\n`);
+  if (recordedFrom !== null) io.stdout(`Recorded live from ${recordedFrom.target} (npm run record${recordedFrom.startedAt === null ? "" : `, ${recordedFrom.startedAt}`}): no seed; this re-checks what its clients saw\n`);
+  io.stdout(`Replay of ${path}: ${verdict.ok ? "PASSED" : "FAILED"} — ${verdict.counts.events} events on ${verdict.counts.connections} connection(s) of ${verdict.counts.users} user(s)\n`);
+  for (const violation of violations.slice(0, 20)) io.stdout(`  [${violation.category}] ${violation.invariant} (${violation.kind}): ${violation.message}\n`);
+  if (violations.length > 20) io.stdout(`  … and ${violations.length - 20} more\n`);
   return EXIT_CODES[outcome];
 }
 
@@ -375,40 +382,50 @@ function liveRecordingBeside(tracePath: string): { target: string; startedAt: st
   return { target: parsed.data.target, startedAt: typeof startedAt === "string" ? startedAt : null };
 }
 
-async function main(argv: string[]): Promise<number> {
-  const options = parseCli(argv);
+/**
+ * The whole command: parses `argv`, runs, and returns the exit code; a usage or scenario
+ * error is one line on stderr and exit 2. Tests call it in process with their own `io`.
+ */
+export async function main(argv: readonly string[], io: SimIo = processIo()): Promise<number> {
+  try {
+    return await runCommand(argv, io);
+  } catch (error) {
+    if (!(error instanceof UsageError || error instanceof ScenarioError)) throw error;
+    io.stderr(`sim: ${error.message}\n${error instanceof UsageError ? "Run with --help for usage.\n" : ""}`);
+    return EXIT_CODES.usage;
+  }
+}
+
+async function runCommand(argv: readonly string[], io: SimIo): Promise<number> {
+  const options = parseCli([...argv]);
   if ("help" in options) {
-    process.stdout.write(`${USAGE}\n`);
+    io.stdout(`${USAGE}\n`);
     return 0;
   }
   if ("list" in options) {
     if (options.json) {
       const bugs = BUG_ZOO.map((bug) => ({ name: bug.name, description: bug.description, expectedInvariant: bug.expectedInvariant, scenario: bug.scenario }));
-      process.stdout.write(`${JSON.stringify(bugs, null, 2)}\n`);
+      io.stdout(`${JSON.stringify(bugs, null, 2)}\n`);
       return 0;
     }
-    for (const bug of BUG_ZOO) process.stdout.write(`${bug.name.padEnd(28)} ${bug.description}\n${"".padEnd(28)} caught as: ${bug.expectedInvariant}; try: npm run sim -- --plant ${bug.name} --count 20\n`);
+    for (const bug of BUG_ZOO) io.stdout(`${bug.name.padEnd(28)} ${bug.description}\n${"".padEnd(28)} caught as: ${bug.expectedInvariant}; try: npm run sim -- --plant ${bug.name} --count 20\n`);
     return 0;
   }
-  if ("replay" in options) return replay(options.replay, { json: options.json });
+  if ("replay" in options) return replay(options.replay, { json: options.json }, io);
   const scenarios = options.scenarioPaths.map((path) => ({ scenario: applyOverrides(loadScenario(path), options), path: relative(process.cwd(), path) || path }));
-  if (!options.sweep) return single((scenarios[0] as { scenario: Scenario }).scenario, (scenarios[0] as { path: string }).path, options);
-  return sweep(scenarios, options);
+  if (!options.sweep) return single((scenarios[0] as { scenario: Scenario }).scenario, (scenarios[0] as { path: string }).path, options, io);
+  return sweep(scenarios, options, io);
 }
 
-// `npm run sim | head` closes the pipe early: that is the reader's choice, not an error.
-process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-  if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-  throw error;
-});
+function processIo(): SimIo {
+  return { stdout: (text) => void process.stdout.write(text), stderr: (text) => void process.stderr.write(text) };
+}
 
-try {
-  process.exitCode = await main(process.argv.slice(2));
-} catch (error) {
-  if (error instanceof UsageError || error instanceof ScenarioError) {
-    process.stderr.write(`sim: ${error.message}\n${error instanceof UsageError ? "Run with --help for usage.\n" : ""}`);
-    process.exitCode = EXIT_CODES.usage;
-  } else {
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  // `npm run sim | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
     throw error;
-  }
+  });
+  process.exitCode = await main(process.argv.slice(2));
 }

@@ -2,9 +2,9 @@
  * Runs a sweep's seeds on `jobs` threads and hands each result back in task order, so
  * whatever `jobs` is, the caller sees (and writes) the same results in the same order.
  * `jobs` 1 runs in this thread; more start that many worker threads (sweepWorker.mjs),
- * each running the same deterministic simulator. When `signal` aborts, no further seed
- * is dispatched; the running ones finish, so the results delivered are always the
- * first `completed` tasks.
+ * each running the same deterministic simulator, a few tasks queued ahead on each. When
+ * `signal` aborts, no further seed is dispatched; the dispatched ones finish, so the
+ * results delivered are always the first `completed` tasks.
  */
 import { Worker } from "node:worker_threads";
 import { findPlantedBug } from "../bugZoo/bugZoo.ts";
@@ -19,6 +19,13 @@ export const SWEEP_JOBS_MAX = 256;
  * for an earlier, slow one (to be delivered in order), and this bounds how many wait.
  */
 export const SWEEP_RESULTS_AHEAD_MAX = 256;
+
+/**
+ * Tasks handed to one worker thread before its first answer comes back: it starts the next
+ * seed at once instead of idling until the main thread is scheduled to hand it one (on a
+ * busy 2-core box that wait was as long as a seed run). Workers answer in the order given.
+ */
+export const SWEEP_TASKS_IN_FLIGHT_PER_THREAD = 4;
 
 /** Options of {@link runSweep}. */
 export interface RunSweepOptions {
@@ -69,11 +76,11 @@ function runInWorkers(tasks: readonly SweepTask[], options: RunSweepOptions): Pr
     /** Results that arrived before an earlier task's, by task index (at most SWEEP_RESULTS_AHEAD_MAX). */
     const waiting = new Map<number, SweepSeedResult>();
     const workers: Worker[] = [];
-    const idle: Worker[] = [];
-    /** The task index each busy worker runs. */
-    const running = new Map<Worker, number>();
+    /** The task indexes each worker holds, oldest first (it answers in that order). */
+    const queued = new Map<Worker, number[]>();
     let dispatched = 0;
     let delivered = 0;
+    let inFlight = 0;
     let settled = false;
     const settle = () => {
       settled = true;
@@ -85,15 +92,19 @@ function runInWorkers(tasks: readonly SweepTask[], options: RunSweepOptions): Pr
       reject(error);
     };
     const canDispatch = () => !options.signal.aborted && dispatched < tasks.length && dispatched - delivered < SWEEP_RESULTS_AHEAD_MAX;
-    /** Hands the next tasks to idle workers; resolves when nothing runs and nothing more will. */
+    /** Tops every worker's queue up, round robin; resolves when nothing runs and nothing more will. */
     const dispatchOrFinish = () => {
-      while (idle.length > 0 && canDispatch()) {
-        const worker = idle.pop() as Worker;
-        running.set(worker, dispatched);
-        worker.postMessage(tasks[dispatched]);
-        dispatched += 1;
+      for (let round = 0; round < SWEEP_TASKS_IN_FLIGHT_PER_THREAD; round += 1) {
+        for (const worker of workers) {
+          const queue = queued.get(worker) as number[];
+          if (queue.length > round || !canDispatch()) continue;
+          queue.push(dispatched);
+          worker.postMessage(tasks[dispatched]);
+          dispatched += 1;
+          inFlight += 1;
+        }
       }
-      if (running.size === 0) {
+      if (inFlight === 0) {
         settle();
         resolve({ completed: delivered, interrupted: delivered < tasks.length });
       }
@@ -108,12 +119,11 @@ function runInWorkers(tasks: readonly SweepTask[], options: RunSweepOptions): Pr
     for (let thread = 0; thread < threads; thread += 1) {
       const worker = new Worker(new URL("./sweepWorker.mjs", import.meta.url), { workerData: options.setup, execArgv: [] });
       workers.push(worker);
-      idle.push(worker);
+      queued.set(worker, []);
       worker.on("message", (result: SweepSeedResult) => {
         if (settled) return;
-        waiting.set(running.get(worker) as number, result);
-        running.delete(worker);
-        idle.push(worker);
+        waiting.set((queued.get(worker) as number[]).shift() as number, result);
+        inFlight -= 1;
         try {
           deliverInOrder();
         } catch (error) {

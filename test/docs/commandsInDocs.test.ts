@@ -31,9 +31,23 @@ const docs = docFiles.map((file) => ({ file, text: readFileSync(file, "utf8") })
 const scripts = (JSON.parse(readFileSync("package.json", "utf8")) as { scripts: Record<string, string> }).scripts;
 const commands: DocCommand[] = docs.flatMap(({ file, text }) => docCommands(text, { file }));
 
-/** `--help` of one npm script, stdout and stderr together, from the command itself. */
+/**
+ * The command line an npm script runs, without npm: `tsx FILE` runs as `node --import tsx FILE`
+ * (what tsx's own CLI does) and `node ARGS` as is; npm's start-up cost ~1 s of CPU per script.
+ * Anything else goes through npm.
+ */
+function commandOf(script: string): [string, string[]] {
+  const line = scripts[script] ?? "";
+  const viaTsx = /^tsx (\S+)$/.exec(line);
+  if (viaTsx !== null) return [process.execPath, ["--import", "tsx", viaTsx[1] as string]];
+  if (/^node [^;&|<>$`'"]+$/.test(line)) return [process.execPath, line.split(" ").slice(1)];
+  return ["npm", ["run", "--silent", script, "--"]];
+}
+
+/** `--help` of one npm script, stdout and stderr together, from the command itself in its own process. */
 async function helpOf(script: string): Promise<string> {
-  const { stdout, stderr } = await run("npm", ["run", "--silent", script, "--", "--help"], { encoding: "utf8", env: { ...process.env, CI: "true" }, timeout: 50_000 });
+  const [program, args] = commandOf(script);
+  const { stdout, stderr } = await run(program, [...args, "--help"], { encoding: "utf8", env: { ...process.env, CI: "true" }, timeout: 50_000 });
   return `${stdout}\n${stderr}`;
 }
 

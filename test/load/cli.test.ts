@@ -8,12 +8,12 @@ import { bundleFixture, scratchDirectory } from "./bundleFixture.ts";
 
 const repositoryRoot = fileURLToPath(new URL("../../", import.meta.url));
 
-/** Runs `tsx load/runner/cli.ts <args>` the way CI would. */
+/** Runs `tsx load/runner/cli.ts <args>` the way CI would, as `node --import tsx` (what tsx's CLI runs, without its wrapper process). */
 function runCli(args: readonly string[]): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [join(repositoryRoot, "node_modules/tsx/dist/cli.mjs"), join(repositoryRoot, "load/runner/cli.ts"), ...args],
+      ["--import", "tsx", join(repositoryRoot, "load/runner/cli.ts"), ...args],
       { cwd: repositoryRoot, env: { ...process.env, CI: "true" }, timeout: 30_000 },
       (error, stdout, stderr) => resolve({ exitCode: error === null ? 0 : Number(error.code ?? 1), stdout, stderr }),
     );

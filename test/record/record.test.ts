@@ -7,33 +7,29 @@
  * result directory the report reads as a live recording with swimlanes. Bad usage, a
  * dead port and a refused token are one line and exit 2.
  */
-import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, test } from "vitest";
 import { violationClassOf } from "../../protocol/checker/violationCountsByClass.ts";
 import type { Violation } from "../../protocol/checker/Violation.ts";
 import { buildReport } from "../../report/buildReport.ts";
 import { main } from "../../record/cli.ts";
+import { main as simMain } from "../../sim/cli.ts";
+import { runCliInProcess } from "../cliKit/runCliInProcess.ts";
 import { EXIT_CODES } from "../../protocol/exitCodes.ts";
 import { simSummarySchema } from "../../protocol/resultSchemas.ts";
 import { jwtSecretKey } from "../../server/auth/jwtSecretKey.ts";
 import { signAccessToken } from "../../server/auth/signAccessToken.ts";
 import { createServer } from "../../server/createServer.ts";
-import { RECORD_TEST_SECRET, recordAgainst, REPOSITORY_ROOT } from "./recordTestKit.ts";
+import { RECORD_TEST_SECRET, recordAgainst } from "./recordTestKit.ts";
 
 const scratch = mkdtempSync(join(tmpdir(), "record-"));
 const secret = RECORD_TEST_SECRET;
-const run = promisify(execFile);
 
-/** `npm run sim -- --replay <trace> --json`, the real CLI in a child process. */
+/** `npm run sim -- --replay <trace> --json`: the sim CLI's `main`, in this process (test/sim/simCli runs it as a process too). */
 async function replay(tracePath: string): Promise<{ exitCode: number; outcome: string; safety: Violation[]; liveness: Violation[]; recordedFrom?: { target: string } }> {
-  const result = await run(process.execPath, ["--import", "tsx", "sim/cli.ts", "--replay", tracePath, "--json"], { cwd: REPOSITORY_ROOT }).then(
-    (done) => ({ code: 0, stdout: done.stdout }),
-    (failed: { code: number; stdout: string }) => ({ code: failed.code, stdout: failed.stdout }),
-  );
+  const result = await runCliInProcess(simMain, ["--replay", tracePath, "--json"]);
   return { exitCode: result.code, ...(JSON.parse(result.stdout) as { outcome: string; safety: Violation[]; liveness: Violation[] }) };
 }
 

@@ -2,8 +2,9 @@
  * "Would have alerted" in the HTML report, for the three kinds of run: a real simulator
  * run with a planted stall (scenarios/stalled-run.json: AgentWsRunSilent fired, the other
  * conditions quiet or not judged, with why), and a real soak and load summary
- * (fixtures/alerts/: promtool's verdict on their /metrics, nothing fired). `npm run report`
- * (the real CLI) → the page in headless Chromium, judged on what was drawn.
+ * (fixtures/alerts/: promtool's verdict on their /metrics, nothing fired). `npm run sim` and
+ * `npm run report` (the CLIs' `main`, in this process) → the page in headless Chromium, judged
+ * on what was drawn.
  *
  * The Chromium half is skipped, saying so, only when /usr/bin/chromium is absent (CI installs it).
  */
@@ -14,6 +15,9 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { main as reportMain } from "../../report/cli.ts";
+import { main as simMain } from "../../sim/cli.ts";
+import { runCliInProcess } from "../cliKit/runCliInProcess.ts";
 import type { ReportData } from "../../report/ReportData.ts";
 import { CHROMIUM } from "../viewer/chromiumPage.ts";
 import { sectionHtml } from "./sectionHtml.ts";
@@ -28,8 +32,10 @@ describe("npm run report shows the alert verdicts of sim, soak and load runs", (
 
   beforeAll(async () => {
     cpSync("test/report/fixtures/alerts", results, { recursive: true });
-    await run(process.execPath, ["--import", "tsx", "sim/cli.ts", "--seed", "1", "--scenario", "scenarios/stalled-run.json", "--out", results], { env: { ...process.env, CI: "true" } });
-    await run(process.execPath, ["--import", "tsx", "report/cli.ts", results, "--out", reportPath]);
+    const sim = await runCliInProcess(simMain, ["--seed", "1", "--scenario", "scenarios/stalled-run.json", "--out", results]);
+    expect(sim.code, sim.stderr).toBe(0);
+    const report = await runCliInProcess(reportMain, [results, "--out", reportPath]);
+    expect(report.code, report.stderr).toBe(0);
   }, 120_000);
 
   afterAll(() => rmSync(work, { recursive: true, force: true }));

@@ -2,11 +2,12 @@
  * Timing budgets a scenario marks as required fail the run (outcome `timing`, exit 1)
  * where no fault can explain a miss; unmarked ones are only reported.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { main } from "../../sim/cli.ts";
+import { runCliInProcess } from "../cliKit/runCliInProcess.ts";
 import { runSimulation } from "../../sim/runSimulation.ts";
 import { parseScenario } from "../../sim/scenario/loadScenario.ts";
 import type { ScenarioInput } from "../../sim/scenario/scenarioSchema.ts";
@@ -56,14 +57,11 @@ describe("required timing budgets", () => {
     expect(faulty.outcome).toBe("pass");
   });
 
-  it("exit 1 from the command line, naming the budget", () => {
+  it("exit 1 from the command line, naming the budget", async () => {
     const dir = mkdtempSync(join(tmpdir(), "sim-timing-"));
     writeFileSync(join(dir, "drifted.json"), JSON.stringify(drifted));
-    const run = spawnSync(process.execPath, ["--import", "tsx", "sim/cli.ts", "--scenario", join(dir, "drifted.json"), "--out", join(dir, "out")], {
-      encoding: "utf8",
-      env: { ...process.env, CI: "true" },
-    });
-    expect(run.status).toBe(1);
+    const run = await runCliInProcess(main, ["--scenario", join(dir, "drifted.json"), "--out", join(dir, "out")]);
+    expect(run.code).toBe(1);
     expect(run.stdout).toContain("Status: FAILED (required timing budget)");
     expect(run.stdout).toMatch(/\[timing\] required budget timing_thinking_interval: \d+\/\d+ over the 2000 ms budget \(worst 2500 ms\)/);
   });

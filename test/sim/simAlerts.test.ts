@@ -6,11 +6,12 @@
  * 60 s); the verdict is the same for the same seed; the command line prints the line and
  * writes the field.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { main } from "../../sim/cli.ts";
+import { runCliInProcess } from "../cliKit/runCliInProcess.ts";
 import { ALERT_CONDITIONS, RUN_SILENCE_FIRES_MS } from "../../server/monitoring/alertConditions.ts";
 import { judgeSimAlerts, wouldHaveAlertedLine } from "../../sim/alerts/judgeSimAlerts.ts";
 import type { SimAlertCounters } from "../../sim/alerts/SimAlertVerdict.ts";
@@ -89,9 +90,9 @@ describe("simulator alert verdict", () => {
     expect(wouldHaveAlertedLine(stall)).toBe(`would have alerted: ${STALL}`);
   });
 
-  it("the command line prints the line and writes the summary field", () => {
-    const run = spawnSync(process.execPath, ["--import", "tsx", "sim/cli.ts", "--seed", "1", "--scenario", "scenarios/stalled-run.json", "--out", out], { encoding: "utf8", env: { ...process.env, CI: "true" } });
-    expect(run.status, run.stderr).toBe(0);
+  it("the command line prints the line and writes the summary field", async () => {
+    const run = await runCliInProcess(main, ["--seed", "1", "--scenario", "scenarios/stalled-run.json", "--out", out]);
+    expect(run.code, run.stderr).toBe(0);
     expect(run.stdout.split("\n").filter((line) => line.includes("would have alerted:"))).toEqual([`  would have alerted: ${STALL}`]);
     expect(run.stdout).toMatch(/✗ fired +AgentWsRunSilent +a run in flight went 70\.0 s without an event/);
     const summary = JSON.parse(readFileSync(join(out, "sim-stalled-run-seed1", "summary.json"), "utf8")) as { alerts: { fired: string[] } };

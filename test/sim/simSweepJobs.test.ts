@@ -4,6 +4,8 @@
  * wall-clock figures; each sweep gets a folder of its own, even two started at once; the
  * per-scenario pass/fail table is printed, recorded and drawn by the report; bad `--jobs` is
  * a one-line usage error; Ctrl-C (a real SIGINT) writes a partial summary and exits 130.
+ * The usage errors and the report page call the CLIs' `main` in this process (test/sim/simCli
+ * checks a usage error's exit status and streams as a process).
  */
 import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -13,6 +15,9 @@ import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EXIT_CODES } from "../../protocol/exitCodes.ts";
+import { main as reportMain } from "../../report/cli.ts";
+import { main as simMain } from "../../sim/cli.ts";
+import { runCliInProcess } from "../cliKit/runCliInProcess.ts";
 import { sectionHtml } from "../report/sectionHtml.ts";
 import { CHROMIUM } from "../viewer/chromiumPage.ts";
 
@@ -129,7 +134,8 @@ describe("npm run sim -- --scenario all --seeds 1..2 --plant duplicate-on-resume
   it.skipIf(!existsSync(CHROMIUM))("draws the table in the report's sweep section (headless Chromium)", async () => {
     const run = promisify(execFile);
     const page = join(work, "report.html");
-    await run(process.execPath, ["--import", "tsx", "report/cli.ts", sweepFolderOf(onThreads), "--out", page]);
+    const written = await runCliInProcess(reportMain, [sweepFolderOf(onThreads), "--out", page]);
+    expect(written.code, written.stderr).toBe(0);
     const dump = await run(CHROMIUM, ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", `--user-data-dir=${join(work, "profile")}`, "--virtual-time-budget=5000", "--dump-dom", pathToFileURL(page).href], {
       maxBuffer: 64 * 1024 * 1024,
     });
@@ -151,9 +157,8 @@ describe("npm run sim -- --jobs: usage errors", () => {
       [["--seed", "4", "--jobs", "2"], "sim: --jobs N applies to a sweep (--seeds, --count or --scenario all); one seed runs in this process: add --count N or --seeds A..B"],
       [["--replay", "x.jsonl", "--jobs", "2"], "sim: --jobs N applies to a sweep (--seeds, --count or --scenario all), not to --replay"],
     ];
-    const runs = await Promise.all(cases.map(([args]) => sim(args)));
-    for (const [index, [args, message]] of cases.entries()) {
-      const run = runs[index] as Finished;
+    for (const [args, message] of cases) {
+      const run = await runCliInProcess(simMain, args);
       expect(run.code, args.join(" ")).toBe(EXIT_CODES.usage);
       expect(run.stderr, args.join(" ")).toBe(`${message}\nRun with --help for usage.\n`);
       expect(run.stdout).toBe("");
