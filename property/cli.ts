@@ -5,6 +5,7 @@
  * Exit codes: 0 every property held · 1 a property failed (its counterexample and repro
  * are printed) · 2 bad usage.
  */
+import { endQuietlyOnClosedStdout } from "../sim/endQuietlyOnClosedStdout.ts";
 import { readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -225,5 +226,6 @@ function processIo(): PropIo {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  endQuietlyOnClosedStdout();
   process.exitCode = await main(process.argv.slice(2));
 }

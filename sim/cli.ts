@@ -18,6 +18,7 @@ import { BUG_ZOO, findPlantedBug } from "./bugZoo/bugZoo.ts";
 import type { PlantedBug } from "./bugZoo/PlantedBug.ts";
 import { formatSimReport } from "./report/formatSimReport.ts";
 import type { SimOutcome, SimulationResult } from "./runSimulation.ts";
+import { endQuietlyOnClosedStdout } from "./endQuietlyOnClosedStdout.ts";
 import { loadScenario, ScenarioError } from "./scenario/loadScenario.ts";
 import type { Scenario } from "./scenario/scenarioSchema.ts";
 import { integerOption, parseCliArguments, parseSeedRange, UsageError } from "./cliArguments.ts";
@@ -422,10 +423,6 @@ function processIo(): SimIo {
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  // `npm run sim | head` closes the pipe early: that is the reader's choice, not an error.
-  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
-    throw error;
-  });
+  endQuietlyOnClosedStdout();
   process.exitCode = await main(process.argv.slice(2));
 }
