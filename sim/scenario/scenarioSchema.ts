@@ -9,6 +9,7 @@ import { INVARIANTS, type TimingInvariantName } from "../../protocol/checker/inv
 import { agentScriptSchema } from "../../server/runtime/agentScript.ts";
 import { DEFAULT_RUNTIME_LIMITS } from "../../server/runtime/createAgentRuntime.ts";
 import { NO_FAULTS, PER_MILLE_FIELDS } from "../faults/FaultPlan.ts";
+import { clusterSchema, INSTANCES_MAX } from "../cluster/clusterSchema.ts";
 
 const count = (min: number, max: number) =>
   z.number().int("must be an integer").min(min, `must be >= ${min}`).max(max, `must be <= ${max}`);
@@ -135,6 +136,13 @@ export const scenarioSchema = z
     generatedContent: generatedContentSchema.optional(),
     /** A device acks after every N events it receives (0: never acks). */
     ackEveryEvents: count(0, 1_000_000).default(8),
+    /**
+     * Server instances sharing one simulated broker (sim/cluster/); each connect lands on a
+     * seeded choice of them. 1 (the default) is the single in-process server, unchanged.
+     */
+    instances: count(1, INSTANCES_MAX).default(1),
+    /** Broker feed, run lease and broker faults; only with `instances` >= 2 (defaults: sim/cluster/clusterSchema.ts). */
+    cluster: clusterSchema.optional(),
   })
   .superRefine((scenario, context) => {
     if (Array.isArray(scenario.devicesPerUser) && scenario.devicesPerUser.length !== scenario.users) {
@@ -142,6 +150,9 @@ export const scenarioSchema = z
     }
     if (scenario.network.oneWayDelayMsMin > scenario.network.oneWayDelayMsMax) {
       context.addIssue({ code: "custom", path: ["network", "oneWayDelayMsMin"], message: "must be <= oneWayDelayMsMax" });
+    }
+    if (scenario.cluster !== undefined && scenario.instances < 2) {
+      context.addIssue({ code: "custom", path: ["cluster"], message: "needs instances >= 2 (one instance has no shared broker)" });
     }
     const faults = scenario.faults;
     if (typeof faults === "object" && faults.reconnectDelayMsMin > faults.reconnectDelayMsMax) {
