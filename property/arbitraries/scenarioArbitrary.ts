@@ -50,7 +50,14 @@ export interface ScenarioArbitraryOptions {
    * the whole budget in virtual time, so a tighter one makes shrinking cheaper.
    */
   settleMs?: number;
+  /** `instances`. Default: 1, and the field is left out (the scenarios of every single-instance property stay as they were). */
+  instances?: fc.Arbitrary<number>;
+  /** `cluster` (broker feed, lease, broker faults), used when the drawn `instances` is 2 or more. Default: none (the defaults). */
+  cluster?: fc.Arbitrary<ClusterInput>;
 }
+
+/** A scenario's `cluster` as written. */
+export type ClusterInput = NonNullable<ScenarioInput["cluster"]>;
 
 /** Simulator-wide caps of the arbitrary (PROPERTY budget: a generated run must stay cheap). */
 const USERS_MAX = 5;
@@ -97,6 +104,9 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions): fc.Arbitra
       }),
       managerLimits: options.managerLimits ?? fc.constant({}),
       ackEveryEvents: options.ackEveryEvents ?? fc.integer({ min: 0, max: 10 }),
+      // Last, so the draws above are the same with or without them.
+      instances: options.instances ?? fc.constant(1),
+      cluster: options.cluster ?? fc.constant(undefined),
     })
     .map((drawn): ScenarioInput => {
       const devicesPerUser = drawn.devices.slice(0, drawn.users);
@@ -115,6 +125,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions): fc.Arbitra
         managerLimits: drawn.managerLimits,
         budgets: { settleMs: options.settleMs ?? 30_000 },
         ackEveryEvents: drawn.ackEveryEvents,
+        ...(drawn.instances === 1 ? {} : { instances: drawn.instances, ...(drawn.cluster === undefined ? {} : { cluster: drawn.cluster }) }),
       };
       // Validation at the edge (STYLE rule 4): an invalid value is a bug of this arbitrary, and throws here.
       parseScenario(input, `scenarioArbitrary(${options.name})`);

@@ -8,7 +8,7 @@ import type { AgentEvent } from "../../protocol/frames.ts";
 import { planResume } from "../../server/manager/planResume.ts";
 import { ReplayBuffer, type ReplayEntry } from "../../server/manager/ReplayBuffer.ts";
 import type { BrokerEntry, StreamBroker } from "../../server/ports/streamBroker.ts";
-import type { SimBroker } from "../cluster/createSimBroker.ts";
+import type { SharedBrokerAccess } from "../cluster/createSimBrokerView.ts";
 import type { PlantedBug } from "./PlantedBug.ts";
 
 /** A replay buffer whose `after` is post-processed by `mangle`. */
@@ -26,7 +26,7 @@ function replayStoreWith(mangle: (entries: ReplayEntry[], seq: number, after: (s
  * replays from what its own feed has delivered so far: behind the broker, a resume is
  * told it is served through the head and silently misses the events still in the feed.
  */
-function localViewWhileBehind(view: StreamBroker, context: { broker: SimBroker }): StreamBroker {
+function localViewWhileBehind(view: StreamBroker, context: { broker: SharedBrokerAccess }): StreamBroker {
   const delivered = new Map<string, BrokerEntry[]>();
   return {
     ...view,
@@ -214,7 +214,7 @@ export const BUG_ZOO: readonly PlantedBug[] = [
     },
   },
   {
-    name: "instance-serves-local-view-while-behind",
+    name: "local-view-while-behind",
     description: "Several instances: an instance takes the stream's head from the broker but replays a resume from the events its own lagging feed has delivered, so a resume on an instance that is behind skips what is still in its feed (a silent gap).",
     expectedInvariant: "order_exactly_once",
     scenario: "multi-instance-broker-faults",

@@ -20,7 +20,7 @@ import { stampEvent } from "../../server/manager/stampEvent.ts";
 import { utf8ByteLength } from "../../server/manager/utf8ByteLength.ts";
 import type { SimRandom } from "../core/createRandom.ts";
 import type { VirtualTime } from "../core/createVirtualTime.ts";
-import { createSimBrokerView, type SimBrokerView } from "./createSimBrokerView.ts";
+import { createSimBrokerView, type SharedBrokerAccess, type SimBrokerView } from "./createSimBrokerView.ts";
 
 /** One stored event, with when the broker took it (a failover loses the youngest). */
 export interface StoredEntry extends BrokerEntry {
@@ -53,7 +53,7 @@ export interface SimBrokerParts {
    */
   assignSeq?: (stream: { lastSeq: number; viewLastSeq: number | undefined }) => number;
   /** Wraps each instance's view (the port its manager sees). `broker` reads the shared truth. */
-  wrapView?: (view: StreamBroker, context: { broker: SimBroker }) => StreamBroker;
+  wrapView?: (view: StreamBroker, context: { broker: SharedBrokerAccess }) => StreamBroker;
 }
 
 /** Options of {@link createSimBroker}. */
@@ -78,18 +78,13 @@ export interface SimBrokerOptions {
 }
 
 /** The shared broker. */
-export interface SimBroker {
+export interface SimBroker extends SharedBrokerAccess {
   /** A new instance's view (its StreamBroker port). */
   connect(instanceId: string): SimBrokerView;
   /** The newest (epoch, seq) of a user's stream, the liveness probe's truth; undefined before any instance followed it. */
   head(userId: string): { epoch: string; lastSeq: number } | undefined;
   /** The stream, creating it (new epoch, empty) on first use, as the Redis read script does. */
   stream(userId: string): SharedStream;
-  /** Appends for `instanceId`: assigns the seq, stores, keeps the run registry, feeds every view. */
-  append(instanceId: string, userId: string, event: UnstampedEvent, viewLastSeq: number | undefined): { event: AgentEvent; entry: StoredEntry; evictedEvents: number; oldestSeq: number | undefined };
-  /** The held entries with afterSeq < seq <= throughSeq, or why not (epoch changed, trimmed). */
-  read(userId: string, range: { epoch: string | undefined; afterSeq: number; throughSeq: number }): { ok: true; entries: BrokerEntry[]; position: BrokerPosition } | { ok: false; error: string };
-  position(userId: string): BrokerPosition;
   /**
    * A failover to a replica that lacks appends younger than `replicationLagMs`: every stream
    * that lost one gets a new epoch and an empty history. Returns the users whose history was lost.
@@ -204,12 +199,12 @@ export function createSimBroker(options: SimBrokerOptions): SimBroker {
       keepRunRegistry(instanceId, event);
       options.onAppended(userId, event);
       for (const view of views) view.feed(userId, { epoch: found.epoch, oldestSeq: found.entries[0]?.seq ?? found.lastSeq + 1, entry });
-      return { event, entry, evictedEvents, oldestSeq: found.entries[0]?.seq };
+      return { event, evictedEvents, oldestSeq: found.entries[0]?.seq };
     },
     read(userId, range) {
       const found = stream(userId);
       const current = position(userId);
-      if (range.epoch !== undefined && found.epoch !== range.epoch) return { ok: false, error: "the stream's epoch changed: its history was lost" };
+      if (found.epoch !== range.epoch) return { ok: false, error: "the stream's epoch changed: its history was lost" };
       const entries = found.entries.filter((entry) => entry.seq > range.afterSeq && entry.seq <= range.throughSeq);
       if (entries.length !== Math.max(0, range.throughSeq - range.afterSeq)) return { ok: false, error: `the stream no longer holds seq ${range.afterSeq + 1}..${range.throughSeq}` };
       return { ok: true, entries, position: current };

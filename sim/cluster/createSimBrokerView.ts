@@ -7,10 +7,19 @@
  * then closes the user's connections with "try again later" and they resume). While the
  * instance cannot reach the broker, appends wait (bounded) and reads fail.
  */
-import type { BrokerEntry, BrokerPosition, StreamBroker, StreamFollower } from "../../server/ports/streamBroker.ts";
+import type { AgentEvent } from "../../protocol/frames.ts";
+import type { BrokerEntry, BrokerPosition, StreamBroker, StreamFollower, UnstampedEvent } from "../../server/ports/streamBroker.ts";
 import type { SimRandom } from "../core/createRandom.ts";
 import type { VirtualTime } from "../core/createVirtualTime.ts";
-import type { SimBroker } from "./createSimBroker.ts";
+
+/** What a view needs of the shared broker (createSimBroker.ts implements it; named here so neither file imports the other both ways). */
+export interface SharedBrokerAccess {
+  /** Where the user's stream stands in the broker now. */
+  position(userId: string): BrokerPosition;
+  /** Assigns the seq and stores; `viewLastSeq` is the appending view's feed position. */
+  append(instanceId: string, userId: string, event: UnstampedEvent, viewLastSeq: number | undefined): { event: AgentEvent; evictedEvents: number; oldestSeq: number | undefined };
+  read(userId: string, range: { epoch: string; afterSeq: number; throughSeq: number }): { ok: true; entries: BrokerEntry[]; position: BrokerPosition } | { ok: false; error: string };
+}
 
 /** A feed message: the event and where the stream stood when it was appended. */
 export interface FeedMessage {
@@ -42,7 +51,7 @@ export interface SimBrokerView {
 /** Options of {@link createSimBrokerView}. */
 export interface SimBrokerViewOptions {
   instanceId: string;
-  broker: SimBroker;
+  broker: SharedBrokerAccess;
   time: VirtualTime;
   /** This view's own delay stream. */
   random: SimRandom;
@@ -50,7 +59,7 @@ export interface SimBrokerViewOptions {
   feedDelayMsMax: number;
   appendsPendingMax: number;
   trace: (line: Record<string, unknown>) => void;
-  wrapView?: (view: StreamBroker, context: { broker: SimBroker }) => StreamBroker;
+  wrapView?: (view: StreamBroker, context: { broker: SharedBrokerAccess }) => StreamBroker;
 }
 
 interface Followed {

@@ -1,0 +1,53 @@
+/**
+ * The whole-protocol safety property (safetyProperty.ts: invariants 1-7, checked by the
+ * same checker) over several instances on one simulated broker (sim/cluster/): 2 or 3
+ * instances, each connect on a seeded one, and the broker's own faults drawn per case
+ * (feed lag and reorder, partitions, instance crashes, failovers). The bug zoo measures
+ * the multi-instance planted bugs against this property.
+ */
+import fc from "fast-check";
+import { BUG_ZOO } from "../../sim/bugZoo/bugZoo.ts";
+import { simCaseArbitrary } from "../arbitraries/simCaseArbitrary.ts";
+import type { ClusterInput } from "../arbitraries/scenarioArbitrary.ts";
+import { defineSimProperty } from "../harness/defineSimProperty.ts";
+import { describeViolations } from "../harness/violationsFailure.ts";
+
+const perMille = fc.integer({ min: 0, max: 60 });
+
+/** Broker settings and faults; everything shrinks toward no broker fault. */
+const clusterArbitrary: fc.Arbitrary<ClusterInput> = fc.record({
+  leaseMs: fc.integer({ min: 1_000, max: 3_000 }),
+  faults: fc.record({
+    feedDelayPerMille: perMille,
+    feedReorderPerMille: perMille,
+    feedLagMs: fc.integer({ min: 20, max: 300 }),
+    feedSpellMs: fc.integer({ min: 200, max: 2_000 }),
+    partitionPerMille: perMille,
+    partitionMs: fc.integer({ min: 50, max: 500 }),
+    instanceCrashPerMille: perMille,
+    instanceDowntimeMs: fc.integer({ min: 0, max: 600 }),
+    failoverPerMille: perMille,
+    replicationLagMs: fc.integer({ min: 0, max: 200 }),
+    failoverDowntimeMs: fc.integer({ min: 0, max: 400 }),
+  }),
+});
+
+/** See the module comment. */
+export const multiInstanceSafetyProperty = defineSimProperty({
+  name: "safety-multi-instance",
+  guards: "docs/protocol.md invariants 1-7 (every safety invariant) over 2-3 instances on one broker with every connection and broker fault kind",
+  invariants: [1, 2, 3, 4, 5, 6, 7],
+  defaultRuns: 100,
+  catches: BUG_ZOO.filter((bug) => bug.cluster !== undefined).map((bug) => bug.name),
+  arbitrary: simCaseArbitrary({
+    name: "safety-multi-instance",
+    usersMax: 3,
+    devicesMax: 2,
+    runsPerUserMax: 3,
+    scriptsMax: 2,
+    faultsMax: 8,
+    instances: fc.integer({ min: 2, max: 3 }),
+    cluster: clusterArbitrary,
+  }),
+  judge: (run) => ({ failure: describeViolations(run.result.verdict?.safety ?? [], "safety invariants"), exercised: true }),
+});
