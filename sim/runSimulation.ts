@@ -231,6 +231,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
       runtimeStats: () => runtime.stats(),
       stop: () => runtime.stop(),
       startBrokerFaults: () => {},
+      settled: () => {},
     };
   } else {
     server = createClusterServerSide(scenario, {
@@ -313,6 +314,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     isSettled: () => isSettled(probe),
   });
   stopped = true;
+  server.settled();
   trace({ kind: "end", settled });
   const simTimeMs = elapsedMs();
 

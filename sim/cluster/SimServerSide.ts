@@ -19,6 +19,12 @@ export interface SimServerSide {
   runtimeStats(): { runsStarted: number; runsCompleted: number };
   /** Stops every runtime (the end of the run). */
   stop(): void;
+  /**
+   * The liveness phase is over (every run ended, or out of time). Several instances stop
+   * their lease keepers here: no instance dies from now on, so their sweeps can find
+   * nothing, and their timers would be most of the quiescence phase's work.
+   */
+  settled(): void;
   /** Schedules the broker's own faults (none with one instance). */
   startBrokerFaults(): void;
 }

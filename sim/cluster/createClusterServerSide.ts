@@ -110,6 +110,7 @@ export function createClusterServerSide(scenario: Scenario, options: ClusterServ
     managers: cluster.managers,
     runtimeStats: () => cluster.runtimeStats(),
     stop: () => cluster.stopRuntimes(),
+    settled: () => cluster.stopLeases(),
     startBrokerFaults: () =>
       startBrokerFaults({
         plan: settings.faults,

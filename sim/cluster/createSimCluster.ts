@@ -86,6 +86,8 @@ export interface SimCluster {
   /** Summed over every runtime ever created. */
   runtimeStats(): { runsStarted: number; runsCompleted: number };
   stopRuntimes(): void;
+  /** Stops every lease keeper (the simulation's liveness phase is over). */
+  stopLeases(): void;
 }
 
 /** Creates `options.instances` instances and starts their leases. */
@@ -234,6 +236,9 @@ export function createSimCluster(options: SimClusterOptions): SimCluster {
     },
     stopRuntimes() {
       for (const instance of slots) instance?.runtime.stop();
+    },
+    stopLeases() {
+      for (const instance of slots) instance?.leases.stop();
     },
   };
 }
