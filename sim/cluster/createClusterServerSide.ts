@@ -24,7 +24,7 @@ import type { Scenario } from "../scenario/scenarioSchema.ts";
 import { CLUSTER_DEFAULTS } from "./clusterSchema.ts";
 import { createSimBroker } from "./createSimBroker.ts";
 import { createSimCluster } from "./createSimCluster.ts";
-import { startBrokerFaults } from "./faults/createBrokerFaultInjector.ts";
+import { startBrokerFaults } from "./faults/startBrokerFaults.ts";
 import type { SimServerSide } from "./SimServerSide.ts";
 
 /** What the simulation hands the cluster. */

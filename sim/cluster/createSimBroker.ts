@@ -188,7 +188,7 @@ export function createSimBroker(options: SimBrokerOptions): SimBroker {
     },
     stream,
     position,
-    append(instanceId, userId, unstamped, viewLastSeq) {
+    append(userId, unstamped, { instanceId, viewLastSeq }) {
       const found = stream(userId);
       const seq = assignSeq({ lastSeq: found.lastSeq, viewLastSeq });
       found.lastSeq = Math.max(found.lastSeq, seq);

@@ -16,8 +16,8 @@ import type { VirtualTime } from "../core/createVirtualTime.ts";
 export interface SharedBrokerAccess {
   /** Where the user's stream stands in the broker now. */
   position(userId: string): BrokerPosition;
-  /** Assigns the seq and stores; `viewLastSeq` is the appending view's feed position. */
-  append(instanceId: string, userId: string, event: UnstampedEvent, viewLastSeq: number | undefined): { event: AgentEvent; evictedEvents: number; oldestSeq: number | undefined };
+  /** Assigns the seq and stores for instance `by.instanceId`; `by.viewLastSeq` is its feed position (what it has seen of the stream). */
+  append(userId: string, event: UnstampedEvent, by: { instanceId: string; viewLastSeq: number | undefined }): { event: AgentEvent; evictedEvents: number; oldestSeq: number | undefined };
   read(userId: string, range: { epoch: string; afterSeq: number; throughSeq: number }): { ok: true; entries: BrokerEntry[]; position: BrokerPosition } | { ok: false; error: string };
 }
 
@@ -174,7 +174,7 @@ export function createSimBrokerView(options: SimBrokerViewOptions): SimBrokerVie
   }
 
   function appendNow(...[userId, event, done]: Append): void {
-    const appended = broker.append(instanceId, userId, event, followed.get(userId)?.position?.lastSeq);
+    const appended = broker.append(userId, event, { instanceId, viewLastSeq: followed.get(userId)?.position?.lastSeq });
     done({ ok: true, userId, event: appended.event, evictedEvents: appended.evictedEvents, oldestSeq: appended.oldestSeq });
   }
 
@@ -239,6 +239,7 @@ export function createSimBrokerView(options: SimBrokerViewOptions): SimBrokerVie
     setReachable(now) {
       if (dead || now === reachable) return;
       reachable = now;
+      options.trace({ kind: "broker_link", instance: instanceId, reachable: now });
       if (!now) {
         for (const state of [...followed.values()]) loseFeed(state, "broker unreachable", { reload: false });
         return;

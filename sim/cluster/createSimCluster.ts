@@ -70,8 +70,6 @@ export interface SimCluster {
   serverFor(device: SimDevice): { manager: ConnectionManager; instanceId: string; accepted(connectionId: string): void } | null;
   /** Slots whose instance is up and reaches the broker (the ones a fault may pick). */
   healthySlots(): number[];
-  /** Slots whose instance is up. */
-  upSlots(): number[];
   instanceIdOf(slot: number): string | null;
   /** The instance in `slot` dies: its sockets drop, its runtime and lease stop, its view is dead. It comes back after `downtimeMs`. */
   crash(slot: number, downtimeMs: number): void;
@@ -180,7 +178,6 @@ export function createSimCluster(options: SimClusterOptions): SimCluster {
       return { manager: instance.manager, instanceId: instance.instanceId, accepted: (connectionId) => instance.connections.add(connectionId) };
     },
     healthySlots: () => slotIndexes().filter((slot) => up(slot)?.view.reachable() === true),
-    upSlots: () => slotIndexes().filter((slot) => up(slot) !== null),
     instanceIdOf: (slot) => up(slot)?.instanceId ?? null,
     crash(slot, downtimeMs) {
       const instance = up(slot);
