@@ -25,7 +25,7 @@ describe("bug zoo: every planted bug is caught within the default budget", () =>
     const directory = temporaryDirectory("bug-zoo");
     report = await measureBugZoo({ seed: BUG_ZOO_SEED, directory: join(directory, "property-counterexamples") });
     writeBugZooReport(report, join(directory, "bug-zoo.json"));
-    // 15 classes, the 3 multi-instance ones on 2-3 instances; about 2 min on a quiet 2-core machine, twice that when shared.
+    // 16 classes, the 4 multi-instance ones on 2-3 instances; about 2 min on a quiet 2-core machine, twice that when shared.
   }, 480_000);
 
   afterAll(() => {

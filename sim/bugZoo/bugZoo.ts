@@ -228,6 +228,20 @@ export const BUG_ZOO: readonly PlantedBug[] = [
     cluster: { broker: { assignSeq: ({ lastSeq, viewLastSeq }) => (viewLastSeq ?? lastSeq) + 1 } },
   },
   {
+    name: "failover-keeps-epoch",
+    description: "Several instances: after a broker failover the promoted replica lacks the newest appends but the stream keeps its epoch, so seqs clients already hold are assigned again to other events instead of a resync_required.",
+    expectedInvariant: "order_exactly_once",
+    scenario: "multi-instance-broker-faults",
+    cluster: {
+      broker: {
+        promoteReplica: (stream, { replicatedBeforeMs }) => {
+          const entries = stream.entries.filter((entry) => entry.appendedAtMs <= replicatedBeforeMs);
+          return { epoch: stream.epoch, lastSeq: entries[entries.length - 1]?.seq ?? 0, entries, bytes: entries.reduce((sum, entry) => sum + entry.bytes, 0) };
+        },
+      },
+    },
+  },
+  {
     name: "lease-stolen-while-owner-lives",
     description: "Several instances: a survivor's clock runs a quarter lease ahead of the owner's, so a live owner's lease looks expired between refreshes and its runs are ended while it still plays them (events after agent_completed).",
     expectedInvariant: "run_completed_last",

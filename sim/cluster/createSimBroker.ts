@@ -52,6 +52,12 @@ export interface SimBrokerParts {
    * broker). `viewLastSeq` is the appending instance's feed position (what it has seen).
    */
   assignSeq?: (stream: { lastSeq: number; viewLastSeq: number | undefined }) => number;
+  /**
+   * The stream a failover leaves when the promoted replica lacks appends made after
+   * `replicatedBeforeMs`. Default: a new epoch with no history, so no seq a client holds
+   * is ever reused for another event.
+   */
+  promoteReplica?: (stream: SharedStream, context: { replicatedBeforeMs: number; newEpoch: () => string }) => SharedStream;
   /** Wraps each instance's view (the port its manager sees). `broker` reads the shared truth. */
   wrapView?: (view: StreamBroker, context: { broker: SharedBrokerAccess }) => StreamBroker;
 }
@@ -106,6 +112,8 @@ export function createSimBroker(options: SimBrokerOptions): SimBroker {
   const leases = new Map<string, number>();
   const views: SimBrokerView[] = [];
   const assignSeq = options.parts?.assignSeq ?? ((stream: { lastSeq: number }) => stream.lastSeq + 1);
+  const promoteReplica =
+    options.parts?.promoteReplica ?? ((_stream: SharedStream, context: { newEpoch: () => string }): SharedStream => ({ epoch: context.newEpoch(), lastSeq: 0, entries: [], bytes: 0 }));
 
   function stream(userId: string): SharedStream {
     let found = streams.get(userId);
@@ -214,8 +222,8 @@ export function createSimBroker(options: SimBrokerOptions): SimBroker {
       const replicatedBeforeMs = time.nowMs() - replicationLagMs;
       for (const [userId, found] of streams) {
         if (!found.entries.some((entry) => entry.appendedAtMs > replicatedBeforeMs)) continue;
-        // The promoted replica's copy ends short of seqs clients may hold: a new epoch, so no seq is ever reused for another event.
-        streams.set(userId, { epoch: options.ids.next("e-"), lastSeq: 0, entries: [], bytes: 0 });
+        // The promoted replica's copy ends short of seqs clients may hold.
+        streams.set(userId, promoteReplica(found, { replicatedBeforeMs, newEpoch: () => options.ids.next("e-") }));
         lostUsers.push(userId);
       }
       return lostUsers;
