@@ -17,9 +17,10 @@ import type { SimRandom } from "../core/createRandom.ts";
 import type { SimNetwork } from "../core/createSimNetwork.ts";
 import type { VirtualTime } from "../core/createVirtualTime.ts";
 import type { SimDevice } from "../createSimDevice.ts";
+import type { BrokerFaultControls } from "./BrokerFaultControls.ts";
 import type { ClusterSettings } from "./clusterSchema.ts";
 import type { SimBroker } from "./createSimBroker.ts";
-import type { FeedSpell, SimBrokerView } from "./createSimBrokerView.ts";
+import type { SimBrokerView } from "./createSimBrokerView.ts";
 import { createSimRunLeases, type SimLeaseParts, type SimRunLeases } from "./createSimRunLeases.ts";
 
 /** The runtime's publish port. */
@@ -64,19 +65,10 @@ interface Instance {
   readonly connections: Set<string>;
 }
 
-/** The cluster: what the host, the faults and the simulation's totals need. */
-export interface SimCluster {
+/** The cluster: what the host, the broker faults and the simulation's totals need. */
+export interface SimCluster extends BrokerFaultControls {
   /** Where a device's connect lands: the manager (null while that slot is down) and the trace field naming it. */
   serverFor(device: SimDevice): { manager: ConnectionManager; instanceId: string; accepted(connectionId: string): void } | null;
-  /** Slots whose instance is up and reaches the broker (the ones a fault may pick). */
-  healthySlots(): number[];
-  instanceIdOf(slot: number): string | null;
-  /** The instance in `slot` dies: its sockets drop, its runtime and lease stop, its view is dead. It comes back after `downtimeMs`. */
-  crash(slot: number, downtimeMs: number): void;
-  partition(slot: number, durationMs: number): void;
-  disturbFeed(slot: number, spell: Omit<FeedSpell, "untilMs"> & { durationMs: number }): void;
-  /** A broker failover: streams that lost unreplicated appends get a new epoch; every instance is cut for `downtimeMs`. Returns those users. */
-  failover(replicationLagMs: number, downtimeMs: number): string[];
   /** Every gateway is replaced at once (the `restart` fault): new managers and views, runtimes and leases go on. Returns the old managers. */
   replaceGateways(): ConnectionManager[];
   /** Every manager ever created, in creation order (the alert counters sum them). */
