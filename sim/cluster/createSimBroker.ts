@@ -111,6 +111,7 @@ export function createSimBroker(options: SimBrokerOptions): SimBroker {
   const runs = new Map<string, SimRunRecord>();
   const leases = new Map<string, number>();
   const views: SimBrokerView[] = [];
+  const requestsClaimed = new Set<string>();
   const assignSeq = options.parts?.assignSeq ?? ((stream: { lastSeq: number }) => stream.lastSeq + 1);
   const promoteReplica =
     options.parts?.promoteReplica ?? ((_stream: SharedStream, context: { newEpoch: () => string }): SharedStream => ({ epoch: context.newEpoch(), lastSeq: 0, entries: [], bytes: 0 }));
@@ -227,6 +228,12 @@ export function createSimBroker(options: SimBrokerOptions): SimBroker {
         lostUsers.push(userId);
       }
       return lostUsers;
+    },
+    claimRequest(userId, requestId) {
+      const key = `${userId}\u0000${requestId}`;
+      if (requestsClaimed.has(key)) return false;
+      requestsClaimed.add(key);
+      return true;
     },
     runs,
     leases,

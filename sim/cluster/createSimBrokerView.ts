@@ -19,6 +19,8 @@ export interface SharedBrokerAccess {
   /** Assigns the seq and stores for instance `by.instanceId`; `by.viewLastSeq` is its feed position (what it has seen of the stream). */
   append(userId: string, event: UnstampedEvent, by: { instanceId: string; viewLastSeq: number | undefined }): { event: AgentEvent; evictedEvents: number; oldestSeq: number | undefined };
   read(userId: string, range: { epoch: string; afterSeq: number; throughSeq: number }): { ok: true; entries: BrokerEntry[]; position: BrokerPosition } | { ok: false; error: string };
+  /** True for the first claim of this user's request id among every instance (`SET NX` in Redis), false after. */
+  claimRequest(userId: string, requestId: string): boolean;
 }
 
 /** A feed message: the event and where the stream stood when it was appended. */
@@ -46,6 +48,12 @@ export interface SimBrokerView {
   disturb(spell: FeedSpell): void;
   /** Where the view's feed of `userId` stands, undefined while not ready. */
   position(userId: string): BrokerPosition | undefined;
+  /**
+   * The RequestClaims port (server/ports/requestClaims.ts) through this view: the claim is
+   * made at the broker now and answered a round trip later; false (after a round trip)
+   * while the instance cannot reach the broker.
+   */
+  claim(userId: string, requestId: string, done: (fresh: boolean) => void): void;
 }
 
 /** Options of {@link createSimBrokerView}. */
@@ -256,5 +264,13 @@ export function createSimBrokerView(options: SimBrokerViewOptions): SimBrokerVie
       spell = next;
     },
     position: (userId) => port.position(userId),
+    claim(userId, requestId, done) {
+      if (!reachable) {
+        roundTrip(() => done(false));
+        return;
+      }
+      const fresh = broker.claimRequest(userId, requestId);
+      roundTrip(() => done(fresh));
+    },
   };
 }
