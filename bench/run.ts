@@ -16,10 +16,14 @@
  *   redis       3 instances on one real redis-server vs 1 in-process instance: throughput and
  *               cross-instance emit-to-receive latency (each event published on another instance
  *               than its client's); needs redis-server on PATH (skipped with a line otherwise)
+ *   churn       the same churn (every socket dropped ~every 0.5 s and resumed, 200 users running agents)
+ *               against 1 serve process and against 3 serve processes on Redis with one SIGKILLed and
+ *               replaced mid-run; the shared checker judges delivery, duplicates, reorders, orphaned runs
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { parseArgs } from "node:util";
+import { benchResultsSchema, checkResult } from "../protocol/resultSchemas.ts";
 import { WebSocketServer, type WebSocket } from "ws";
 import type { AgentEventDraft } from "../protocol/frames.ts";
 import { jwtSecretKey } from "../server/auth/jwtSecretKey.ts";
@@ -30,11 +34,12 @@ import type { SocketPort } from "../server/ports/socketPort.ts";
 import { runSimulation } from "../sim/runSimulation.ts";
 import { loadScenario } from "../sim/scenario/loadScenario.ts";
 import { createClientPool, type ClientPool } from "./createClientPool.ts";
+import { sectionChurn } from "./churnSection.ts";
 import { sectionJobs } from "./jobsSection.ts";
 import { sectionK6 } from "./k6Section.ts";
 import { redisServerMissing, startRedisServer } from "../server/adapters/startRedisServer.ts";
 
-const SECTIONS = ["sim", "jobs", "throughput", "heap", "rate", "redis", "k6"] as const;
+const SECTIONS = ["sim", "jobs", "throughput", "heap", "rate", "redis", "churn", "k6"] as const;
 type Section = (typeof SECTIONS)[number];
 
 /** The one-line usage, printed by --help and after a bad flag. */
@@ -399,9 +404,10 @@ async function main(): Promise<void> {
   if (chosen.includes("rate")) results.rate = await sectionRate(quick);
   if (chosen.includes("k6")) results.k6 = await sectionK6(quick);
   if (chosen.includes("redis")) results.redis = await sectionRedis(quick);
+  if (chosen.includes("churn")) results.churn = await sectionChurn(quick);
   const out = values.out ?? "results/bench.json";
   mkdirSync(out.split("/").slice(0, -1).join("/") || ".", { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ kind: "bench", node: process.version, quick, ...results }, null, 2)}\n`);
+  writeFileSync(out, `${JSON.stringify(checkResult(benchResultsSchema, { kind: "bench", node: process.version, quick, ...results }, out), null, 2)}\n`);
   console.log(`written: ${out}`);
 }
 

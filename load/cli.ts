@@ -16,14 +16,12 @@ import { accessSync, constants as fsConstants, existsSync, mkdirSync, readFileSy
 import { delimiter, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { randomSecret } from "../server/adapters/randomSecret.ts";
-import { createRealClock } from "../server/adapters/realClock.ts";
-import { createRealScheduler } from "../server/adapters/realScheduler.ts";
-import { createMetricsRecorder } from "../server/soak/createMetricsRecorder.ts";
-import { judgeAlerts } from "../server/soak/judgeAlerts.ts";
-import { formatFired } from "../server/soak/judgeSoak.ts";
-import { parseMetricsRecording } from "../server/soak/parseMetricsRecording.ts";
-import { createServer, type AgentEventServer } from "../server/createServer.ts";
+import { checkResult, loadSummarySchema } from "../protocol/resultSchemas.ts";
+import { generatedSecret, realTime, startOurServer, type OurServer } from "./ourServer.ts";
+import { createMetricsRecorder } from "./soak/createMetricsRecorder.ts";
+import { judgeAlerts } from "./soak/judgeAlerts.ts";
+import { formatFired } from "./soak/judgeSoak.ts";
+import { parseMetricsRecording } from "./soak/parseMetricsRecording.ts";
 import { bundleK6Script, findK6Scripts } from "./build.ts";
 import { describeFlavourRange, flavourForVersion, flavourNamed, formatK6Version, K6_FLAVOURS, NEWEST_FLAVOUR, parseK6Version, SUPPORTED_K6_RANGE, type K6Flavour } from "./k6Flavours.ts";
 import { runVerdict, type SummaryData } from "./lib/textSummary.ts";
@@ -312,19 +310,18 @@ export async function main(argv: readonly string[], io: LoadIo = processIo()): P
       : `engine: ${k6.versionLine} (${k6.path}), bundle ${relative(io.cwd, bundlePath)}\n`,
   );
 
-  const servers: AgentEventServer[] = [];
+  const servers: OurServer[] = [];
   let serverHttpUrl = "";
   const targets = [...command.targets];
   let secret = command.secret ?? (targets.length === 0 ? undefined : io.env["JWT_SECRET"]);
   if (targets.length === 0) {
-    secret ??= randomSecret();
+    secret ??= generatedSecret();
     try {
       for (let instance = 0; instance < command.instances; instance += 1) {
-        const server = createServer({ jwtSecret: secret, ...(command.redisUrl === undefined ? {} : { redisUrl: command.redisUrl }) });
+        const server = await startOurServer({ jwtSecret: secret, ...(command.redisUrl === undefined ? {} : { redisUrl: command.redisUrl }) });
         servers.push(server);
-        const address = await server.listen({ host: "127.0.0.1", port: 0 });
-        targets.push(address.webSocketUrl);
-        if (instance === 0) serverHttpUrl = address.httpUrl;
+        targets.push(server.webSocketUrl);
+        if (instance === 0) serverHttpUrl = server.httpUrl;
       }
     } catch (error) {
       await Promise.all(servers.map((server) => server.close()));
@@ -380,22 +377,22 @@ export async function main(argv: readonly string[], io: LoadIo = processIo()): P
   const recorder =
     servers.length === 0 || command.metricsEverySeconds === 0
       ? undefined
-      : createMetricsRecorder({ clock: createRealClock(), scheduler: createRealScheduler(), url: `${serverHttpUrl}/metrics`, path: metricsRecording, everyMs: command.metricsEverySeconds * 1000 });
+      : createMetricsRecorder({ ...realTime(), url: `${serverHttpUrl}/metrics`, path: metricsRecording, everyMs: command.metricsEverySeconds * 1000 });
   recorder?.start();
   let exitCode: number;
   try {
     exitCode = await runEngine(executable as string, [...prefix, ...engineArguments], io, traces);
   } finally {
     await recorder?.stop();
-    if (servers.length > 1) io.stdout(`frames sent per instance: ${servers.map((server) => server.manager.stats().framesSent).join(", ")}\n`);
+    if (servers.length > 1) io.stdout(`frames sent per instance: ${servers.map((server) => server.stats().framesSent).join(", ")}\n`);
     await Promise.all(servers.map((server) => server.close()));
   }
   if (recorder !== undefined) {
     const verdict = await judgeAlerts(parseMetricsRecording(readFileSync(metricsRecording, "utf8")), { intervalMs: command.metricsEverySeconds * 1000 });
     // Data first: the verdict joins the run's summary (field `alerts`), where the HTML report reads it.
     if (existsSync(summaryPath)) {
-      const summary = JSON.parse(readFileSync(summaryPath, "utf8")) as Record<string, unknown>;
-      writeFileSync(summaryPath, `${JSON.stringify({ ...summary, alerts: verdict }, null, 2)}\n`);
+      const summary = checkResult(loadSummarySchema, JSON.parse(readFileSync(summaryPath, "utf8")) as Record<string, unknown>, summaryPath);
+      writeFileSync(summaryPath, `${JSON.stringify(checkResult(loadSummarySchema, { ...summary, alerts: verdict }, summaryPath), null, 2)}\n`);
     }
     io.stdout(`metrics: ${shownPath(metricsRecording, io.cwd)} (${recorder.counts().scrapes} scrapes${servers.length > 1 ? `, instance 1 of ${servers.length}` : ""}); ${verdict.judged ? `would have alerted: ${formatFired(verdict)}` : `alerts not judged: ${verdict.reason}`}\n`);
   }

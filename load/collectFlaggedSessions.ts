@@ -8,6 +8,7 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { checkResult, simSummarySchema } from "../protocol/resultSchemas.ts";
 import { checkTrace } from "../protocol/checker/checkTrace.ts";
 import { liveRunSummary } from "./liveRunSummary.ts";
 import { parseTraceConsoleLine } from "./lib/traceConsoleLines.ts";
@@ -42,7 +43,8 @@ export function createFlaggedSessionCollector(directory: string, options: { reco
       endedAtMs: times[times.length - 1] ?? 0,
       repro: `npm run sim -- --replay ${path}`,
     });
-    writeFileSync(join(sessionDirectory, "summary.json"), `${JSON.stringify({ ...summary, totals: { traceLines: times.length } }, null, 2)}\n`);
+    const summaryPath = join(sessionDirectory, "summary.json");
+    writeFileSync(summaryPath, `${JSON.stringify(checkResult(simSummarySchema, { ...summary, totals: { traceLines: times.length } }, summaryPath), null, 2)}\n`);
     written.push(path);
   }
 

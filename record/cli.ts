@@ -14,6 +14,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { checkResult, simSummarySchema } from "../protocol/resultSchemas.ts";
 import { newRunDirectory } from "../load/newRunDirectory.ts";
 import { probeTarget } from "../load/probeTarget.ts";
 import { EXIT_CODES } from "../protocol/exitCodes.ts";
@@ -115,7 +116,7 @@ async function record(command: RecordCommand, options: { io: RecordIo; startedAt
   const traceText = recording.lines.length === 0 ? "" : `${recording.lines.join("\n")}\n`;
   writeFileSync(tracePath, traceText);
   const summary = liveSummary(recording, { command, replay: `npm run sim -- --replay ${shown(tracePath)}`, traceSha256: createHash("sha256").update(traceText).digest("hex") });
-  writeFileSync(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileSync(summaryPath, `${JSON.stringify(checkResult(simSummarySchema, summary, summaryPath), null, 2)}\n`);
   if (command.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
   else io.stdout(formatRecording(recording, { summary, tracePath: shown(tracePath), summaryPath: shown(summaryPath), directory: shown(directory) }));
   return EXIT_CODES[summary.outcome];

@@ -38,6 +38,8 @@ export interface LivePorts {
   clock: Clock;
   /** The deadline and every session's timers; all cancelled once every session has ended. */
   scheduler: RealScheduler;
+  /** Where each user's connection `connectionNumber` goes (see UserSessionOptions.targetOf); default the plan's target. */
+  targetOf?: (userId: string, connectionNumber: number) => string;
 }
 
 /** Runs every session to its end (runs done, gave up, timeout or trace bound) and checks the trace. */
@@ -51,7 +53,11 @@ export async function recordLive(plan: LivePlan, ports: LivePorts): Promise<Live
     lines.push(JSON.stringify(line));
     if (lines.length === plan.traceLinesMax) for (const session of sessions) session.stop(`the trace reached its bound of ${plan.traceLinesMax} lines`);
   };
-  for (const user of plan.users) sessions.push(recordUserSession({ ...plan.session, ...user }, { onTraceLine, clock, scheduler }));
+  for (const user of plan.users) {
+    const targetOf = ports.targetOf;
+    const sessionPorts = { onTraceLine, clock, scheduler, ...(targetOf === undefined ? {} : { targetOf: (connectionNumber: number) => targetOf(user.userId, connectionNumber) }) };
+    sessions.push(recordUserSession({ ...plan.session, ...user }, sessionPorts));
+  }
   scheduler.after(plan.timeoutMs, () => {
     for (const session of sessions) session.stop(`--timeout-ms ${plan.timeoutMs} passed`);
   });

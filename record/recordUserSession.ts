@@ -77,6 +77,11 @@ export interface UserSessionOptions {
   clock: Clock;
   /** Drops, resumes and the close wait. */
   scheduler: Scheduler;
+  /**
+   * Where connection `connectionNumber` (1 for the first) goes; default `plan.target` every
+   * time. Several instances behind one broker: each resume may go to another one.
+   */
+  targetOf?: (connectionNumber: number) => string;
 }
 
 /** Starts one session; every trace line goes to `onTraceLine` in the order it happened. */
@@ -112,7 +117,8 @@ export function recordUserSession(plan: UserSessionPlan, options: UserSessionOpt
     connectionId = `${deviceId}#${connectionNumber}`;
     const resume = client.resumePoint();
     const thisConnection = connectionId;
-    const opened = new WebSocket(withResumeQuery(plan.target, resume), { headers: { Authorization: `Bearer ${plan.token}` } });
+    const target = options.targetOf?.(connectionNumber) ?? plan.target;
+    const opened = new WebSocket(withResumeQuery(target, resume), { headers: { Authorization: `Bearer ${plan.token}` } });
     socket = opened;
     let open = false;
     opened.on("open", () => {

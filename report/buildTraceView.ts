@@ -10,6 +10,7 @@
  * lines give exact latency on the trace's own clock.
  */
 import { isAgentEventType } from "../protocol/eventTypes.ts";
+import { describeFault } from "../protocol/faultDescriptions.ts";
 import type { EventMark, GlobalMark, LaneAnnotation, LaneView, RateSeries, TraceView, UserLanes } from "./ReportData.ts";
 import { closeMeaning } from "./_internals/closeMeaning.ts";
 import { binSamples, histogramRange, nearestRank, niceStep } from "./_internals/statistics.ts";
@@ -237,20 +238,16 @@ export function buildTraceView(lines: Iterable<Line>, options: TraceViewOptions 
 
   const onFault = (line: Line, t: number) => {
     const fault = text(line["fault"]) ?? "fault";
-    if (fault === "restart") {
-      const downtimeMs = num(line["downtimeMs"]);
-      globalMarks.push({ t, label: "server restart", detail: `The gateway restarted: every user gets a new epoch, so resumes after it need resync_required.${downtimeMs === null ? "" : ` Connections were refused for ${downtimeMs} ms.`}`, durationMs: downtimeMs });
-      return;
-    }
-    if (fault === "storm") {
-      globalMarks.push({ t, label: "reconnect storm", detail: "Every open connection dropped at once and all reconnect within the storm window.", durationMs: null });
+    const description = describeFault(fault);
+    const durationMs = description.durationMs?.(line) ?? null;
+    if (description.scope === "system") {
+      globalMarks.push({ t, label: description.label, detail: description.detail(line), durationMs });
       return;
     }
     const connectionId = text(line["conn"]);
     const deviceId = text(line["device"]);
     const lane = (connectionId === null ? undefined : lanes.get(connectionId)) ?? (deviceId === null ? undefined : laneOfDevice.get(deviceId));
-    const spellMs = num(line["ms"]);
-    const annotation: LaneAnnotation = { t, kind: "fault", label: fault.replaceAll("_", " "), detail: describeFault(fault, line), durationMs: fault === "slow_socket" ? spellMs : null };
+    const annotation: LaneAnnotation = { t, kind: "fault", label: description.label, detail: description.detail(line), durationMs };
     if (lane !== undefined) lane.annotations.push(annotation);
     else if (deviceId !== null && userOfDevice.has(deviceId)) userLanes(userOfDevice.get(deviceId) as string).notes.push(annotation);
   };
@@ -354,27 +351,6 @@ export function buildTraceView(lines: Iterable<Line>, options: TraceViewOptions 
 function publicLane(lane: LaneState): LaneView {
   const { connectedLastSeq: _connectedLastSeq, openExecutions: _openExecutions, ...view } = lane;
   return view;
-}
-
-function describeFault(fault: string, line: Line): string {
-  switch (fault) {
-    case "drop":
-      return "Injected fault: the connection dropped abruptly; frames in flight were lost both ways. The device reconnects and resumes.";
-    case "half_open":
-      return "Injected fault: the client vanished silently (half-open); only the server's heartbeat can notice.";
-    case "reconnect":
-      return "Injected fault: the client closed cleanly and will reconnect with resume.";
-    case "stop_pongs":
-      return "Injected fault: the client keeps reading but answers no ping; the server's heartbeat must close it (4408) and the device resumes.";
-    case "send_failure":
-      return "Injected fault: the server's next send on this connection fails.";
-    case "slow_socket":
-      return `Injected fault: the client reads slowly (${num(line["bytesPerMs"]) ?? "?"} bytes/ms for ${num(line["ms"]) ?? "?"} ms); the server may close it as a slow consumer.`;
-    case "cancel":
-      return `Injected: the device cancels run ${text(line["run"]) ?? "?"}; it must end with agent_completed status cancelled.`;
-    default:
-      return `Injected fault: ${fault}.`;
-  }
 }
 
 function describeDecision(decision: string | null, line: Line, t: number): LaneAnnotation | null {

@@ -2,16 +2,19 @@
  * Everything the report can show from one results directory, read recursively:
  * sim runs (`summary.json` of kind "sim" with `trace.jsonl` beside it), sim sweeps
  * (kind "sim-sweep"), k6-shaped load summaries, soaks (kind "soak") and bug zoo results (kind "bug-zoo").
- * Files that are not results are ignored; result files that cannot be read are
- * listed as problems, never fatal.
+ * Each kind is read through the results schema its writer checks against
+ * (protocol/resultSchemas.ts). Files that are not results are ignored; result files that
+ * cannot be read are listed as problems (`<file>: <field>: <problem>`, one line each on the
+ * CLI's stderr), never fatal.
  */
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { isBugZoo, readBugZoo } from "./readBugZoo.ts";
 import { isLoadSummary, readLoadRun } from "./readLoadRun.ts";
-import { readSimRun, simSummarySchema } from "./readSimRun.ts";
-import { readSoakRun, soakSummarySchema } from "./readSoakRun.ts";
-import { readSweep, sweepSummarySchema } from "./readSweep.ts";
+import { firstResultIssue, loadSummarySchema, simSummarySchema, soakSummarySchema, sweepSummarySchema, type SimSummary } from "../protocol/resultSchemas.ts";
+import { readSimRun } from "./readSimRun.ts";
+import { readSoakRun } from "./readSoakRun.ts";
+import { readSweep } from "./readSweep.ts";
 import type { ResultColumn } from "./ReportData.ts";
 import { judgeColumn } from "./judgeColumn.ts";
 
@@ -49,7 +52,7 @@ export async function collectColumn(dir: string, options: { label: string; idPre
   const limits = { ...COLLECT_LIMITS_DEFAULT, ...options.limits };
   const problems: ResultColumn["problems"] = [];
   const files = await listJsonFiles(dir, limits, problems);
-  const simSummaries: Array<{ path: string; summary: ReturnType<typeof simSummarySchema.parse> }> = [];
+  const simSummaries: Array<{ path: string; summary: SimSummary }> = [];
   const column: ResultColumn = {
     label: options.label,
     dir,
@@ -81,19 +84,21 @@ export async function collectColumn(dir: string, options: { label: string; idPre
     if (object["kind"] === "sim") {
       const parsed = simSummarySchema.safeParse(object);
       if (parsed.success) simSummaries.push({ path, summary: parsed.data });
-      else problems.push({ path: displayPath, problem: `a sim summary the report cannot read: ${firstIssue(parsed.error)}` });
+      else problems.push({ path: displayPath, problem: `a sim summary the report cannot read: ${firstResultIssue(parsed.error)}` });
     } else if (object["kind"] === "sim-sweep") {
       const parsed = sweepSummarySchema.safeParse(object);
       if (parsed.success) column.sweeps.push(readSweep(parsed.data, displayPath));
-      else problems.push({ path: displayPath, problem: `a sweep summary the report cannot read: ${firstIssue(parsed.error)}` });
+      else problems.push({ path: displayPath, problem: `a sweep summary the report cannot read: ${firstResultIssue(parsed.error)}` });
     } else if (object["kind"] === "soak") {
       const parsed = soakSummarySchema.safeParse(object);
       if (parsed.success) column.soaks.push(readSoakRun(parsed.data, displayPath));
-      else problems.push({ path: displayPath, problem: `a soak summary the report cannot read: ${firstIssue(parsed.error)}` });
+      else problems.push({ path: displayPath, problem: `a soak summary the report cannot read: ${firstResultIssue(parsed.error)}` });
     } else if (isBugZoo(object)) {
       column.bugZoos.push(readBugZoo(object, displayPath));
     } else if (isLoadSummary(object)) {
-      column.loads.push(await readLoadRun(object, { path, displayPath }));
+      const parsed = loadSummarySchema.safeParse(object);
+      if (parsed.success) column.loads.push(await readLoadRun(object, { path, displayPath }));
+      else problems.push({ path: displayPath, problem: `a load summary the report cannot read: ${firstResultIssue(parsed.error)}` });
     }
   }
 
@@ -145,10 +150,4 @@ async function listJsonFiles(root: string, limits: CollectLimits, problems: Resu
     }
   }
   return found.sort();
-}
-
-function firstIssue(error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> }): string {
-  const issue = error.issues[0];
-  if (issue === undefined) return "invalid";
-  return `${issue.path.length === 0 ? "(top level)" : issue.path.map(String).join(".")}: ${issue.message}`;
 }

@@ -5,23 +5,8 @@
  * monitoring/alerts.yml over the /metrics recorded during the run). A verdict the report
  * cannot read gives null, never a guess.
  */
-import { z } from "zod";
+import { promtoolAlertsSchema, simAlertsSchema } from "../protocol/resultSchemas.ts";
 import type { AlertsView } from "./ReportData.ts";
-
-const simAlertsSchema = z.looseObject({
-  fired: z.array(z.string()),
-  conditions: z.array(z.looseObject({ alert: z.string(), state: z.enum(["fired", "quiet", "not_judged"]), detail: z.string().default("") })).default([]),
-});
-
-const promtoolAlertsSchema = z.union([
-  z.looseObject({
-    judged: z.literal(true),
-    rules: z.number(),
-    evaluations: z.number(),
-    fired: z.array(z.looseObject({ alert: z.string(), severity: z.string().default("unknown"), firstFiringS: z.number(), evaluationsFiring: z.number() })),
-  }),
-  z.looseObject({ judged: z.literal(false), reason: z.string() }),
-]);
 
 const firedLine = (fired: readonly string[]): string => `would have alerted: ${fired.length === 0 ? "nothing" : fired.join(", ")}`;
 

@@ -1,83 +1,18 @@
 /**
  * One simulator run for the report: its `summary.json` (kind "sim", written by
  * sim/cli.ts, or by record/cli.ts with `source: "live"`: a recording against a real
- * server, with its target instead of a seed), validated leniently at the edge (a field the report does not know,
- * or one an older simulator did not write, is fine), and the `trace.jsonl` beside it.
+ * server, with its target instead of a seed), validated at the edge by the results schema
+ * its writers check against (protocol/resultSchemas.ts: lenient, a field the report does not
+ * know or one an older simulator did not write is fine), and the `trace.jsonl` beside it.
  */
 import { dirname, join } from "node:path";
-import { z } from "zod";
-import { RUN_OUTCOMES } from "../protocol/exitCodes.ts";
+import type { SimSummary } from "../protocol/resultSchemas.ts";
 import { buildTraceView, WALL_CLOCK_MS_MIN, type TraceViewOptions } from "./buildTraceView.ts";
 import { describeTiming, explainInvariant } from "./explainInvariant.ts";
 import type { SimRunView, SimVerdictView, ViolationView } from "./ReportData.ts";
 import { readTraceLines } from "./readTraceLines.ts";
 import { alertsOfSim } from "./readAlerts.ts";
 
-const violationSchema = z.looseObject({
-  invariant: z.string(),
-  protocolNumber: z.number().optional(),
-  category: z.string().default("safety"),
-  kind: z.string().default(""),
-  message: z.string().default(""),
-  userId: z.string().optional(),
-  connectionId: z.string().optional(),
-  deviceId: z.string().optional(),
-  runId: z.string().optional(),
-  seqs: z.array(z.number()).default([]),
-  atMs: z.number().optional(),
-});
-
-const verdictSchema = z.looseObject({
-  ok: z.boolean(),
-  safety: z.array(violationSchema).default([]),
-  liveness: z.array(violationSchema).default([]),
-  timing: z
-    .array(
-      z.looseObject({
-        name: z.string(),
-        ok: z.boolean(),
-        observed: z.number().nullable().default(null),
-        budget: z.number(),
-        unit: z.string().default("ms"),
-        samples: z.number().default(0),
-        overBudget: z.number().default(0),
-      }),
-    )
-    .default([]),
-  counts: z.looseObject({ eventsByType: z.record(z.string(), z.number()).default({}) }).default({ eventsByType: {} }),
-  latencyMs: z
-    .looseObject({ count: z.number(), p50: z.number(), p95: z.number(), p99: z.number(), max: z.number(), sampled: z.boolean().default(false) })
-    .nullable()
-    .default(null),
-  violationsNotStored: z.looseObject({ safety: z.number().default(0), liveness: z.number().default(0) }).default({ safety: 0, liveness: 0 }),
-});
-
-/** The fields of a sim summary the report uses. */
-export const simSummarySchema = z.looseObject({
-  kind: z.literal("sim"),
-  source: z.enum(["sim", "live"]).default("sim"),
-  seed: z.number().nullable(),
-  target: z.string().nullable().default(null),
-  /** Wall time a live recording lasted, ms. */
-  recordedMs: z.number().nullable().default(null),
-  scenario: z.string().default("(unnamed scenario)"),
-  plant: z.string().nullable().default(null),
-  outcome: z.enum(RUN_OUTCOMES),
-  crash: z.string().nullable().default(null),
-  faultPlan: z.record(z.string(), z.unknown()).nullable().default(null),
-  verdict: verdictSchema.nullable().default(null),
-  simTimeMs: z.number().default(0),
-  totals: z.record(z.string(), z.unknown()).default({}),
-  timeline: z.record(z.string(), z.array(z.looseObject({ t: z.number(), what: z.string() }))).default({}),
-  livenessReason: z.string().nullable().default(null),
-  repro: z.string().default(""),
-  traceSha256: z.string().nullable().default(null),
-  realMs: z.number().nullable().default(null),
-  alerts: z.unknown().optional(),
-});
-
-/** A sim summary after validation. */
-export type SimSummary = z.infer<typeof simSummarySchema>;
 
 /** What {@link readSimRun} returns: the view, and the raw latency samples (compare mode re-bins them). */
 export interface SimRunRead {

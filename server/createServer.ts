@@ -10,6 +10,7 @@ import { createCryptoIdSource } from "./adapters/cryptoIdSource.ts";
 import { createRealClock } from "./adapters/realClock.ts";
 import { createRealScheduler } from "./adapters/realScheduler.ts";
 import { createRedisBroker, type RedisBroker } from "./adapters/createRedisBroker.ts";
+import { createRedisRequestClaims } from "./adapters/createRedisRequestClaims.ts";
 import { createRunLeases, type RunLeases } from "./adapters/createRunLeases.ts";
 import { jwtSecretKey } from "./auth/jwtSecretKey.ts";
 import { createHealthTracker, type HealthReport } from "./http/createHealthTracker.ts";
@@ -212,6 +213,8 @@ export function createServer(options: ServerOptions): AgentEventServer {
     ...(options.scripts === undefined ? {} : { scripts: options.scripts }),
     ...(options.defaultScriptName === undefined ? {} : { defaultScriptName: options.defaultScriptName }),
     ...(options.runtimeLimits === undefined ? {} : { limits: options.runtimeLimits }),
+    // Several instances share request ids through Redis: a start re-sent on another instance starts no second run.
+    ...(redisBroker === undefined ? {} : { requestClaims: createRedisRequestClaims({ redis: redisBroker.redis, keyPrefix: redisBroker.keyPrefix }) }),
   });
   const http = createHttpServer({
     manager,

@@ -9,6 +9,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { basename, dirname, isAbsolute, join, relative } from "node:path";
+import { checkResult, replaySummarySchema, simSummarySchema, sweepSummarySchema } from "../protocol/resultSchemas.ts";
 import { newRunDirectory } from "../load/newRunDirectory.ts";
 import { checkTrace } from "../protocol/checker/checkTrace.ts";
 import { EXIT_CODES } from "../protocol/exitCodes.ts";
@@ -176,7 +177,7 @@ function writeResults(outDir: string, result: SimulationResult, run: { lines: st
   const summary = join(dir, "summary.json");
   writeFileSync(trace, run.lines.length === 0 ? "" : `${run.lines.join("\n")}\n`);
   const realMs = run.realMs === undefined ? {} : { realMs: Math.round(run.realMs) };
-  writeFileSync(summary, `${JSON.stringify({ kind: "sim", ...result, repro, traceSha256: run.traceSha256, ...realMs }, null, 2)}\n`);
+  writeFileSync(summary, `${JSON.stringify(checkResult(simSummarySchema, { kind: "sim", ...result, repro, traceSha256: run.traceSha256, ...realMs }, summary), null, 2)}\n`);
   return { trace, summary };
 }
 
@@ -301,7 +302,7 @@ async function sweep(scenarios: Array<{ scenario: Scenario; path: string }>, opt
     seedsPerSecond,
     realMs: Math.round(realMs),
   };
-  writeFileSync(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileSync(summaryPath, `${JSON.stringify(checkResult(sweepSummarySchema, summary, summaryPath), null, 2)}\n`);
   const threads = options.jobs === 1 ? "in this process" : `on ${summary.jobs} threads`;
   const lines = [
     `Sweep: ${ran.completed} seed run(s) over ${scenarios.length} scenario(s) ${threads}${options.plant === undefined ? "" : `, planted bug ${options.plant.name}`}${options.checkDeterminism ? ", each run twice for determinism" : ""}`,
@@ -345,7 +346,8 @@ function replay(path: string, options: { json: boolean }): number {
   const outcome = verdict.ok ? "pass" : verdict.safety.length > 0 ? "safety" : "liveness";
   const recordedFrom = liveRecordingBeside(path);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ kind: "sim-replay", path, outcome, ...(recordedFrom === null ? {} : { recordedFrom }), ...verdict }, null, 2)}\n`);
+    const summary = checkResult(replaySummarySchema, { kind: "sim-replay", path, outcome, ...(recordedFrom === null ? {} : { recordedFrom }), ...verdict }, "the --replay --json output");
+    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     return EXIT_CODES[outcome];
   }
   const violations = [...verdict.safety, ...verdict.liveness];
@@ -361,15 +363,16 @@ function replay(path: string, options: { json: boolean }): number {
  * `npm run record`) sits beside the trace; null for any other trace.
  */
 function liveRecordingBeside(tracePath: string): { target: string; startedAt: string | null } | null {
-  let summary: unknown;
+  let json: unknown;
   try {
-    summary = JSON.parse(readFileSync(join(dirname(tracePath), "summary.json"), "utf8"));
+    json = JSON.parse(readFileSync(join(dirname(tracePath), "summary.json"), "utf8"));
   } catch {
     return null;
   }
-  const fields = typeof summary === "object" && summary !== null ? (summary as Record<string, unknown>) : {};
-  if (fields["source"] !== "live" || typeof fields["target"] !== "string") return null;
-  return { target: fields["target"], startedAt: typeof fields["startedAt"] === "string" ? fields["startedAt"] : null };
+  const parsed = simSummarySchema.safeParse(json);
+  if (!parsed.success || parsed.data.source !== "live" || parsed.data.target === null) return null;
+  const startedAt = parsed.data["startedAt"];
+  return { target: parsed.data.target, startedAt: typeof startedAt === "string" ? startedAt : null };
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -230,7 +230,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
       managers,
       runtimeStats: () => runtime.stats(),
       stop: () => runtime.stop(),
-      startBrokerFaults: () => {},
+      brokerControls: undefined,
       settled: () => {},
     };
   } else {
@@ -260,11 +260,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
         endedByLease.add(runId);
         onRunEnded({ userId, runId, status: `error (ended by a survivor: its instance ${owner} stopped)` });
       },
-      faultPlan,
-      elapsedMs,
       trace,
-      mark,
-      countFault,
     });
   }
 
@@ -301,9 +297,9 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
       const old = server.replaceServer();
       return { shutdown: (reason) => old.forEach((manager) => manager.shutdown(reason)) };
     },
+    ...(server.brokerControls === undefined ? {} : { cluster: server.brokerControls }),
   });
   faults.start();
-  server.startBrokerFaults();
 
   // Run: fault phase, then liveness until settled or out of budget.
   const probe: SettleProbeInput = { requests, devices, streamHead: (userId) => server.streamHead(userId) };

@@ -5,16 +5,22 @@
  * and the first device (`0.0`), so a failure ends as the fewest faults that still break it.
  */
 import fc from "fast-check";
+import { FAULT_KINDS, type InjectableFaultName } from "../../sim/faults/faultKinds.ts";
 import type { ScheduledFault } from "../../sim/scenario/scenarioSchema.ts";
 
-/** The kinds a schedule may hold, simplest first: shrinking moves a fault toward the front. */
-export const FAULT_KINDS_SIMPLEST_FIRST = ["drop", "reconnect", "send_failure", "half_open", "slow_socket", "storm", "restart"] as const satisfies ReadonlyArray<ScheduledFault["fault"]>;
+/** One fault kind a schedule may hold. */
+export type FaultKind = InjectableFaultName;
 
-/** One fault kind. */
-export type FaultKind = (typeof FAULT_KINDS_SIMPLEST_FIRST)[number];
+/**
+ * The kinds a schedule may hold, simplest first: shrinking moves a fault toward the front.
+ * Each kind's `shrinkRank` (sim/faults/kinds/) places it; a kind without one is never drawn.
+ */
+export const FAULT_KINDS_SIMPLEST_FIRST: readonly FaultKind[] = FAULT_KINDS.flatMap((kind) => (kind.scope !== "plan" && kind.shrinkRank !== undefined ? [{ name: kind.name as FaultKind, rank: kind.shrinkRank }] : []))
+  .sort((left, right) => left.rank - right.rank)
+  .map((kind) => kind.name);
 
 /** Faults that hit every connection or the server, not one device. */
-const GLOBAL_FAULTS: ReadonlySet<FaultKind> = new Set(["storm", "restart"]);
+const GLOBAL_FAULTS: ReadonlySet<string> = new Set(FAULT_KINDS.filter((kind) => kind.scope === "system").map((kind) => kind.name));
 
 /** Options of {@link faultScheduleArbitrary}. */
 export interface FaultScheduleArbitraryOptions {

@@ -52,8 +52,10 @@ export interface ScenarioArbitraryOptions {
   settleMs?: number;
   /** `instances`. Default: 1, and the field is left out (the scenarios of every single-instance property stay as they were). */
   instances?: fc.Arbitrary<number>;
-  /** `cluster` (broker feed, lease, broker faults), used when the drawn `instances` is 2 or more. Default: none (the defaults). */
+  /** `cluster` (broker feed, lease), used when the drawn `instances` is 2 or more. Default: none (the defaults). */
   cluster?: fc.Arbitrary<ClusterInput>;
+  /** More fault-plan fields (the broker faults' rates and settings), merged into the drawn plan. Default: none. */
+  moreFaults?: fc.Arbitrary<Record<string, number>>;
 }
 
 /** A scenario's `cluster` as written. */
@@ -107,6 +109,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions): fc.Arbitra
       // Last, so the draws above are the same with or without them.
       instances: options.instances ?? fc.constant(1),
       cluster: options.cluster ?? fc.constant(undefined),
+      moreFaults: options.moreFaults ?? fc.constant({}),
     })
     .map((drawn): ScenarioInput => {
       const devicesPerUser = drawn.devices.slice(0, drawn.users);
@@ -120,7 +123,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions): fc.Arbitra
         agentScripts: drawn.agentScripts,
         startWindowMs: drawn.startWindowMs,
         faultPhaseMs,
-        faults: drawn.plan,
+        faults: { ...drawn.plan, ...drawn.moreFaults },
         faultSchedule: drawn.faultSchedule.map((fault) => foldDevice(fault, devicesPerUser)),
         managerLimits: drawn.managerLimits,
         budgets: { settleMs: options.settleMs ?? 30_000 },

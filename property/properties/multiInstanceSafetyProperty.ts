@@ -14,22 +14,24 @@ import { describeViolations } from "../harness/violationsFailure.ts";
 
 const perMille = fc.integer({ min: 0, max: 60 });
 
-/** Broker settings and faults; everything shrinks toward no broker fault. */
-const clusterArbitrary: fc.Arbitrary<ClusterInput> = fc.record({
-  leaseMs: fc.integer({ min: 1_000, max: 3_000 }),
-  faults: fc.record({
-    feedDelayPerMille: perMille,
-    feedReorderPerMille: perMille,
-    feedLagMs: fc.integer({ min: 20, max: 300 }),
-    feedSpellMs: fc.integer({ min: 200, max: 2_000 }),
-    partitionPerMille: perMille,
-    partitionMs: fc.integer({ min: 50, max: 500 }),
-    instanceCrashPerMille: perMille,
-    instanceDowntimeMs: fc.integer({ min: 0, max: 600 }),
-    failoverPerMille: perMille,
-    replicationLagMs: fc.integer({ min: 0, max: 200 }),
-    failoverDowntimeMs: fc.integer({ min: 0, max: 400 }),
-  }),
+/** Broker settings. */
+const clusterArbitrary: fc.Arbitrary<ClusterInput> = fc.record({ leaseMs: fc.integer({ min: 1_000, max: 3_000 }) });
+
+/** The broker faults' plan fields (sim/faults/kinds/); every rate shrinks toward 0. */
+const brokerFaultsArbitrary: fc.Arbitrary<Record<string, number>> = fc.record({
+  feedDelayPerMille: perMille,
+  feedDelayLagMs: fc.integer({ min: 20, max: 300 }),
+  feedDelaySpellMs: fc.integer({ min: 200, max: 2_000 }),
+  feedReorderPerMille: perMille,
+  feedReorderLagMs: fc.integer({ min: 20, max: 300 }),
+  feedReorderSpellMs: fc.integer({ min: 200, max: 2_000 }),
+  partitionPerMille: perMille,
+  partitionMs: fc.integer({ min: 50, max: 500 }),
+  instanceCrashPerMille: perMille,
+  instanceDowntimeMs: fc.integer({ min: 0, max: 600 }),
+  failoverPerMille: perMille,
+  replicationLagMs: fc.integer({ min: 0, max: 200 }),
+  failoverDowntimeMs: fc.integer({ min: 0, max: 400 }),
 });
 
 /** See the module comment. */
@@ -48,6 +50,7 @@ export const multiInstanceSafetyProperty = defineSimProperty({
     faultsMax: 8,
     instances: fc.integer({ min: 2, max: 3 }),
     cluster: clusterArbitrary,
+    moreFaults: brokerFaultsArbitrary,
   }),
   judge: (run) => ({ failure: describeViolations(run.result.verdict?.safety ?? [], "safety invariants"), exercised: true }),
 });

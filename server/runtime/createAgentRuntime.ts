@@ -14,6 +14,7 @@ import type { AgentEventDraft, CancelFrame, StartAgentFrame } from "../../protoc
 import type { CommandAnswer, ManagerCommand } from "../manager/createConnectionManager.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { IdSource } from "../ports/idSource.ts";
+import type { RequestClaims } from "../ports/requestClaims.ts";
 import type { Scheduler, TimerHandle } from "../ports/scheduler.ts";
 import type { AgentScript, AgentStep } from "./agentScript.ts";
 import { DEFAULT_SCRIPT_NAME, DEFAULT_SCRIPTS } from "./defaultScripts.ts";
@@ -59,6 +60,12 @@ export interface AgentRuntimeOptions {
   /** Script for `start_agent` without `scenario`. */
   defaultScriptName?: string;
   limits?: Partial<AgentRuntimeLimits>;
+  /**
+   * Claims each new `request_id` where every instance sharing the broker can see it (see
+   * ports/requestClaims.ts); a run starts only on a won claim. Absent (one instance): the
+   * runtime's own memory decides, synchronously.
+   */
+  requestClaims?: RequestClaims;
   /** Observes each run's start: which request started which run (for the simulator's god view). */
   onRunStarted?: (run: { userId: string; runId: string; requestId: string; scriptName: string }) => void;
   /** Observes each run's end (for metrics and the simulator's trace). */
@@ -72,8 +79,12 @@ export interface AgentRuntimeStats {
   runsCompleted: number;
 }
 
-/** What `start_agent` led to: a new run, nothing (a repeated `request_id`), or a refusal to tell the sender. */
-export type StartOutcome = { runId: string } | { duplicate: true } | { error: string };
+/**
+ * What `start_agent` led to: a new run, nothing (a repeated `request_id`), a claim sent to
+ * the other instances (the run starts when it is won: `requestClaims`), or a refusal to
+ * tell the sender.
+ */
+export type StartOutcome = { runId: string } | { duplicate: true } | { claiming: true } | { error: string };
 
 /** The runtime's public face. */
 export interface AgentRuntime {
@@ -109,7 +120,10 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
   const activeRuns = new Map<string, Run>();
   const activeRunsByUser = new Map<string, Set<string>>();
   const requestIdsByUser = new Map<string, Set<string>>();
+  /** Claims sent and not answered yet, per user: they count against activeRunsPerUserMax. */
+  const claimsPendingByUser = new Map<string, number>();
   let runsStarted = 0;
+  let stopped = false;
   let runsCompleted = 0;
 
   function emit(run: Run, draft: AgentEventDraft): void {
@@ -245,10 +259,29 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
     }
     const userRuns = activeRunsByUser.get(userId) ?? new Set<string>();
     activeRunsByUser.set(userId, userRuns);
-    if (userRuns.size >= limits.activeRunsPerUserMax) {
-      return { error: `request_id: this user already has ${userRuns.size} active runs (limit ${limits.activeRunsPerUserMax})` };
+    const claimsPending = claimsPendingByUser.get(userId) ?? 0;
+    if (userRuns.size + claimsPending >= limits.activeRunsPerUserMax) {
+      return { error: `request_id: this user already has ${userRuns.size + claimsPending} active runs (limit ${limits.activeRunsPerUserMax})` };
     }
     rememberRequest(userId, frame.request_id);
+    const claims = options.requestClaims;
+    if (claims === undefined) return { runId: beginRun(userId, frame, { script, scriptName, userRuns }) };
+    claimsPendingByUser.set(userId, claimsPending + 1);
+    claims.claim(userId, frame.request_id, (fresh) => {
+      const left = (claimsPendingByUser.get(userId) ?? 1) - 1;
+      if (left > 0) claimsPendingByUser.set(userId, left);
+      else claimsPendingByUser.delete(userId);
+      if (!fresh || stopped) return;
+      const runs = activeRunsByUser.get(userId) ?? new Set<string>();
+      activeRunsByUser.set(userId, runs);
+      beginRun(userId, frame, { script, scriptName, userRuns: runs });
+    });
+    return { claiming: true };
+  }
+
+  /** Starts the run `frame` asked for (its request id already remembered and, with several instances, claimed). */
+  function beginRun(userId: string, frame: StartAgentFrame, chosen: { script: AgentScript; scriptName: string; userRuns: Set<string> }): string {
+    const { script, scriptName, userRuns } = chosen;
     const run: Run = {
       userId,
       runId: ids.next("r-"),
@@ -277,7 +310,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
     });
     options.onRunStarted?.({ userId, runId: run.runId, requestId: frame.request_id, scriptName });
     runStep(run);
-    return { runId: run.runId };
+    return run.runId;
   }
 
   function cancel(userId: string, frame: CancelFrame): CommandAnswer {
@@ -301,6 +334,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
     startRun,
     stats: () => ({ activeRuns: activeRuns.size, runsStarted, runsCompleted }),
     stop: () => {
+      stopped = true;
       for (const run of [...activeRuns.values()]) end(run);
     },
   };

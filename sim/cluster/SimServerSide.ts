@@ -1,6 +1,7 @@
 import type { ConnectionManager } from "../../server/manager/createConnectionManager.ts";
 import type { SimDevice } from "../createSimDevice.ts";
 import type { SimServerChoice } from "../createSimHost.ts";
+import type { BrokerFaultControls } from "./BrokerFaultControls.ts";
 
 /**
  * The server side of one simulation, as runSimulation drives it: one instance with the
@@ -25,6 +26,6 @@ export interface SimServerSide {
    * nothing, and their timers would be most of the quiescence phase's work.
    */
   settled(): void;
-  /** Schedules the broker's own faults (none with one instance). */
-  startBrokerFaults(): void;
+  /** Several instances: what the broker fault kinds act through; undefined with one instance. */
+  readonly brokerControls: BrokerFaultControls | undefined;
 }

@@ -6,7 +6,8 @@
  *
  * PRNG forks (named forks hash their path, so none of these shifts another stream):
  * `cluster/broker` (feed and round-trip delays, one fork per view), `cluster/routing`
- * (one fork per device: which instance each connect lands on), `cluster/faults`.
+ * (one fork per device: which instance each connect lands on). The broker faults are fault
+ * kinds (sim/faults/kinds/) drawn from the simulation's `faults` stream like any other.
  */
 import type { AgentEvent, AgentEventDraft } from "../../protocol/frames.ts";
 import type { ManagerDecision } from "../../server/manager/ManagerDecision.ts";
@@ -19,12 +20,10 @@ import type { PlantedBug } from "../bugZoo/PlantedBug.ts";
 import type { SimRandom } from "../core/createRandom.ts";
 import type { SimNetwork } from "../core/createSimNetwork.ts";
 import type { VirtualTime } from "../core/createVirtualTime.ts";
-import type { FaultPlan } from "../faults/FaultPlan.ts";
 import type { Scenario } from "../scenario/scenarioSchema.ts";
 import { CLUSTER_DEFAULTS } from "./clusterSchema.ts";
 import { createSimBroker } from "./createSimBroker.ts";
 import { createSimCluster } from "./createSimCluster.ts";
-import { startBrokerFaults } from "./faults/startBrokerFaults.ts";
 import type { SimServerSide } from "./SimServerSide.ts";
 
 /** What the simulation hands the cluster. */
@@ -48,14 +47,10 @@ export interface ClusterServerSideOptions {
   /** A runtime or a lease keeper published a draft (before the broker sees it). */
   onPublish: (userId: string, draft: AgentEventDraft) => void;
   onOrphanEnded: (run: { runId: string; userId: string; owner: string }) => void;
-  faultPlan: FaultPlan;
-  elapsedMs: () => number;
   trace: (line: Record<string, unknown>) => void;
-  mark: (userId: string, what: string) => void;
-  countFault: (kind: string) => void;
 }
 
-/** Builds the broker and the instances; `startBrokerFaults` schedules the broker faults. */
+/** Builds the broker and the instances (the broker faults act through `brokerControls`). */
 export function createClusterServerSide(scenario: Scenario, options: ClusterServerSideOptions): SimServerSide {
   const settings = scenario.cluster ?? CLUSTER_DEFAULTS;
   const random = options.root.fork("cluster");
@@ -102,7 +97,6 @@ export function createClusterServerSide(scenario: Scenario, options: ClusterServ
     ...(plant?.cluster?.leases === undefined ? {} : { leaseParts: plant.cluster.leases }),
     trace: options.trace,
   });
-  const faultRandom = random.fork("faults");
   return {
     serverFor: (device) => cluster.serverFor(device),
     replaceServer: () => cluster.replaceGateways(),
@@ -111,18 +105,6 @@ export function createClusterServerSide(scenario: Scenario, options: ClusterServ
     runtimeStats: () => cluster.runtimeStats(),
     stop: () => cluster.stopRuntimes(),
     settled: () => cluster.stopLeases(),
-    startBrokerFaults: () =>
-      startBrokerFaults({
-        plan: settings.faults,
-        cluster,
-        random: faultRandom,
-        time,
-        tickMs: options.faultPlan.tickMs,
-        faultPhaseMs: scenario.faultPhaseMs,
-        elapsedMs: options.elapsedMs,
-        trace: options.trace,
-        mark: options.mark,
-        countFault: options.countFault,
-      }),
+    brokerControls: cluster,
   };
 }

@@ -124,6 +124,8 @@ export function createSimCluster(options: SimClusterOptions): SimCluster {
       publish: options.wrapPublish(viaManager, { scheduler: options.runtimeScheduler, runtimeOwned: true }),
       scripts: options.scripts,
       limits: options.runtimeLimits,
+      // A start_agent re-sent on another instance starts no second run: claimed in the broker, as the Redis adapter does.
+      requestClaims: { claim: (userId, requestId, done) => (slots[slot]?.view ?? view).claim(userId, requestId, done) },
       onRunStarted: options.onRunStarted,
       onRunEnded: options.onRunEnded,
     });

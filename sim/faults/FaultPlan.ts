@@ -1,75 +1,38 @@
 /**
  * The fault model as a plain option struct (TigerBeetle style): one documented field
- * per fault, probabilities as integer per-mille ratios (never floats), units last.
+ * per fault setting, probabilities as integer per-mille ratios (never floats), units last.
  * A plan is data: a scenario fixes it, or the seed draws it (see drawFaultPlan.ts).
+ * Every field is declared, with its doc, default and bounds, by the kind that owns it
+ * (`kinds/<kind>.ts`, listed in faultKinds.ts) or in BASE_PLAN_FIELDS; this file derives
+ * the plan's type and tables from that list.
  */
-export interface FaultPlan {
-  /** How often the fault injector draws, ms of virtual time. */
-  tickMs: number;
-  /** Per open connection per tick: an abrupt drop; frames in flight are lost both ways. */
-  dropPerMille: number;
-  /** Per open connection per tick: the client vanishes silently; only the heartbeat can notice. */
-  halfOpenPerMille: number;
-  /** Per open connection per tick: the server's next send on it fails. */
-  sendFailurePerMille: number;
-  /** Per open connection per tick: the client becomes a slow reader for `slowSocketMs`. */
-  slowSocketPerMille: number;
-  /** A slow reader's bandwidth, bytes per ms. */
-  slowBandwidthBytesPerMs: number;
-  /** How long a slow spell lasts, ms. */
-  slowSocketMs: number;
-  /** Per open connection per tick: the client closes cleanly and reconnects with resume. */
-  reconnectPerMille: number;
-  /** Per tick: a reconnect storm, every connection drops at once and all reconnect within `stormWindowMs`. */
-  stormPerMille: number;
-  /** Spread of reconnects after a storm, ms. */
-  stormWindowMs: number;
-  /** Per tick: the gateway restarts (new manager, new epoch for every user). */
-  restartPerMille: number;
-  /** How long a restart refuses connections, ms. */
-  restartDowntimeMs: number;
-  /** A client's reconnect delay is drawn from [min, max], ms. */
-  reconnectDelayMsMin: number;
-  reconnectDelayMsMax: number;
-  /** Per tool step, at scenario build time: the tool fails. */
-  toolFailurePerMille: number;
-  /** Per tool step, at scenario build time: the tool times out. */
-  toolTimeoutPerMille: number;
-  /** Per run: the requesting device cancels it at a random moment. */
-  cancelPerMille: number;
-}
+import { BASE_PLAN_FIELDS, type PlanFieldSpec, type PlanOf } from "./FaultKind.ts";
+import { FAULT_KINDS } from "./faultKinds.ts";
 
-/** The plan with every fault off. */
-export const NO_FAULTS: Readonly<FaultPlan> = Object.freeze({
-  tickMs: 250,
-  dropPerMille: 0,
-  halfOpenPerMille: 0,
-  sendFailurePerMille: 0,
-  slowSocketPerMille: 0,
-  slowBandwidthBytesPerMs: 1,
-  slowSocketMs: 3_000,
-  reconnectPerMille: 0,
-  stormPerMille: 0,
-  stormWindowMs: 1_000,
-  restartPerMille: 0,
-  restartDowntimeMs: 500,
-  reconnectDelayMsMin: 50,
-  reconnectDelayMsMax: 2_000,
-  toolFailurePerMille: 0,
-  toolTimeoutPerMille: 0,
-  cancelPerMille: 0,
-});
+type UnionToIntersection<Union> = (Union extends unknown ? (value: Union) => void : never) extends (value: infer Intersection) => void ? Intersection : never;
 
-/** Names of the per-mille fields, for validation and printing. */
-export const PER_MILLE_FIELDS = [
-  "dropPerMille",
-  "halfOpenPerMille",
-  "sendFailurePerMille",
-  "slowSocketPerMille",
-  "reconnectPerMille",
-  "stormPerMille",
-  "restartPerMille",
-  "toolFailurePerMille",
-  "toolTimeoutPerMille",
-  "cancelPerMille",
-] as const satisfies ReadonlyArray<keyof FaultPlan>;
+/** The plan fields of every kind, one object type. */
+type KindFields = UnionToIntersection<(typeof FAULT_KINDS)[number]["planFields"]>;
+
+/** The fault plan: the base fields and every kind's fields (see each field's `doc` in its kind file). */
+export type FaultPlan = PlanOf<typeof BASE_PLAN_FIELDS> & { -readonly [Name in keyof KindFields]: number };
+
+/** A fault-plan field's name. */
+export type FaultPlanField = keyof FaultPlan & string;
+
+/** Every plan field with its spec: the base tick first, each kind's fields in registry order, the reconnect delays last. */
+export const PLAN_FIELDS: ReadonlyArray<readonly [FaultPlanField, PlanFieldSpec]> = [
+  ["tickMs", BASE_PLAN_FIELDS.tickMs],
+  ...FAULT_KINDS.flatMap((kind) => Object.entries(kind.planFields as Readonly<Record<string, PlanFieldSpec>>) as Array<[FaultPlanField, PlanFieldSpec]>),
+  ["reconnectDelayMsMin", BASE_PLAN_FIELDS.reconnectDelayMsMin],
+  ["reconnectDelayMsMax", BASE_PLAN_FIELDS.reconnectDelayMsMax],
+];
+
+/** The plan with every fault off (every field at its default). */
+export const NO_FAULTS: Readonly<FaultPlan> = Object.freeze(Object.fromEntries(PLAN_FIELDS.map(([name, spec]) => [name, spec.default])) as FaultPlan);
+
+/** A per-mille field's name. */
+export type PerMilleField = FaultPlanField & `${string}PerMille`;
+
+/** Names of the per-mille fields, in registry order, for validation and printing. */
+export const PER_MILLE_FIELDS: readonly PerMilleField[] = PLAN_FIELDS.map(([name]) => name).filter((name): name is PerMilleField => name.endsWith("PerMille"));

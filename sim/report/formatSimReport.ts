@@ -6,7 +6,8 @@
 import { AGENT_EVENT_TYPES } from "../../protocol/eventTypes.ts";
 import { INVARIANTS } from "../../protocol/checker/invariants.ts";
 import type { Violation } from "../../protocol/checker/Violation.ts";
-import { PER_MILLE_FIELDS } from "../faults/FaultPlan.ts";
+import { FAULT_KINDS } from "../faults/faultKinds.ts";
+import { PER_MILLE_FIELDS, type FaultPlan } from "../faults/FaultPlan.ts";
 import type { SimulationResult } from "../runSimulation.ts";
 import { describeMissedTiming } from "../settle/judgeRequiredTiming.ts";
 import { wouldHaveAlertedLine } from "../alerts/judgeSimAlerts.ts";
@@ -46,9 +47,9 @@ export function formatSimReport(result: SimulationResult, options: SimReportOpti
   // Every parameter, zeros included: a seed-drawn mix must be readable from the report alone.
   const mix = PER_MILLE_FIELDS.map((field) => `${field.replace("PerMille", "")} ${plan[field]}‰`);
   lines.push(`Fault mix: ${mix.join(", ")}`);
-  lines.push(
-    `  per ${plan.tickMs} ms tick; slow sockets ${plan.slowBandwidthBytesPerMs} B/ms for ${plan.slowSocketMs} ms; storms spread over ${plan.stormWindowMs} ms; restarts down ${plan.restartDowntimeMs} ms; reconnect after ${plan.reconnectDelayMsMin}–${plan.reconnectDelayMsMax} ms`,
-  );
+  // Each kind prints its own settings (sim/faults/kinds/), in registry order.
+  const settings = FAULT_KINDS.flatMap((kind) => (kind.planSummary === undefined ? [] : [(kind.planSummary as (plan: FaultPlan) => string)(plan)]));
+  lines.push(`  ${[`per ${plan.tickMs} ms tick`, ...settings, `reconnect after ${plan.reconnectDelayMsMin}–${plan.reconnectDelayMsMax} ms`].join("; ")}`);
   const injected = Object.entries(result.totals.faults).map(([kind, count]) => `${kind} ×${count}`);
   lines.push(`Faults injected: ${injected.length === 0 ? "none" : injected.join(", ")}`);
   const t = result.totals;

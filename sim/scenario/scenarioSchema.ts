@@ -8,24 +8,19 @@ import { DEFAULT_MANAGER_LIMITS } from "../../server/manager/managerLimits.ts";
 import { INVARIANTS, type TimingInvariantName } from "../../protocol/checker/invariants.ts";
 import { agentScriptSchema } from "../../server/runtime/agentScript.ts";
 import { DEFAULT_RUNTIME_LIMITS } from "../../server/runtime/createAgentRuntime.ts";
-import { NO_FAULTS, PER_MILLE_FIELDS } from "../faults/FaultPlan.ts";
-import { clusterSchema, INSTANCES_MAX } from "../cluster/clusterSchema.ts";
+import { INJECTABLE_FAULT_NAMES } from "../faults/faultKinds.ts";
+import { PLAN_FIELDS, type FaultPlan } from "../faults/FaultPlan.ts";
+import { BROKER_FAULT_KINDS } from "../cluster/brokerFaultKinds.ts";
+import { CLUSTER_DEFAULTS, clusterSchema, INSTANCES_MAX } from "../cluster/clusterSchema.ts";
 
 const count = (min: number, max: number) =>
   z.number().int("must be an integer").min(min, `must be >= ${min}`).max(max, `must be <= ${max}`);
 const ms = (max: number) => count(0, max);
 
-const perMille = count(0, 1000);
-const explicitFaultPlanSchema = z.strictObject({
-  tickMs: count(10, 60_000).default(NO_FAULTS.tickMs),
-  ...Object.fromEntries(PER_MILLE_FIELDS.map((field) => [field, perMille.default(0)])),
-  slowBandwidthBytesPerMs: count(1, 1_000_000).default(NO_FAULTS.slowBandwidthBytesPerMs),
-  slowSocketMs: ms(600_000).default(NO_FAULTS.slowSocketMs),
-  stormWindowMs: ms(600_000).default(NO_FAULTS.stormWindowMs),
-  restartDowntimeMs: ms(600_000).default(NO_FAULTS.restartDowntimeMs),
-  reconnectDelayMsMin: ms(600_000).default(NO_FAULTS.reconnectDelayMsMin),
-  reconnectDelayMsMax: ms(600_000).default(NO_FAULTS.reconnectDelayMsMax),
-});
+/** A fault plan written out: every field of every fault kind (sim/faults/kinds/), bounded and defaulted as its kind declares. */
+const explicitFaultPlanSchema = z.strictObject(
+  Object.fromEntries(PLAN_FIELDS.map(([name, spec]) => [name, count(spec.min, spec.max).default(spec.default)])) as { [Name in keyof FaultPlan]: z.ZodDefault<z.ZodNumber> },
+);
 
 /**
  * Optional positive-integer overrides of a limits table, strictly: an unknown name (a
@@ -49,11 +44,10 @@ export const managerLimitsSchema = limitsOverridesSchema(DEFAULT_MANAGER_LIMITS,
 export const runtimeLimitsSchema = limitsOverridesSchema(DEFAULT_RUNTIME_LIMITS, "runtime limit");
 
 /**
- * Faults a scheduled entry can inject: the kinds the seeded injector draws, and
- * `stop_pongs` (a client that keeps its socket but answers no ping), which only a
- * schedule injects, so seeded fault mixes and their traces stay as they were.
+ * Faults a scheduled entry can inject: every kind that acts on connections or the server
+ * (sim/faults/faultKinds.ts), `stop_pongs` included, which only a schedule injects.
  */
-export const SCHEDULED_FAULT_KINDS = ["drop", "half_open", "reconnect", "send_failure", "slow_socket", "storm", "restart", "stop_pongs"] as const;
+export const SCHEDULED_FAULT_KINDS = INJECTABLE_FAULT_NAMES;
 
 /**
  * One fault at a fixed time: what fast-check shrinks, and what a shrunk counterexample
@@ -157,6 +151,20 @@ export const scenarioSchema = z
     const faults = scenario.faults;
     if (typeof faults === "object" && faults.reconnectDelayMsMin > faults.reconnectDelayMsMax) {
       context.addIssue({ code: "custom", path: ["faults", "reconnectDelayMsMin"], message: "must be <= reconnectDelayMsMax" });
+    }
+    if (typeof faults === "object" && scenario.instances < 2) {
+      for (const kind of BROKER_FAULT_KINDS) {
+        const rateField = kind.tick?.rateField;
+        if (rateField !== undefined && faults[rateField] > 0) context.addIssue({ code: "custom", path: ["faults", rateField], message: "needs instances >= 2 (a broker fault acts on several instances)" });
+      }
+    }
+    const leaseMs = (scenario.cluster ?? CLUSTER_DEFAULTS).leaseMs;
+    if (typeof faults === "object" && scenario.instances >= 2 && faults.partitionMs * 2 > leaseMs) {
+      context.addIssue({
+        code: "custom",
+        path: ["faults", "partitionMs"],
+        message: `must be <= cluster.leaseMs / 2 (${Math.floor(leaseMs / 2)}): a longer partition lets survivors end runs whose owner lives`,
+      });
     }
   });
 

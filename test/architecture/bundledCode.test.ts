@@ -29,7 +29,8 @@ const RULES: Record<string, BundleRule> = {
       nodeBuiltin(target) ??
       (target === "zod" || target.startsWith("zod/") ? "zod (use plain validators: protocol/validateFrame.ts)" : undefined) ??
       (target.startsWith("server/") ? "the server" : undefined) ??
-      (target.startsWith("load/runner/") ? "the Node runner" : undefined),
+      (target.startsWith("load/runner/") ? "the Node runner" : undefined) ??
+      (target.startsWith("load/soak/") || target === "load/ourServer.ts" ? "the Node-side soak or the seam to our server" : undefined),
   },
   "browser pages (report/page/, server/viewer/page/)": {
     entries: (file) => file.startsWith("report/page/") || file.startsWith("server/viewer/page/"),

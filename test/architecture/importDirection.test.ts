@@ -25,7 +25,7 @@ interface Room {
 
 const ANY_PACKAGE = ["*"];
 
-/** The production server, without its edges (cli/), its harness (soak/) and its dev page (viewer/). */
+/** The production server, without its edges (cli/) and its dev page (viewer/). */
 const SERVER_PRODUCTION = ["server/*", "server/adapters/", "server/auth/", "server/http/", "server/manager/", "server/monitoring/", "server/ports/", "server/runtime/"];
 
 /** The server code a simulation may run: the real manager and runtime on the injected ports; never adapters (real time, sockets), HTTP or auth. */
@@ -48,7 +48,6 @@ const ROOMS: Record<string, Room> = {
   "server/http/": { may: ["protocol/", "server/ports/", "server/manager/", "server/runtime/", "server/adapters/", "server/auth/", "server/http/"], packages: ANY_PACKAGE },
   "server/monitoring/": { may: ["server/monitoring/"], packages: ANY_PACKAGE },
   "server/cli/": { may: ["protocol/", "server/"], packages: ANY_PACKAGE },
-  "server/soak/": { may: ["protocol/", "server/"], packages: ANY_PACKAGE },
   "server/viewer/": { may: ["server/viewer/"], packages: ANY_PACKAGE },
   // Browser code on the event client; the real clock and scheduler are the two adapters a browser can run.
   "server/viewer/page/": { may: ["protocol/", "server/ports/", "server/adapters/realClock.ts", "server/adapters/realScheduler.ts", "server/viewer/page/"], packages: [] },
@@ -58,7 +57,10 @@ const ROOMS: Record<string, Room> = {
   "property/": { may: ["protocol/", ...SERVER_SIMULATED, "sim/", "property/"], packages: ANY_PACKAGE },
 
   // load/*.ts: the k6 scripts (on load/lib) and the Node tools beside them (build, cli, probe, flagged sessions).
-  "load/": { may: ["protocol/", "load/"], packages: ANY_PACKAGE },
+  // Our server only through the one seam, load/ourServer.ts (EDGE_IMPORTS); the port interfaces as types.
+  "load/": { may: ["protocol/", "load/"], typesFrom: ["server/ports/"], packages: ANY_PACKAGE },
+  // The soak (Node side, never bundled): speaks the protocol through the event client, judged by the checker.
+  "load/soak/": { may: ["protocol/", "load/soak/", "load/ourServer.ts"], typesFrom: ["server/ports/"], packages: ANY_PACKAGE },
   "load/lib/": { may: ["protocol/", "load/lib/"], packages: ["k6"] },
   // The Node runner is a k6 stand-in: it runs any bundle and knows nothing of ours.
   "load/runner/": { may: ["load/runner/"], packages: ANY_PACKAGE },
@@ -75,12 +77,17 @@ const ROOMS: Record<string, Room> = {
 /**
  * Single imports a CLI edge may make past its room, by file, each with its reason.
  * sim/cli.ts: the one helper that names a new run folder, shared by every command that
- * writes one. load/cli.ts: `npm run load` can start our server and record its /metrics
- * (with the soak's recorder and alert judge) — starting a server is the CLI edge's job.
+ * writes one. load/ourServer.ts: the load side's one seam to our server — it starts it
+ * (`npm run load`, `npm run soak`), binds the real clock and timers, signs tokens as the
+ * server verifies them and names the run-silence alert a planted stall must fire; no other
+ * file of load/ imports server/. The soak's flags and CLI: the CLIs' shared flag parsers
+ * and their UsageError (server/cli/parseCliArgs.ts).
  */
 const EDGE_IMPORTS: Record<string, readonly string[]> = {
   "sim/cli.ts": ["load/newRunDirectory.ts"],
-  "load/cli.ts": ["server/createServer.ts", "server/adapters/", "server/soak/"],
+  "load/ourServer.ts": ["server/createServer.ts", "server/adapters/", "server/auth/", "server/ports/", "server/monitoring/alertConditions.ts"],
+  "load/soak/parseSoakArgs.ts": ["server/cli/parseCliArgs.ts"],
+  "load/soak/cli.ts": ["server/cli/parseCliArgs.ts"],
 };
 
 /** The room a file belongs to: the longest key of {@link ROOMS} its path starts with. */
@@ -162,7 +169,12 @@ describe("import direction (STYLE rule 13)", () => {
     expect(violation("sim/runSimulation.ts", value("server/adapters/realClock.ts"))).toBeDefined();
     expect(violation("load/lib/agentSession.ts", { specifier: "node:fs", target: undefined, typeOnly: false })).toBeDefined();
     expect(violation("load/golden-path.ts", value("server/createServer.ts"))).toBeDefined();
-    expect(violation("load/cli.ts", value("server/createServer.ts"))).toBeUndefined();
+    expect(violation("load/cli.ts", value("server/createServer.ts"))).toBeDefined();
+    expect(violation("load/ourServer.ts", value("server/createServer.ts"))).toBeUndefined();
+    expect(violation("load/soak/runSoak.ts", value("server/createServer.ts"))).toBeDefined();
+    expect(violation("load/soak/runSoak.ts", value("load/ourServer.ts"))).toBeUndefined();
+    expect(violation("load/soak/runSoak.ts", value("server/ports/clock.ts"))).toBeDefined();
+    expect(violation("load/soak/runSoak.ts", { ...value("server/ports/clock.ts"), typeOnly: true })).toBeUndefined();
     expect(violation("report/page/main.ts", value("report/_internals/closeMeaning.ts"))).toBeDefined();
     expect(roomOf("protocol/checker/_internals/runs/x.ts")).toBe("protocol/checker/");
     expect(covers("protocol/*", "protocol/frames.ts")).toBe(true);

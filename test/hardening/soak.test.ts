@@ -6,15 +6,16 @@
  */
 import { describe, expect, test } from "vitest";
 import { createChecker } from "../../protocol/checker/createChecker.ts";
+import { soakSummarySchema } from "../../protocol/resultSchemas.ts";
 import { createRealClock } from "../../server/adapters/realClock.ts";
 import { createRealScheduler } from "../../server/adapters/realScheduler.ts";
 import { UsageError } from "../../server/cli/parseCliArgs.ts";
 import { createConnectionManager } from "../../server/manager/createConnectionManager.ts";
-import { createSoakPublisher, RUN_EVENT_COUNT } from "../../server/soak/createSoakPublisher.ts";
-import { deliveryPercent, HEAP_SLACK_BYTES, judgeHeap } from "../../server/soak/judgeSoak.ts";
-import { parseSoakArgs, soakReproduceLine } from "../../server/soak/parseSoakArgs.ts";
-import { planUsers, runSoak } from "../../server/soak/runSoak.ts";
-import type { HeapSample } from "../../server/soak/SoakSummary.ts";
+import { createSoakPublisher, RUN_EVENT_COUNT } from "../../load/soak/createSoakPublisher.ts";
+import { deliveryPercent, HEAP_SLACK_BYTES, judgeGoals, judgeHeap } from "../../load/soak/judgeSoak.ts";
+import { parseSoakArgs, soakReproduceLine } from "../../load/soak/parseSoakArgs.ts";
+import { planUsers, runSoak } from "../../load/soak/runSoak.ts";
+import type { HeapSample, SoakClientCounts } from "../../load/soak/SoakSummary.ts";
 import { createVirtualTime } from "../../sim/core/createVirtualTime.ts";
 import { createScriptedSocket } from "./hardeningKit.ts";
 
@@ -94,6 +95,38 @@ describe("soak judgement", () => {
     expect(deliveryPercent({ eventsExpected: 0, eventsReceived: 0 })).toBe(100);
   });
 
+  test("duplicates, gaps, leaks and order are the shared checker's verdict; delivery is the soak's own count", () => {
+    const heap = judgeHeap([], { measured: false, afterGc: false });
+    const clean: SoakClientCounts = {
+      devices: 2,
+      eventsExpected: 10,
+      eventsReceived: 10,
+      resyncs: 0,
+      forcedDrops: 0,
+      resumes: 0,
+      upgradeRefusals: {},
+      serverCloses: {},
+      devicesBehindAtEnd: 0,
+      awayMsMax: 0,
+      resyncExamples: [],
+      latencyMs: { count: 0, p50: 0, p95: 0, p99: 0, max: 0, sampled: false },
+      checker: { ok: true, safety: 0, liveness: 0, violationsByClass: { order: 0, pairing: 0, duplicate: 0, gap: 0, isolation: 0, content: 0, silent_gap: 0 }, violationsNotStored: 0, firstViolations: [] },
+    };
+    expect(Object.values(judgeGoals(clean, heap)).every((goal) => goal.ok)).toBe(true);
+    const flagged = { ...clean, checker: { ...clean.checker, ok: false, safety: 4, violationsByClass: { ...clean.checker.violationsByClass, duplicate: 2, isolation: 1, silent_gap: 1 } } };
+    const goals = judgeGoals(flagged, heap);
+    expect(goals.delivery.ok).toBe(true);
+    expect(goals.order.ok).toBe(true);
+    expect(goals.duplicates).toMatchObject({ ok: false, observed: "2" });
+    expect(goals.isolation).toMatchObject({ ok: false, observed: "1" });
+    expect(goals.gaps).toMatchObject({ ok: false, observed: "1" });
+    expect(goals.checker.ok).toBe(false);
+    // Past the checker's violationsMax a zero is not a zero: the class goals fail too.
+    const unstored = judgeGoals({ ...clean, checker: { ...clean.checker, ok: false, violationsNotStored: 3 } }, heap);
+    expect(unstored.order.ok).toBe(false);
+    expect(judgeGoals({ ...clean, eventsReceived: 9 }, heap).delivery.ok).toBe(false);
+  });
+
   test("connections are spread evenly over the users", () => {
     expect(planUsers(200, 1_000).every((user) => user.devices === 5)).toBe(true);
     expect(planUsers(3, 7).map((user) => user.devices)).toEqual([3, 2, 2]);
@@ -133,7 +166,7 @@ describe("soak publisher", () => {
 });
 
 describe("a short real soak", () => {
-  test("clients in a worker, dropped and resumed every ~400 ms: every event delivered once, checker clean", { timeout: 60_000 }, async () => {
+  test("clients (the event client) in a worker, dropped and resumed every ~400 ms: every event delivered once, checker clean", { timeout: 60_000 }, async () => {
     const config = parseSoakArgs(["--seconds", "4", "--users", "6", "--connections", "18", "--drop-every-ms", "400", "--rate", "300", "--ack-delay-ms", "2000"], {});
     if (config.help) throw new Error("unexpected help");
     const summary = await runSoak(config, { clock: createRealClock(), scheduler: createRealScheduler() });
@@ -142,12 +175,17 @@ describe("a short real soak", () => {
     expect(summary.clients.resumes).toBe(summary.clients.forcedDrops);
     expect(summary.goals.delivery).toMatchObject({ ok: true });
     expect(summary.goals.duplicates).toMatchObject({ ok: true });
+    expect(summary.goals.gaps).toMatchObject({ ok: true });
     expect(summary.goals.isolation).toMatchObject({ ok: true });
+    expect(summary.goals.order).toMatchObject({ ok: true });
+    expect(Object.values(summary.clients.checker.violationsByClass).every((count) => count === 0)).toBe(true);
     expect(summary.goals.checker).toMatchObject({ ok: true });
     expect(summary.deliveryPercent).toBe(100);
     expect(summary.clients.eventsExpected).toBe(3 * summary.events.published);
     expect(summary.clients.awayMsMax).toBeLessThan(2_000);
     expect(summary.heap.samples.length).toBeGreaterThanOrEqual(2);
     expect(summary.clients.latencyMs.count).toBeGreaterThan(0);
+    // What the CLI writes passes the results schema the report reads with (protocol/resultSchemas.ts).
+    expect(soakSummarySchema.safeParse(summary).success).toBe(true);
   });
 });

@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
+import { loadSummarySchema } from "../../protocol/resultSchemas.ts";
 import { main, type LoadIo } from "../../load/cli.ts";
 import { EXIT_CODES } from "../../load/runner/exitCodes.ts";
 import { jwtSecretKey } from "../../server/auth/jwtSecretKey.ts";
@@ -58,6 +59,8 @@ describe("npm run load -- golden-path (Node runner, our embedded server)", () =>
 
     const summary = JSON.parse(await readFile(join(outDirectory, "golden-path-summary.json"), "utf8")) as SummaryFile;
     expect(summary.state.testRunDurationMs).toBeGreaterThan(3000);
+    // The results schema `npm run load` checks and the report reads with (protocol/resultSchemas.ts).
+    expect(loadSummarySchema.safeParse(summary).success).toBe(true);
     for (const [name, metric] of Object.entries(summary.metrics)) {
       for (const [source, verdict] of Object.entries(metric.thresholds ?? {})) expect(verdict.ok, `${name} ${source}`).toBe(true);
     }

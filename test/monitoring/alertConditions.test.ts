@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { ALERT_CONDITION_KEYS, ALERT_CONDITIONS, RUN_SILENCE_FIRES_MS, type AlertCondition } from "../../server/monitoring/alertConditions.ts";
-import { ALERT_RULES_PATH, promtoolDurationS } from "../../server/soak/judgeAlerts.ts";
+import { ALERT_RULES_PATH, promtoolDurationS } from "../../load/soak/judgeAlerts.ts";
 import { alertExpressions } from "./promtoolKit.ts";
 
 const rulesText = readFileSync(ALERT_RULES_PATH, "utf8");

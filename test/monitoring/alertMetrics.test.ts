@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { RunSilenceTracker } from "../../server/manager/RunSilenceTracker.ts";
-import { soakRunEvent } from "../../server/soak/createSoakPublisher.ts";
+import { soakRunEvent } from "../../load/soak/createSoakPublisher.ts";
 import { startTestServer, tryUpgrade, upgradeUrl, waitFor, type TestClient, type TestServer } from "../server/serverTestKit.ts";
 
 /** The value of one exported sample (`name` or `name{labels}`), or undefined when absent. */

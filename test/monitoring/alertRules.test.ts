@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { ALERT_RULES_PATH, alertNamesOf, promtoolDurationS, runPromtool } from "../../server/soak/judgeAlerts.ts";
+import { ALERT_RULES_PATH, alertNamesOf, promtoolDurationS, runPromtool } from "../../load/soak/judgeAlerts.ts";
 import { promDuration, PROMTOOL_SKIP_REASON, RULE_TESTS_DIR } from "./promtoolKit.ts";
 
 /** A Prometheus duration (`30s`, `5m`) in ms, with the soak verdict's own parser. */

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startTestServer, waitFor, type TestClient, type TestServer } from "../server/serverTestKit.ts";
-import { runPromtool } from "../../server/soak/judgeAlerts.ts";
+import { runPromtool } from "../../load/soak/judgeAlerts.ts";
 import { PROMTOOL_SKIP_REASON } from "./promtoolKit.ts";
 
 interface Target {

@@ -3,8 +3,8 @@
  * (healthy: nothing may fire; a planted stall of 65 s or more: exactly AgentWsRunSilent).
  */
 import { describe, expect, test } from "vitest";
-import { alertNamesOf, firedFromPromtoolOutput, promtoolDurationS, type AlertVerdict } from "../../server/soak/judgeAlerts.ts";
-import { judgeAlertGoal } from "../../server/soak/judgeSoak.ts";
+import { alertNamesOf, firedFromPromtoolOutput, promtoolDurationS, type AlertVerdict } from "../../load/soak/judgeAlerts.ts";
+import { judgeAlertGoal } from "../../load/soak/judgeSoak.ts";
 
 const FAILED = `Unit Testing:  /tmp/x.json
   FAILED:

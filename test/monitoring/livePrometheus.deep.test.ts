@@ -13,9 +13,9 @@ import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { soakRunEvent } from "../../server/soak/createSoakPublisher.ts";
+import { soakRunEvent } from "../../load/soak/createSoakPublisher.ts";
 import { startTestServer, type TestClient, type TestServer } from "../server/serverTestKit.ts";
-import { ALERT_RULES_PATH } from "../../server/soak/judgeAlerts.ts";
+import { ALERT_RULES_PATH } from "../../load/soak/judgeAlerts.ts";
 import { PROMTOOL_SKIP_REASON } from "./promtoolKit.ts";
 
 const PROMETHEUS = "/usr/bin/prometheus";

@@ -3,7 +3,7 @@
  * skip, saying so, only when it is absent outside CI; under CI (CI=true) its absence fails.
  */
 import { resolve } from "node:path";
-import { findPromtool } from "../../server/soak/judgeAlerts.ts";
+import { findPromtool } from "../../load/soak/judgeAlerts.ts";
 
 /** Where Debian puts promtool (the soak's own lookup), or null. */
 export const PROMTOOL = findPromtool();
@@ -16,7 +16,7 @@ export const PROMTOOL_SKIP_REASON =
 
 if (PROMTOOL_SKIP_REASON !== null) process.stderr.write(`test/monitoring: skipped: ${PROMTOOL_SKIP_REASON}\n`);
 
-/** The shipped rule file's unit tests (the rule file itself: ALERT_RULES_PATH in server/soak/judgeAlerts.ts). */
+/** The shipped rule file's unit tests (the rule file itself: ALERT_RULES_PATH in load/soak/judgeAlerts.ts). */
 export const RULE_TESTS_DIR = resolve("monitoring/tests");
 
 /** A duration in ms as Prometheus writes it (whole seconds). */

@@ -16,9 +16,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { ALERT_RULES_PATH, alertNamesOf, RECORDING_LABELS, runPromtool } from "../../server/soak/judgeAlerts.ts";
-import { parseMetricsRecording, promtoolInputSeries, recordingSlotOf, type MetricsRecording } from "../../server/soak/parseMetricsRecording.ts";
-import type { SoakSummary } from "../../server/soak/SoakSummary.ts";
+import { ALERT_RULES_PATH, alertNamesOf, RECORDING_LABELS, runPromtool } from "../../load/soak/judgeAlerts.ts";
+import { parseMetricsRecording, promtoolInputSeries, recordingSlotOf, type MetricsRecording } from "../../load/soak/parseMetricsRecording.ts";
+import type { SoakSummary } from "../../load/soak/SoakSummary.ts";
 import { alertExpressions, PROMTOOL_SKIP_REASON } from "./promtoolKit.ts";
 
 const INTERVAL_MS = 5_000;
@@ -32,7 +32,7 @@ const expressions = alertExpressions(rulesText);
 
 function runSoakCli(outDir: string, extra: readonly string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "server/cli/soak.ts", ...SOAK_FLAGS, "--out", outDir, ...extra], { env: { ...process.env, CI: "true" } });
+    const child = spawn(process.execPath, ["--import", "tsx", "load/soak/cli.ts", ...SOAK_FLAGS, "--out", outDir, ...extra], { env: { ...process.env, CI: "true" } });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));

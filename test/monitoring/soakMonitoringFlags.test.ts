@@ -5,10 +5,10 @@
  */
 import { describe, expect, test } from "vitest";
 import { UsageError } from "../../server/cli/parseCliArgs.ts";
-import { recordableLines } from "../../server/soak/createMetricsRecorder.ts";
-import { parseSoakArgs, soakReproduceLine } from "../../server/soak/parseSoakArgs.ts";
-import { parseMetricsRecording, promtoolInputSeries } from "../../server/soak/parseMetricsRecording.ts";
-import { metricsUrlOf } from "../../server/soak/runSoak.ts";
+import { recordableLines } from "../../load/soak/createMetricsRecorder.ts";
+import { parseSoakArgs, soakReproduceLine } from "../../load/soak/parseSoakArgs.ts";
+import { parseMetricsRecording, promtoolInputSeries } from "../../load/soak/parseMetricsRecording.ts";
+import { metricsUrlOf } from "../../load/soak/runSoak.ts";
 
 describe("soak monitoring flags", () => {
   test("a recording every 5 s by default, none with 0; a stall only when asked, 10 s into the load by default", () => {

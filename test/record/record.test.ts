@@ -18,6 +18,7 @@ import type { Violation } from "../../protocol/checker/Violation.ts";
 import { buildReport } from "../../report/buildReport.ts";
 import { main } from "../../record/cli.ts";
 import { EXIT_CODES } from "../../protocol/exitCodes.ts";
+import { simSummarySchema } from "../../protocol/resultSchemas.ts";
 import { jwtSecretKey } from "../../server/auth/jwtSecretKey.ts";
 import { signAccessToken } from "../../server/auth/signAccessToken.ts";
 import { createServer } from "../../server/createServer.ts";
@@ -49,6 +50,8 @@ describe.concurrent("npm run record against our server", () => {
     expect(recorded.exitCode, recorded.output + recorded.errors).toBe(EXIT_CODES.pass);
     expect(recorded.summary).toMatchObject({ kind: "sim", source: "live", target: recorded.target, seed: null, outcome: "pass" });
     expect(recorded.summary.totals).toMatchObject({ runsRequested: 6, runsCompleted: 6 });
+    // The results schema the writer checks and the report reads with (protocol/resultSchemas.ts).
+    expect(simSummarySchema.safeParse(recorded.summary).success).toBe(true);
     expect(recorded.summary.totals["resumes"]).toBeGreaterThan(0);
     expect(recorded.output).toContain("Status: PASSED");
     expect(recorded.output).toContain(`Replay: npm run sim -- --replay ${join(recorded.directory, "trace.jsonl")}`);

@@ -63,6 +63,22 @@ describe.skipIf(REDIS_MISSING !== null)("Redis Streams broker (real redis-server
     }
   });
 
+  test("start_agent sent again on another instance (same request_id, as a client re-sends what it still owes on resume) starts no second run", async () => {
+    const [a, b] = (await instances(2)) as [TestServer, TestServer];
+    const first = await a.connect("again");
+    const runId = await first.startRun("req-1", "quick");
+    const epoch = first.connected.epoch as string;
+    first.kill();
+    const second = await b.connect("again", { resume: { lastSeq: 0, epoch } });
+    second.send({ type: "start_agent", request_id: "req-1", agent_type: "tester", message: "hello", scenario: "quick" });
+    await waitFor(() => second.runCompleted(runId), 5_000, "the first run to complete");
+    // A second run would have started within a round trip; its agent_started would follow here.
+    const probe = await b.connect("again", { resume: { lastSeq: second.lastSeq(), epoch } });
+    await probe.startRun("req-2", "quick");
+    expect(second.ofType("agent_started").map((frame) => frame.run_id)).toEqual([runId, probe.ofType("agent_started")[0]?.run_id]);
+    expect(second.ofType("protocol_error")).toEqual([]);
+  });
+
   test("history lost in Redis: the open connection is closed with 1013, and the resume gets resync_required in a new epoch", async () => {
     const [a, b] = (await instances(2)) as [TestServer, TestServer];
     const client = await a.connect("lost");
@@ -92,8 +108,10 @@ describe.skipIf(REDIS_MISSING !== null)("Redis Streams broker (real redis-server
     const [a, b] = await Promise.all([startTestServer(options), startTestServer(options)]);
     servers.push(a, b);
     const client = await b.connect("orphan");
-    const started = a.server.runtime.startRun("orphan", { type: "start_agent", request_id: "req-1", agent_type: "tester", message: "hi", scenario: "long-tool" });
-    if (!("runId" in started)) throw new Error(`run not started: ${JSON.stringify(started)}`);
+    // With several instances a start is claimed in Redis first (its run begins when the claim is won).
+    expect(a.server.runtime.startRun("orphan", { type: "start_agent", request_id: "req-1", agent_type: "tester", message: "hi", scenario: "long-tool" })).toEqual({ claiming: true });
+    await waitFor(() => client.ofType("agent_started").length === 1, 3_000, "the run to start");
+    const started = { runId: client.ofType("agent_started")[0]?.run_id as string };
     await waitFor(() => client.eventsOf(started.runId).some((event) => event.type === "tool_executing"), 3_000, "the slow tool to start");
     const stoppedAtMs = Date.now();
     await a.close();

@@ -39,7 +39,7 @@ describe("npm run report shows the alert verdicts of sim, soak and load runs", (
     const column = (JSON.parse(json) as ReportData).columns[0];
     expect(column?.sims[0]?.alerts).toMatchObject({ line: "would have alerted: AgentWsRunSilent", fired: ["AgentWsRunSilent"], judged: true });
     expect(column?.sims[0]?.alerts?.rows.map((row) => row.state)).toEqual(["fired", "quiet", "quiet", "not judged"]);
-    expect(column?.soaks[0]?.alerts).toMatchObject({ line: "would have alerted: nothing (9 rules, 14 evaluations each)", fired: [], judged: true });
+    expect(column?.soaks[0]?.alerts).toMatchObject({ line: "would have alerted: nothing (9 rules, 19 evaluations each)", fired: [], judged: true });
     expect(column?.loads[0]?.alerts).toMatchObject({ line: "would have alerted: nothing (9 rules, 9 evaluations each)", fired: [], judged: true });
     expect(column?.verdict.judged).toBe("1 simulator run, 1 load run, 1 soak");
   });
@@ -61,7 +61,7 @@ describe("npm run report shows the alert verdicts of sim, soak and load runs", (
 
     const soak = sectionHtml(dom, "soak");
     expect(soak).toContain('data-rendered="true"');
-    expect(soak).toContain("would have alerted: nothing (9 rules, 14 evaluations each)");
+    expect(soak).toContain("would have alerted: nothing (9 rules, 19 evaluations each)");
     expect(soak).toContain("no alert would have fired");
     expect(soak).toContain('class="alerts alerts-quiet"');
 

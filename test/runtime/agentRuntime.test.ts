@@ -7,11 +7,12 @@ import { describe, expect, it } from "vitest";
 import type { AgentEventDraft } from "../../protocol/frames.ts";
 import { agentScriptSchema } from "../../server/runtime/agentScript.ts";
 import { createAgentRuntime } from "../../server/runtime/createAgentRuntime.ts";
+import type { RequestClaims } from "../../server/ports/requestClaims.ts";
 import { createRandom } from "../../sim/core/createRandom.ts";
 import { createSimIdSource } from "../../sim/core/createSimIdSource.ts";
 import { createVirtualTime } from "../../sim/core/createVirtualTime.ts";
 
-function world(limits: Parameters<typeof createAgentRuntime>[0]["limits"] = {}) {
+function world(limits: Parameters<typeof createAgentRuntime>[0]["limits"] = {}, requestClaims?: RequestClaims) {
   const time = createVirtualTime();
   const published: Array<{ userId: string; draft: AgentEventDraft; atMs: number }> = [];
   const longTool = agentScriptSchema.parse({
@@ -28,6 +29,7 @@ function world(limits: Parameters<typeof createAgentRuntime>[0]["limits"] = {}) 
     scripts: new Map([["long", longTool]]),
     defaultScriptName: "long",
     limits,
+    ...(requestClaims === undefined ? {} : { requestClaims }),
   });
   const start = (userId: string, requestId: string) => runtime.startRun(userId, { type: "start_agent", request_id: requestId, agent_type: "t", message: "m" });
   return { time, published, runtime, start };
@@ -55,6 +57,38 @@ describe("agent runtime", () => {
     // a was the least recently active of three users with a bound of two: its ids are forgotten.
     expect(start("a", "q1")).toHaveProperty("runId");
     expect(start("c", "q1")).toEqual({ duplicate: true });
+  });
+
+  it("with request claims (several instances), a run starts only when its claim is won: once per request id across runtimes", () => {
+    // The claim store shared by two instances' runtimes: the boundary Redis stands behind
+    // (test/redis/redisBroker.test.ts runs the real one); answers are held until released.
+    const claimed = new Set<string>();
+    const held: Array<() => void> = [];
+    const claims: RequestClaims = {
+      claim: (userId, requestId, done) =>
+        held.push(() => {
+          const key = `${userId} ${requestId}`;
+          done(!claimed.has(key));
+          claimed.add(key);
+        }),
+    };
+    const a = world({ activeRunsPerUserMax: 2 }, claims);
+    const b = world({}, claims);
+    expect(a.start("u", "q1")).toEqual({ claiming: true });
+    expect(a.start("u", "q1")).toEqual({ duplicate: true });
+    expect(b.start("u", "q1")).toEqual({ claiming: true });
+    // Pending claims count against the active-run limit.
+    expect(a.start("u", "q2")).toEqual({ claiming: true });
+    expect(a.start("u", "q3")).toHaveProperty("error");
+    expect(a.published).toEqual([]);
+    for (const release of held.splice(0)) release();
+    const startedOn = (side: typeof a) => side.published.filter((entry) => entry.draft.type === "agent_started").length;
+    expect([startedOn(a), startedOn(b)]).toEqual([2, 0]);
+    // A claim answered after the runtime stopped starts nothing.
+    expect(b.start("u", "q4")).toEqual({ claiming: true });
+    b.runtime.stop();
+    for (const release of held.splice(0)) release();
+    expect(startedOn(b)).toBe(0);
   });
 
   it("refuses a run past activeRunsPerUserMax and accepts one again after a run ends", () => {

@@ -14,11 +14,12 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { CLOSE_CODES } from "../../protocol/closeCodes.ts";
 import { BUG_ZOO } from "../../sim/bugZoo/bugZoo.ts";
-import { BROKER_FAULT_KINDS } from "../../sim/cluster/faults/brokerFaultKinds.ts";
+import { BROKER_FAULT_KINDS } from "../../sim/cluster/brokerFaultKinds.ts";
 import { runSimulation } from "../../sim/runSimulation.ts";
 import { loadScenario, parseScenario } from "../../sim/scenario/loadScenario.ts";
 
 const BROKER_FAULTS = "scenarios/multi-instance-broker-faults.json";
+const BROKER_FAULT_NAMES: readonly string[] = BROKER_FAULT_KINDS.map((kind) => kind.name);
 
 function sim(args: string[]) {
   const result = spawnSync(process.execPath, ["--import", "tsx", "sim/cli.ts", ...args], { encoding: "utf8", env: { ...process.env, CI: "true" } });
@@ -72,7 +73,7 @@ describe("the simulator over several instances", () => {
       expect(outcome, `seed ${seed}`).toBe("pass");
       const lostHistoryOf = new Map<string, number>();
       for (const line of lines) {
-        if (line.kind === "fault" && (BROKER_FAULT_KINDS as readonly string[]).includes(line.fault as string)) seen.add(line.fault as string);
+        if (line.kind === "fault" && BROKER_FAULT_NAMES.includes(line.fault as string)) seen.add(line.fault as string);
         if (line.kind === "fault" && line.fault === "failover") for (const user of line.historyLost as string[]) lostHistoryOf.set(user, line.t);
         if (line.kind === "decision" && line.decision === "stream_lost" && line.reason === "broker unreachable") partitionClosedTryAgainLater += 1;
         if (line.kind === "decision" && line.decision === "connection_closed" && line.reason === "stream lost: resume") expect(line.code).toBe(CLOSE_CODES.tryAgainLater);
@@ -90,7 +91,7 @@ describe("the simulator over several instances", () => {
         }
       }
     }
-    expect([...seen].sort()).toEqual([...BROKER_FAULT_KINDS].sort());
+    expect([...seen].sort()).toEqual([...BROKER_FAULT_NAMES].sort());
     expect(partitionClosedTryAgainLater).toBeGreaterThan(0);
     expect(orphansEndedInTime).toBeGreaterThan(0);
     expect(resyncsAfterLostHistory).toBeGreaterThan(0);
@@ -114,9 +115,10 @@ describe("the simulator over several instances", () => {
   it("refuses a cluster with one instance, and a partition longer than half the lease, naming the field", () => {
     const base = { name: "x", description: "x", users: 1, runsPerUser: 1, scripts: ["golden-path"] };
     expect(() => parseScenario({ ...base, cluster: {} }, "scenarios/x.json")).toThrow("scenarios/x.json: cluster: needs instances >= 2");
-    expect(() => parseScenario({ ...base, instances: 2, cluster: { leaseMs: 1000, faults: { partitionMs: 600 } } }, "scenarios/x.json")).toThrow(
-      "scenarios/x.json: cluster.faults.partitionMs: must be <= leaseMs / 2 (500)",
+    expect(() => parseScenario({ ...base, instances: 2, cluster: { leaseMs: 1000 }, faults: { partitionMs: 600 } }, "scenarios/x.json")).toThrow(
+      "scenarios/x.json: faults.partitionMs: must be <= cluster.leaseMs / 2 (500)",
     );
+    expect(() => parseScenario({ ...base, faults: { instanceCrashPerMille: 5 } }, "scenarios/x.json")).toThrow("scenarios/x.json: faults.instanceCrashPerMille: needs instances >= 2");
     expect(() => parseScenario({ ...base, instances: 17 }, "scenarios/x.json")).toThrow("scenarios/x.json: instances: must be <= 16");
   });
 });

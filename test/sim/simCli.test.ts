@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { replaySummarySchema, simSummarySchema, sweepSummarySchema } from "../../protocol/resultSchemas.ts";
 
 function sim(args: string[]) {
   const result = spawnSync(process.execPath, ["--import", "tsx", "sim/cli.ts", ...args], { encoding: "utf8", env: { ...process.env, CI: "true" } });
@@ -29,6 +30,8 @@ describe("npm run sim", () => {
     expect(trace("c", 8)).not.toBe(trace("a", 7));
     const summary = JSON.parse(readFileSync(join(out, "a", "sim-golden-path-seed7", "summary.json"), "utf8")) as { outcome: string; repro: string };
     expect(summary).toMatchObject({ outcome: "pass", repro: "npm run sim -- --seed 7 --scenario scenarios/golden-path.json" });
+    // The results schema the writer checks and the report reads with (protocol/resultSchemas.ts).
+    expect(simSummarySchema.safeParse(summary).success).toBe(true);
   });
 
   it("fails on a planted bug with exit 1 and a repro line that fails again when run", () => {
@@ -118,6 +121,7 @@ describe("npm run sim: errors that say what happened, output that pastes and par
     const verdict = JSON.parse(run.stdout) as { kind: string; outcome: string; ok: boolean; counts: { events: number } };
     expect(verdict).toMatchObject({ kind: "sim-replay", outcome: "pass", ok: true });
     expect(verdict.counts.events).toBeGreaterThan(0);
+    expect(replaySummarySchema.safeParse(verdict).success).toBe(true);
   });
 
   it("prints a sweep's summary as JSON with --json, failures included", () => {
@@ -127,6 +131,7 @@ describe("npm run sim: errors that say what happened, output that pastes and par
     expect(summary.kind).toBe("sim-sweep");
     expect(summary.seeds).toBe(2);
     expect(summary.failures.map((failure) => failure.seed)).toEqual([1, 2]);
+    expect(sweepSummarySchema.safeParse(summary).success).toBe(true);
     // The sweep's own folder: <out>/sweep/<scenario>[-<plant>]-<time>/.
     const [folder, ...others] = readdirSync(join(out, "sweep", "sweep"));
     expect(others).toEqual([]);

@@ -1,6 +1,6 @@
 /**
  * Messages between the soak's main thread (server, publisher, heap sampling) and its
- * client worker thread (every WebSocket client, drops, resumes, accounting, checker).
+ * client worker thread (every WebSocket client and its event client, drops, resumes, the checker).
  */
 import type { SoakClientCounts } from "./SoakSummary.ts";
 
@@ -8,12 +8,8 @@ import type { SoakClientCounts } from "./SoakSummary.ts";
 export interface SoakClientPlan {
   /** `ws://host:port/path` of the server. */
   url: string;
-  /** HS256 secret to sign each user's token with. */
-  jwtSecret: string;
-  /** Token lifetime, seconds (the soak's length plus a margin). */
-  tokenTtlSeconds: number;
-  /** User ids, and how many devices (connections) each holds. */
-  users: Array<{ userId: string; devices: number }>;
+  /** User ids, how many devices (connections) each holds, and the user's access token (signed by the main thread). */
+  users: Array<{ userId: string; devices: number; token: string }>;
   /** Mean interval between forced drops of one connection, ms; 0 never drops. Jittered ±50%. */
   dropEveryMs: number;
   /** Mean wait before a dropped device resumes, ms. Jittered ±50%. */

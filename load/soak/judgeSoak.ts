@@ -1,8 +1,10 @@
 /**
  * Pure judgement of a soak: heap flatness from the samples, delivery percent, and the
- * goals. Kept apart from the run so tests can feed it numbers.
+ * goals. Kept apart from the run so tests can feed it numbers. Duplicates, gaps, leaks and
+ * order are the shared checker's verdict, read here, never counted again: the soak's own
+ * measure is delivery (every event reaching every device of its user).
  */
-import { ALERT_CONDITIONS, RUN_SILENCE_FIRES_MS } from "../monitoring/alertConditions.ts";
+import { RUN_SILENT_ALERT } from "../ourServer.ts";
 import type { AlertVerdict } from "./judgeAlerts.ts";
 import type { HeapSample, HeapVerdict, SoakClientCounts, SoakGoal, SoakSummary } from "./SoakSummary.ts";
 
@@ -55,14 +57,19 @@ export function judgeGoals(clients: SoakClientCounts, heap: HeapVerdict): Omit<S
   const percent = deliveryPercent(clients);
   const delivered = clients.eventsReceived === clients.eventsExpected && clients.devicesBehindAtEnd === 0;
   const goal = (wanted: string, observed: string, ok: boolean): SoakGoal => ({ goal: wanted, observed, ok });
+  const { violationsByClass: byClass, violationsNotStored } = clients.checker;
+  const atLeast = violationsNotStored > 0 ? "at least " : "";
+  const checkerGoal = (wanted: string, count: number): SoakGoal => goal(`0 ${wanted} (shared checker)`, `${count === 0 ? "" : atLeast}${count}`, count === 0 && violationsNotStored === 0);
   return {
     delivery: goal(
       "100.00% of emitted events reach every connection of their user that stayed or resumed",
-      `${percent.toFixed(2)}% (${clients.eventsReceived} of ${clients.eventsExpected}; ${clients.gaps} skipped, ${clients.resyncs} resyncs, ${clients.devicesBehindAtEnd} devices behind at the end)`,
+      `${percent.toFixed(2)}% (${clients.eventsReceived} of ${clients.eventsExpected}; ${clients.resyncs} resyncs, ${clients.devicesBehindAtEnd} devices behind at the end)`,
       delivered,
     ),
-    duplicates: goal("0 duplicates", String(clients.duplicates), clients.duplicates === 0),
-    isolation: goal("0 isolation breaches", String(clients.isolationBreaches), clients.isolationBreaches === 0),
+    duplicates: checkerGoal("duplicates", byClass.duplicate),
+    gaps: checkerGoal("gaps", byClass.gap + byClass.silent_gap),
+    isolation: checkerGoal("isolation breaches", byClass.isolation),
+    order: checkerGoal("order violations", byClass.order),
     checker: goal(
       "the shared invariant checker finds no safety or liveness violation",
       clients.checker.ok ? "none" : `${clients.checker.safety} safety, ${clients.checker.liveness} liveness`,
@@ -77,16 +84,16 @@ export function judgeGoals(clients: SoakClientCounts, heap: HeapVerdict): Omit<S
 }
 
 /** The alert a planted stall must fire, and the shortest stall that surely fires it, ms (60 s of silence plus a scrape). */
-export const STALL_ALERT: string = ALERT_CONDITIONS.runSilent.alert;
+export const STALL_ALERT: string = RUN_SILENT_ALERT.alert;
 export const STALL_FIRES_MS_MIN = 65_000;
 
 /**
  * The shortest stall that may fire {@link STALL_ALERT} at all, ms: the rule in
  * monitoring/alerts.yml (`agent_ws_run_silence_seconds_max >= 30` held `for: 30s`, read from
- * server/monitoring/alertConditions.ts), so a stall this long or longer is allowed to page,
- * a shorter one is not.
+ * server/monitoring/alertConditions.ts through load/ourServer.ts), so a stall this long or
+ * longer is allowed to page, a shorter one is not.
  */
-export const STALL_MAY_FIRE_MS_MIN = RUN_SILENCE_FIRES_MS;
+export const STALL_MAY_FIRE_MS_MIN = RUN_SILENT_ALERT.mayFireAfterMs;
 
 /**
  * The alerting goal: a healthy soak would have paged no one; a soak with a planted stall of

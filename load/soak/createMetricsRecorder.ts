@@ -11,8 +11,8 @@
  * series a scrape; the totals carry what the rules read). Only `agent_ws_` series are kept.
  */
 import { appendFileSync, writeFileSync } from "node:fs";
-import type { Clock } from "../ports/clock.ts";
-import type { Scheduler, TimerHandle } from "../ports/scheduler.ts";
+import type { Clock } from "../../server/ports/clock.ts";
+import type { Scheduler, TimerHandle } from "../../server/ports/scheduler.ts";
 
 /** Shortest scrape interval, ms (a bound, so a typo cannot hammer the server). */
 export const METRICS_SCRAPE_MS_MIN = 1_000;

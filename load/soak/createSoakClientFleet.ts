@@ -1,22 +1,33 @@
 /**
  * The soak's clients: one logical device per planned connection, each holding one
  * WebSocket at a time. Every device is dropped abruptly about every `dropEveryMs`
- * (jittered ±50%, seeded), resumes after `reconnectDelayMs` with its `last_seq` and
- * `epoch`, and acks what it has held for `ackDelayMs`. Every frame is counted
- * (delivery, duplicates, gaps, isolation, live latency) and fed to the shared checker.
+ * (jittered ±50%, seeded), resumes after `reconnectDelayMs`, and acks what it has held for
+ * `ackDelayMs`.
  *
- * Runs in the soak's worker thread (soakClientWorker.ts); time and timers come from
- * the real adapters, randomness from a seeded pure-rand stream (STYLE rule 1).
+ * Decisions:
+ * - The resume point, the epoch, dedup of replays and resync handling are the event
+ *   client's (protocol/client, docs/client.md), one client per device: the soak keeps no
+ *   rule of its own. It counts what only it can know: distinct events handed over in order
+ *   (delivery), drops, resumes, refusals, server closes, time away.
+ * - Duplicates, gaps, leaks, order and live latency are the shared checker's to judge
+ *   (protocol/checker): every frame every device receives goes to it, and the soak's goals
+ *   read its verdict (judgeSoak.ts).
+ * - Acks go by age, not by count: a device acks the resume point it held `ackDelayMs` ago
+ *   (a checkpoint per tick), so a sibling device away for less than that still finds its
+ *   events in the replay buffer. The client's count-paced acks are off (`ackEveryEvents: 0`);
+ *   the ack is sent through the client (`client.send`), which sends only while connected.
+ *
+ * Runs in the soak's worker thread (soakClientWorker.ts); time and timers come from the
+ * ports the worker binds, randomness from a seeded pure-rand stream (STYLE rule 1).
  */
-import { build as buildHistogram } from "hdr-histogram-js";
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { WebSocket, type RawData } from "ws";
 import { createChecker } from "../../protocol/checker/createChecker.ts";
-import { jwtSecretKey } from "../auth/jwtSecretKey.ts";
-import { signAccessToken } from "../auth/signAccessToken.ts";
-import type { Clock } from "../ports/clock.ts";
-import type { Scheduler, TimerHandle } from "../ports/scheduler.ts";
+import { violationCountsByClass } from "../../protocol/checker/violationCountsByClass.ts";
+import { createEventClient, RECEIVE_OUTCOMES, withResumeQuery, type EventClient } from "../../protocol/client/index.ts";
+import type { Clock } from "../../server/ports/clock.ts";
+import type { Scheduler, TimerHandle } from "../../server/ports/scheduler.ts";
 import type { SoakClientPlan, SoakWorkerCommand, SoakWorkerReport } from "./soakWorkerMessages.ts";
 
 /** Upgrades started at once when the fleet first connects (the rest wait for a slot). */
@@ -25,23 +36,21 @@ export const INITIAL_CONNECTS_IN_FLIGHT_MAX = 64;
 export const FLEET_TICK_MS = 1_000;
 /** Violations and resyncs kept in the result, as sentences. */
 const EXAMPLES_MAX = 5;
+/** Live latency samples the checker keeps for exact percentiles (a reservoir past it; count and max stay exact). */
+const LATENCY_SAMPLES_MAX = 100_000;
 
 interface Device {
   readonly id: string;
   readonly userId: string;
+  /** The device's event client: resume point, epoch, dedup, resync (one per device, across its connections). */
+  readonly client: EventClient;
   /** The open (or opening) socket, or null between connections. */
   ws: WebSocket | null;
   connections: number;
   connectionId: string;
-  /** `connected` arrived on the current socket. */
-  connected: boolean;
-  epoch: string | null;
   /** Seq where this device started (its first `connected.last_seq`); null before. */
   startSeq: number | null;
-  /** Newest seq held (contiguous from startSeq, except for counted gaps). */
-  lastSeq: number;
-  /** `connected.last_seq` of the current socket: events up to it are replays. */
-  replayThroughSeq: number;
+  /** The newest seq acked. */
   ackedSeq: number;
   ackCheckpoints: Array<{ seq: number; atMs: number }>;
   dropTimer: TimerHandle | null;
@@ -61,22 +70,19 @@ export interface SoakClientFleet {
 export function createSoakClientFleet(options: { clock: Clock; scheduler: Scheduler; post: (report: SoakWorkerReport) => void }): SoakClientFleet {
   const { clock, scheduler, post } = options;
   const devices: Device[] = [];
-  const tokens = new Map<string, string>();
-  const histogram = buildHistogram({ lowestDiscernibleValue: 1, highestTrackableValue: 3_600_000, numberOfSignificantValueDigits: 3 });
+  /** Each user's connect URL: the server's, with the user's token in the query. */
+  const baseUrls = new Map<string, string>();
   // Small memories: 1000 devices of 200 users would otherwise keep ~150 MB of parsed events for seq_conflict.
   const checker = createChecker({
     eventsRememberedPerUserMax: 64,
     runsRememberedPerUserMax: 64,
     runsRememberedPerDeviceMax: 64,
-    latencySamplesMax: 10_000,
+    latencySamplesMax: LATENCY_SAMPLES_MAX,
     arrivalTimesRememberedPerConnectionMax: 64,
   });
   const counts = {
     eventsReceived: 0,
-    duplicates: 0,
-    gaps: 0,
     resyncs: 0,
-    isolationBreaches: 0,
     forcedDrops: 0,
     resumes: 0,
     upgradeRefusals: {} as Record<string, number>,
@@ -106,35 +112,42 @@ export function createSoakClientFleet(options: { clock: Clock; scheduler: Schedu
     record[key] = (record[key] ?? 0) + 1;
   }
 
-  function urlFor(device: Device): string {
-    const url = new URL((plan as SoakClientPlan).url);
-    url.searchParams.set("token", tokens.get(device.userId) as string);
-    if (device.epoch !== null) {
-      url.searchParams.set("last_seq", String(device.lastSeq));
-      url.searchParams.set("epoch", device.epoch);
-    }
-    return url.toString();
+  function createDevice(userId: string, index: number): Device {
+    const id = `${userId}/d${index + 1}`;
+    const client = createEventClient({
+      ackEveryEvents: 0,
+      onEvent: () => {
+        counts.eventsReceived += 1;
+      },
+      onResync: (frame, loss) => {
+        counts.resyncs += 1;
+        if (counts.resyncExamples.length < EXAMPLES_MAX) {
+          counts.resyncExamples.push(`${id} resumed after seq ${loss.previousLastSeq}; the server held from ${frame.oldest_seq} (last ${frame.last_seq})`);
+        }
+      },
+    });
+    return { id, userId, client, ws: null, connections: 0, connectionId: "", startSeq: null, ackedSeq: 0, ackCheckpoints: [], dropTimer: null, reconnectTimer: null, dropping: false, awaySinceMs: null };
   }
 
   function connect(device: Device): void {
     device.reconnectTimer = null;
-    const resume = device.epoch === null ? undefined : { epoch: device.epoch, lastSeq: device.lastSeq };
+    const resume = device.client.resumePoint();
     if (resume !== undefined) counts.resumes += 1;
     device.connections += 1;
     const connectionId = `${device.id}#${device.connections}`;
     device.connectionId = connectionId;
-    device.connected = false;
     device.dropping = false;
-    const ws = new WebSocket(urlFor(device), { perMessageDeflate: false });
+    const ws = new WebSocket(withResumeQuery(baseUrls.get(device.userId) as string, resume), { perMessageDeflate: false });
     device.ws = ws;
     let opened = false;
     ws.on("open", () => {
       opened = true;
       checker.connectionOpened({ connectionId, deviceId: device.id, userId: device.userId, atMs: clock.nowMs(), ...(resume === undefined ? {} : { resume }) });
+      if (device.ws === ws) device.client.socketOpened({ send: (frame) => ws.send(JSON.stringify(frame)) });
       initialConnectDone(device);
       scheduleDrop(device);
     });
-    ws.on("message", (data: RawData, isBinary: boolean) => onFrame(device, connectionId, isBinary ? "" : data.toString()));
+    ws.on("message", (data: RawData, isBinary: boolean) => onFrame(device, ws, connectionId, isBinary ? "" : data.toString()));
     ws.on("unexpected-response", (_request, response) => {
       bump(counts.upgradeRefusals, String(response.statusCode ?? 0));
       response.resume();
@@ -149,8 +162,8 @@ export function createSoakClientFleet(options: { clock: Clock; scheduler: Schedu
       if (opened && !device.dropping) bump(counts.serverCloses, String(code));
       if (!opened) initialConnectDone(device);
       device.ws = null;
-      if (device.connected) device.awaySinceMs = clock.nowMs();
-      device.connected = false;
+      if (device.client.connected) device.awaySinceMs = clock.nowMs();
+      device.client.socketClosed();
       device.dropTimer?.cancel();
       device.dropTimer = null;
       if (!stopping) device.reconnectTimer = scheduler.after(jitter((plan as SoakClientPlan).reconnectDelayMs), () => connect(device));
@@ -173,7 +186,7 @@ export function createSoakClientFleet(options: { clock: Clock; scheduler: Schedu
       initialInFlight += 1;
       connect(device);
     }
-    if (!startedReported && devices.every((device) => device.connected)) {
+    if (!startedReported && devices.every((device) => device.client.connected)) {
       startedReported = true;
       post({ kind: "started", devices: devices.length });
     }
@@ -195,87 +208,41 @@ export function createSoakClientFleet(options: { clock: Clock; scheduler: Schedu
     });
   }
 
-  function onFrame(device: Device, connectionId: string, text: string): void {
+  function onFrame(device: Device, ws: WebSocket, connectionId: string, text: string): void {
     const receivedAtMs = clock.nowMs();
-    let frame: Record<string, unknown>;
+    let frame: unknown;
     try {
-      frame = JSON.parse(text) as Record<string, unknown>;
+      frame = JSON.parse(text);
     } catch {
       checker.serverFrame(connectionId, text, { receivedAtMs });
       return;
     }
     checker.serverFrame(connectionId, frame, { receivedAtMs });
-    if (device.connectionId !== connectionId) return;
-    switch (frame["type"]) {
-      case "connected":
-        onConnected(device, frame);
-        return;
-      case "resync_required": {
-        counts.resyncs += 1;
-        const oldestSeq = Number(frame["oldest_seq"]);
-        if (counts.resyncExamples.length < EXAMPLES_MAX) {
-          counts.resyncExamples.push(`${device.id} resumed after seq ${device.lastSeq}; the server held from ${oldestSeq} (last ${String(frame["last_seq"])})`);
-        }
-        if (frame["epoch"] !== device.epoch) {
-          device.epoch = String(frame["epoch"]);
-          device.lastSeq = oldestSeq - 1;
-          return;
-        }
-        if (oldestSeq - 1 > device.lastSeq) counts.gaps += oldestSeq - 1 - device.lastSeq;
-        device.lastSeq = Math.max(device.lastSeq, oldestSeq - 1);
-        return;
-      }
-      default:
-        if (typeof frame["seq"] === "number") onEvent(device, frame, receivedAtMs);
-    }
+    if (device.ws !== ws) return;
+    if (device.client.receive(frame) === RECEIVE_OUTCOMES.connected) onConnected(device);
   }
 
-  function onConnected(device: Device, frame: Record<string, unknown>): void {
-    if (frame["user_id"] !== device.userId) counts.isolationBreaches += 1;
-    const lastSeq = Number(frame["last_seq"]);
+  function onConnected(device: Device): void {
     if (device.startSeq === null) {
-      device.startSeq = lastSeq;
-      device.lastSeq = lastSeq;
-      device.ackedSeq = lastSeq;
+      // The first connected frame set the client's resume point: live events from here.
+      device.startSeq = device.client.lastSeq;
+      device.ackedSeq = device.client.lastSeq;
     }
-    device.epoch ??= String(frame["epoch"]);
-    device.replayThroughSeq = lastSeq;
-    device.connected = true;
     if (device.awaySinceMs !== null) counts.awayMsMax = Math.max(counts.awayMsMax, clock.nowMs() - device.awaySinceMs);
     device.awaySinceMs = null;
     if (!startedReported) pumpInitialConnects();
   }
 
-  function onEvent(device: Device, frame: Record<string, unknown>, receivedAtMs: number): void {
-    const data = frame["data"] as Record<string, unknown> | undefined;
-    if (frame["user_id"] !== device.userId || (data?.["user_id"] !== undefined && data["user_id"] !== device.userId)) {
-      counts.isolationBreaches += 1;
-      return;
-    }
-    const seq = frame["seq"] as number;
-    if (seq <= device.lastSeq) {
-      counts.duplicates += 1;
-      return;
-    }
-    if (seq > device.lastSeq + 1) counts.gaps += seq - device.lastSeq - 1;
-    device.lastSeq = seq;
-    counts.eventsReceived += 1;
-    if (seq > device.replayThroughSeq) histogram.recordValue(Math.max(0, receivedAtMs - Number(frame["ts"])));
-  }
-
-  /** Each device acks the newest seq it has held for ackDelayMs (a checkpoint per tick). */
+  /** Each device acks the resume point it has held for ackDelayMs (a checkpoint per tick). */
   function ackAll(nowMs: number): void {
     const ackDelayMs = (plan as SoakClientPlan).ackDelayMs;
     for (const device of devices) {
-      device.ackCheckpoints.push({ seq: device.lastSeq, atMs: nowMs });
+      device.ackCheckpoints.push({ seq: device.client.lastSeq, atMs: nowMs });
       let ackable = -1;
       while (device.ackCheckpoints.length > 0 && (device.ackCheckpoints[0] as { atMs: number }).atMs <= nowMs - ackDelayMs) {
         ackable = (device.ackCheckpoints.shift() as { seq: number }).seq;
       }
-      if (ackable > device.ackedSeq && device.connected && device.ws?.readyState === WebSocket.OPEN) {
-        device.ws.send(JSON.stringify({ type: "ack", seq: ackable }));
-        device.ackedSeq = ackable;
-      }
+      if (ackable > device.ackedSeq && device.ws?.readyState === WebSocket.OPEN && device.client.send({ type: "ack", seq: ackable })) device.ackedSeq = ackable;
     }
   }
 
@@ -285,7 +252,7 @@ export function createSoakClientFleet(options: { clock: Clock; scheduler: Schedu
     ackAll(clock.nowMs());
     post({
       kind: "progress",
-      open: devices.filter((device) => device.connected).length,
+      open: devices.filter((device) => device.client.connected).length,
       eventsReceived: counts.eventsReceived,
       forcedDrops: counts.forcedDrops,
       resumes: counts.resumes,
@@ -303,40 +270,22 @@ export function createSoakClientFleet(options: { clock: Clock; scheduler: Schedu
       const users = (plan as SoakClientPlan).users;
       const user = users[driveCursor % users.length] as { userId: string };
       driveCursor += 1;
-      const device = devices.find((candidate) => candidate.userId === user.userId && candidate.connected && candidate.ws?.readyState === WebSocket.OPEN);
+      const device = devices.find((candidate) => candidate.userId === user.userId && candidate.client.connected && candidate.ws?.readyState === WebSocket.OPEN);
       runCounter += 1;
-      device?.ws?.send(JSON.stringify({ type: "start_agent", request_id: `soak-${runCounter}`, agent_type: "soak", message: "Analyze my system performance" }));
+      device?.client.send({ type: "start_agent", request_id: `soak-${runCounter}`, agent_type: "soak", message: "Analyze my system performance" });
       driveTimer = scheduler.after(intervalMs, step);
     };
     step();
   }
 
-  async function start(startPlan: SoakClientPlan): Promise<void> {
+  function start(startPlan: SoakClientPlan): void {
     plan = startPlan;
     random = xoroshiro128plus(startPlan.seed);
-    const secretKey = jwtSecretKey(startPlan.jwtSecret);
     for (const user of startPlan.users) {
-      tokens.set(user.userId, await signAccessToken(user.userId, { secretKey, nowMs: clock.nowMs(), ttlSeconds: startPlan.tokenTtlSeconds }));
-      for (let index = 0; index < user.devices; index += 1) {
-        devices.push({
-          id: `${user.userId}/d${index + 1}`,
-          userId: user.userId,
-          ws: null,
-          connections: 0,
-          connectionId: "",
-          connected: false,
-          epoch: null,
-          startSeq: null,
-          lastSeq: 0,
-          replayThroughSeq: 0,
-          ackedSeq: 0,
-          ackCheckpoints: [],
-          dropTimer: null,
-          reconnectTimer: null,
-          dropping: false,
-          awaySinceMs: null,
-        });
-      }
+      const url = new URL(startPlan.url);
+      url.searchParams.set("token", user.token);
+      baseUrls.set(user.userId, url.toString());
+      for (let index = 0; index < user.devices; index += 1) devices.push(createDevice(user.userId, index));
     }
     dropping = startPlan.dropEveryMs > 0;
     pumpInitialConnects();
@@ -350,7 +299,7 @@ export function createSoakClientFleet(options: { clock: Clock; scheduler: Schedu
       device.dropTimer = null;
     }
     const poll = () => {
-      if (devices.every((device) => device.connected)) post({ kind: "quiesced" });
+      if (devices.every((device) => device.client.connected)) post({ kind: "quiesced" });
       else scheduler.after(50, poll);
     };
     poll();
@@ -360,10 +309,10 @@ export function createSoakClientFleet(options: { clock: Clock; scheduler: Schedu
     drive(0);
     const headOf = new Map<string, number>();
     for (const device of devices) {
-      const known = heads?.[device.userId] ?? Math.max(device.lastSeq, device.replayThroughSeq);
+      const known = heads?.[device.userId] ?? Math.max(device.client.lastSeq, device.client.replayThroughSeq);
       headOf.set(device.userId, Math.max(headOf.get(device.userId) ?? 0, known));
     }
-    const caughtUp = (device: Device) => device.connected && device.lastSeq >= (headOf.get(device.userId) ?? 0);
+    const caughtUp = (device: Device) => device.client.connected && device.client.lastSeq >= (headOf.get(device.userId) ?? 0);
     const deadlineMs = clock.nowMs() + timeoutMs;
     const poll = () => {
       if (!devices.every(caughtUp) && clock.nowMs() < deadlineMs) {
@@ -373,18 +322,17 @@ export function createSoakClientFleet(options: { clock: Clock; scheduler: Schedu
       stopping = true;
       tickTimer?.cancel();
       const verdict = checker.finish({ atMs: clock.nowMs(), requireRunsComplete: true });
+      const violations = [...verdict.safety, ...verdict.liveness];
       let eventsExpected = 0;
       for (const device of devices) eventsExpected += Math.max(0, (headOf.get(device.userId) ?? 0) - (device.startSeq ?? 0));
+      const { sampled, ...latency } = verdict.latencyMs;
       post({
         kind: "result",
         counts: {
           devices: devices.length,
           eventsExpected,
           eventsReceived: counts.eventsReceived,
-          duplicates: counts.duplicates,
-          gaps: counts.gaps,
           resyncs: counts.resyncs,
-          isolationBreaches: counts.isolationBreaches,
           forcedDrops: counts.forcedDrops,
           resumes: counts.resumes,
           upgradeRefusals: counts.upgradeRefusals,
@@ -392,18 +340,14 @@ export function createSoakClientFleet(options: { clock: Clock; scheduler: Schedu
           devicesBehindAtEnd: devices.filter((device) => !caughtUp(device)).length,
           awayMsMax: counts.awayMsMax,
           resyncExamples: counts.resyncExamples,
-          latencyMs: {
-            count: histogram.totalCount,
-            p50: histogram.getValueAtPercentile(50),
-            p95: histogram.getValueAtPercentile(95),
-            p99: histogram.getValueAtPercentile(99),
-            max: histogram.maxValue,
-          },
+          latencyMs: { ...latency, sampled },
           checker: {
             ok: verdict.ok,
             safety: verdict.safety.length + verdict.violationsNotStored.safety,
             liveness: verdict.liveness.length + verdict.violationsNotStored.liveness,
-            firstViolations: [...verdict.safety, ...verdict.liveness].slice(0, EXAMPLES_MAX).map((violation) => violation.message),
+            violationsByClass: violationCountsByClass(violations),
+            violationsNotStored: verdict.violationsNotStored.safety + verdict.violationsNotStored.liveness,
+            firstViolations: violations.slice(0, EXAMPLES_MAX).map((violation) => violation.message),
           },
         },
       });
@@ -428,7 +372,7 @@ export function createSoakClientFleet(options: { clock: Clock; scheduler: Schedu
     handle(command) {
       switch (command.kind) {
         case "start":
-          start(command.plan).catch((error: unknown) => post({ kind: "error", message: String(error) }));
+          start(command.plan);
           return;
         case "drive":
           drive(command.runsPerSecond);

@@ -3,7 +3,7 @@
  * loaded through tsx, see soakClientWorkerEntry.mjs), sends commands and awaits answers.
  */
 import { Worker } from "node:worker_threads";
-import type { Scheduler } from "../ports/scheduler.ts";
+import type { Scheduler } from "../../server/ports/scheduler.ts";
 import type { SoakClientCounts } from "./SoakSummary.ts";
 import type { SoakClientPlan, SoakWorkerCommand, SoakWorkerReport } from "./soakWorkerMessages.ts";
 

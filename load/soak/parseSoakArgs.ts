@@ -2,7 +2,7 @@
  * Flags of `npm run soak`, parsed into {@link SoakConfig}. Pure: reads only `argv` and
  * the environment it is given, so tests call it directly.
  */
-import { parseCliArgs, parseIntegerFlag, UsageError } from "../cli/parseCliArgs.ts";
+import { parseCliArgs, parseIntegerFlag, UsageError } from "../../server/cli/parseCliArgs.ts";
 
 /** Usage text of the soak CLI. */
 export const SOAK_USAGE = `Usage: npm run soak -- [options]

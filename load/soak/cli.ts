@@ -2,16 +2,16 @@
  * `npm run soak`: many connections for a long time, dropped and resumed at random,
  * with events at a steady rate; reports delivery, duplicates, isolation, heap over
  * time and latency, writes `<out>/soak-summary.json` and exits non-zero when a goal is
- * missed. See {@link SOAK_USAGE} for the flags and server/soak/ for the parts.
+ * missed. See {@link SOAK_USAGE} for the flags and load/soak/ for the parts.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createRealClock } from "../adapters/realClock.ts";
-import { createRealScheduler } from "../adapters/realScheduler.ts";
-import { formatSoakReport } from "../soak/formatSoakReport.ts";
-import { parseSoakArgs, SOAK_USAGE, type SoakConfig } from "../soak/parseSoakArgs.ts";
-import { runSoak, type SoakProgress } from "../soak/runSoak.ts";
-import { EXIT_USAGE, UsageError } from "./parseCliArgs.ts";
+import { EXIT_USAGE, UsageError } from "../../server/cli/parseCliArgs.ts";
+import { checkResult, soakSummarySchema } from "../../protocol/resultSchemas.ts";
+import { realTime } from "../ourServer.ts";
+import { formatSoakReport } from "./formatSoakReport.ts";
+import { parseSoakArgs, SOAK_USAGE, type SoakConfig } from "./parseSoakArgs.ts";
+import { runSoak, type SoakProgress } from "./runSoak.ts";
 
 /** Exit code: a goal was missed. */
 const EXIT_GOAL_MISSED = 1;
@@ -38,9 +38,9 @@ async function main(): Promise<number> {
   }
   // Quiet under CI or when stderr is not a terminal: one line redrawn in place otherwise.
   const quiet = process.env["CI"] === "true" || process.stderr.isTTY !== true;
-  const scheduler = createRealScheduler();
+  const { clock, scheduler } = realTime();
   const summary = await runSoak(config, {
-    clock: createRealClock(),
+    clock,
     scheduler,
     onProgress: quiet ? undefined : (progress) => process.stderr.write(`\r\u001b[2K${progressLine(progress)}`),
   } as Parameters<typeof runSoak>[1]);
@@ -48,7 +48,7 @@ async function main(): Promise<number> {
   scheduler.cancelAll();
   mkdirSync(config.outDir, { recursive: true });
   const summaryPath = join(config.outDir, "soak-summary.json");
-  writeFileSync(summaryPath, `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileSync(summaryPath, `${JSON.stringify(checkResult(soakSummarySchema, summary, summaryPath), null, 2)}\n`);
   process.stdout.write(formatSoakReport(summary, summaryPath));
   return summary.ok ? 0 : EXIT_GOAL_MISSED;
 }

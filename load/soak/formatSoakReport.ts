@@ -19,7 +19,7 @@ export function formatSoakReport(summary: SoakSummary, summaryPath: string): str
     ...Object.values(summary.goals).map((goal) => `  ${mark(goal.ok)} ${goal.goal}: ${goal.observed}`),
     `  events: ${events.published} published (${events.achievedPerSecond}/s of ${events.offeredPerSecond}/s offered), ${clients.eventsReceived} deliveries counted`,
     `  connections: ${clients.forcedDrops} forced drops, ${clients.resumes} resumes (longest away ${clients.awayMsMax} ms), server closes ${closes}, refused upgrades ${refusals}`,
-    `  latency (live events, emit to receive): p50 ${clients.latencyMs.p50} ms · p95 ${clients.latencyMs.p95} ms · p99 ${clients.latencyMs.p99} ms · max ${clients.latencyMs.max} ms (${clients.latencyMs.count} samples)`,
+    `  latency (live events, emit to receive, the checker's): p50 ${clients.latencyMs.p50} ms · p95 ${clients.latencyMs.p95} ms · p99 ${clients.latencyMs.p99} ms · max ${clients.latencyMs.max} ms (${clients.latencyMs.count} samples${clients.latencyMs.sampled ? ", percentiles from a reservoir" : ""})`,
     `  heap: ${heapLine}`,
     ...clients.checker.firstViolations.map((message) => `  violation: ${message}`),
     ...clients.resyncExamples.map((message) => `  resync: ${message}`),

@@ -1,5 +1,6 @@
 /**
- * One soak, as a function: starts the server in-process (or targets a running one),
+ * One soak, as a function: starts our server in-process through the load side's one seam
+ * to it (load/ourServer.ts), or targets a running one,
  * starts the client worker, publishes at a steady rate while the clients are dropped and
  * resume, samples the server's heap after a full GC, then quiesces, waits for every
  * device to catch up and judges. Returns the summary; the CLI prints and writes it.
@@ -8,10 +9,9 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
-import { randomSecret } from "../adapters/randomSecret.ts";
-import { createServer, type AgentEventServer } from "../createServer.ts";
-import type { Clock } from "../ports/clock.ts";
-import type { Scheduler } from "../ports/scheduler.ts";
+import { generatedSecret, signUserToken, startOurServer, type OurServer } from "../ourServer.ts";
+import type { Clock } from "../../server/ports/clock.ts";
+import type { Scheduler } from "../../server/ports/scheduler.ts";
 import { createMetricsRecorder, type MetricsRecorder } from "./createMetricsRecorder.ts";
 import { createSoakClients, type SoakClientProgress } from "./createSoakClients.ts";
 import { createSoakPublisher, RUN_EVENT_COUNT, type SoakPublisher } from "./createSoakPublisher.ts";
@@ -91,18 +91,20 @@ export async function runSoak(config: Extract<SoakConfig, { help: false }>, opti
   const startedAtMs = clock.nowMs();
   const users = planUsers(config.users, config.connections);
   const devicesPerUserMax = Math.max(...users.map((user) => user.devices));
-  let server: AgentEventServer | null = null;
+  let server: OurServer | null = null;
   let url = config.target ?? "";
-  const jwtSecret = config.secret ?? randomSecret();
+  const jwtSecret = config.secret ?? generatedSecret();
   if (config.target === undefined) {
-    server = createServer({
+    server = await startOurServer({
       jwtSecret,
       processMetrics: false,
       // A dropped socket may still count for a moment when its resume arrives: room for each device twice.
       limits: { connectionsPerUserMax: Math.max(16, 2 * devicesPerUserMax), connectionsMax: Math.max(20_000, 2 * config.connections) },
     });
-    url = (await server.listen({ host: "127.0.0.1", port: 0 })).webSocketUrl;
+    url = server.webSocketUrl;
   }
+  const tokenTtlSeconds = Math.ceil(config.durationMs / 1_000) + 3_600;
+  const signed = await Promise.all(users.map(async (user) => ({ ...user, token: await signUserToken(user.userId, { jwtSecret, nowMs: clock.nowMs(), ttlSeconds: tokenTtlSeconds }) })));
   let recorder: MetricsRecorder | null = null;
   const metricsPath = join(config.outDir, "metrics.prom");
   if (config.metricsEveryMs > 0) {
@@ -116,9 +118,7 @@ export async function runSoak(config: Extract<SoakConfig, { help: false }>, opti
     await clients.start(
       {
         url,
-        jwtSecret,
-        tokenTtlSeconds: Math.ceil(config.durationMs / 1_000) + 3_600,
-        users,
+        users: signed,
         dropEveryMs: config.dropEveryMs,
         reconnectDelayMs: config.reconnectDelayMs,
         ackDelayMs: config.ackDelayMs,
@@ -136,7 +136,7 @@ export async function runSoak(config: Extract<SoakConfig, { help: false }>, opti
         users: users.map((user) => user.userId),
         ratePerSecond: config.ratePerSecond,
         publish: (userId, draft) => {
-          target.manager.publish(userId, draft);
+          target.publish(userId, draft);
         },
       });
       publisher.start();
@@ -162,7 +162,7 @@ export async function runSoak(config: Extract<SoakConfig, { help: false }>, opti
       if (server !== null) {
         afterGc = collectGarbage();
         const memory = process.memoryUsage();
-        const stats = server.manager.stats();
+        const stats = server.stats();
         heapUsedBytes = memory.heapUsed;
         samples.push({ atMs: clock.nowMs() - loadStartedAtMs, heapUsedBytes, rssBytes: memory.rss, connections: stats.connections, replayEvents: stats.replayEvents, replayBytes: stats.replayBytes });
       }
@@ -178,7 +178,7 @@ export async function runSoak(config: Extract<SoakConfig, { help: false }>, opti
     let heads: Record<string, number> | null = null;
     if (server !== null) {
       heads = {};
-      for (const user of users) heads[user.userId] = server.manager.streamHead(user.userId)?.lastSeq ?? 0;
+      for (const user of users) heads[user.userId] = server.streamHeadSeq(user.userId) ?? 0;
     } else {
       // A remote server's runs end on their own; give the last ones time to finish.
       await sleep(5_000);

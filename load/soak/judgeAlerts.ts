@@ -10,6 +10,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { z } from "zod";
+import type { firedAlertSchema, PromtoolAlerts } from "../../protocol/resultSchemas.ts";
 import { promtoolInputSeries, type MetricsRecording } from "./parseMetricsRecording.ts";
 
 /** The shipped rule file. */
@@ -56,20 +58,11 @@ export const ALERT_EVALUATIONS_MAX = 2_000;
 /** Labels the recorded series get (the rules keep `instance` and `job`). */
 export const RECORDING_LABELS = Object.freeze({ job: "agent-ws", instance: "soak" });
 
-/** One alert that fired on the recording. */
-export interface FiredAlert {
-  alert: string;
-  severity: string;
-  /** First evaluation where it was firing, seconds since the recording's first scrape. */
-  firstFiringS: number;
-  /** Evaluations where it was firing. */
-  evaluationsFiring: number;
-}
+/** One alert that fired on the recording (its shape is the results schema's). */
+export type FiredAlert = z.output<typeof firedAlertSchema>;
 
-/** The verdict: which alerts would have fired, or why that was not judged. */
-export type AlertVerdict =
-  | { judged: true; rules: number; evaluations: number; fired: FiredAlert[] }
-  | { judged: false; reason: string };
+/** The verdict: which alerts would have fired, or why that was not judged (the results schema's `promtoolAlertsSchema`, which soak and load summaries hold). */
+export type AlertVerdict = PromtoolAlerts;
 
 /** The alert names of a rule file, in order (its layout: `- alert: Name`). */
 export function alertNamesOf(rulesText: string): string[] {

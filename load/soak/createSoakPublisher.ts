@@ -6,8 +6,8 @@
  * so no run is left unfinished.
  */
 import type { AgentEventDraft } from "../../protocol/frames.ts";
-import type { Clock } from "../ports/clock.ts";
-import type { Scheduler, TimerHandle } from "../ports/scheduler.ts";
+import type { Clock } from "../../server/ports/clock.ts";
+import type { Scheduler, TimerHandle } from "../../server/ports/scheduler.ts";
 
 /** Publisher tick, ms: each tick publishes what the rate owes since the start. */
 export const PUBLISH_TICK_MS = 10;
