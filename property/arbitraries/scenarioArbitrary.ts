@@ -33,6 +33,8 @@ export interface ScenarioArbitraryOptions {
   faultPhaseMs?: number;
   /** Scheduled fault kinds (default: all), fewest faults (default 0) and most faults (default 6). */
   faultKinds?: readonly FaultKind[];
+  /** Kinds without a shrink rank a schedule may also hold (faultScheduleArbitrary's `unrankedKinds`). Default: none. */
+  unrankedFaultKinds?: readonly FaultKind[];
   faultsMin?: number;
   faultsMax?: number;
   /** Tool failures, tool timeouts and cancels drawn per run by the seed (per-mille, shrinking to 0). Default true. */
@@ -103,6 +105,7 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions): fc.Arbitra
         usersMax,
         devicesMax,
         ...(options.faultKinds === undefined ? {} : { kinds: options.faultKinds }),
+        ...(options.unrankedFaultKinds === undefined ? {} : { unrankedKinds: options.unrankedFaultKinds }),
       }),
       managerLimits: options.managerLimits ?? fc.constant({}),
       ackEveryEvents: options.ackEveryEvents ?? fc.integer({ min: 0, max: 10 }),
