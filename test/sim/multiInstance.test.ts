@@ -68,7 +68,8 @@ describe("the simulator over several instances", () => {
     let partitionClosedTryAgainLater = 0;
     let orphansEndedInTime = 0;
     let resyncsAfterLostHistory = 0;
-    for (let seed = 1; seed <= 12; seed += 1) {
+    // 40 seeds: a crash ends runs only when it hits an instance with runs in flight (seeds 24, 29 and 33 here).
+    for (let seed = 1; seed <= 40; seed += 1) {
       const { lines, outcome } = traceOf(scenario, seed);
       expect(outcome, `seed ${seed}`).toBe("pass");
       const lostHistoryOf = new Map<string, number>();
