@@ -101,7 +101,7 @@ function parseCli(argv: string[]): CliOptions | { help: true } | { list: true } 
     if (values.path !== undefined || values.runs !== undefined) throw new UsageError("--scenario runs one simulation: it takes --seed (the simulator's) and --plant, not --runs or --path");
   }
   if (values["bug-zoo"] === true && (values.property !== undefined || values.plant !== undefined || values.scenario !== undefined || values.path !== undefined)) {
-    throw new UsageError("--bug-zoo measures every BUG_ZOO bug with the safety property; it takes only --runs and --seed");
+    throw new UsageError("--bug-zoo measures every BUG_ZOO bug with the safety property (safety-multi-instance for the multi-instance ones); it takes only --runs and --seed");
   }
   if (values.out === "") throw new UsageError("--out needs a folder name");
   return {

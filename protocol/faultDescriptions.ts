@@ -90,6 +90,39 @@ export const FAULT_DESCRIPTIONS = {
       `Every frame sent took ${numberOf(line, "oneWayDelayMsMin") ?? "?"}–${numberOf(line, "oneWayDelayMsMax") ?? "?"} ms one way for ${numberOf(line, "ms") ?? "?"} ms: nothing lost, order kept, but pongs and acks came late.`,
     durationMs: (line) => numberOf(line, "ms"),
   },
+  failover: {
+    scope: "system",
+    label: "broker failover",
+    detail: (line) => {
+      const lost = Array.isArray(line["historyLost"]) ? (line["historyLost"] as unknown[]).length : 0;
+      return `The broker failed over to a replica without its last ${numberOf(line, "replicationLagMs") ?? "?"} ms of appends; every instance was cut for ${numberOf(line, "downtimeMs") ?? "?"} ms. ${lost} user stream(s) lost history and got a new epoch: each resume into them must get resync_required.`;
+    },
+    durationMs: (line) => numberOf(line, "downtimeMs"),
+  },
+  instance_crash: {
+    scope: "system",
+    label: "instance crash",
+    detail: (line) => `Instance ${textOf(line, "instance") ?? "?"} crashed: its sockets dropped and its runs were orphaned; a survivor must end them within 1.5 leases, and a new instance took its place after ${numberOf(line, "downtimeMs") ?? "?"} ms.`,
+    durationMs: (line) => numberOf(line, "downtimeMs"),
+  },
+  partition: {
+    scope: "system",
+    label: "partition",
+    detail: (line) => `Instance ${textOf(line, "instance") ?? "?"} could not reach the broker for ${numberOf(line, "ms") ?? "?"} ms: its clients were closed with 1013 to resume later, never left with a silent gap.`,
+    durationMs: (line) => numberOf(line, "ms"),
+  },
+  feed_delay: {
+    scope: "system",
+    label: "feed delay",
+    detail: (line) => `Instance ${textOf(line, "instance") ?? "?"}'s broker feed lagged ${numberOf(line, "lagMs") ?? "?"} ms more for ${numberOf(line, "ms") ?? "?"} ms, in order: it was behind the other instances.`,
+    durationMs: (line) => numberOf(line, "ms"),
+  },
+  feed_reorder: {
+    scope: "system",
+    label: "feed reorder",
+    detail: (line) => `Instance ${textOf(line, "instance") ?? "?"}'s broker feed arrived out of order (up to ${numberOf(line, "lagMs") ?? "?"} ms late per message) for ${numberOf(line, "ms") ?? "?"} ms: it had to fill each hole from the stream.`,
+    durationMs: (line) => numberOf(line, "ms"),
+  },
 } as const satisfies Readonly<Record<string, FaultDescription>>;
 
 /** The row for `fault`, or a generic one for a fault this table does not know. */

@@ -5,14 +5,23 @@ import type { SimClientSocket } from "./core/SimClientSocket.ts";
 import type { VirtualTime } from "./core/createVirtualTime.ts";
 import type { SimDevice, SimDeviceHost } from "./createSimDevice.ts";
 
+/** Where one connect lands: a manager, and for several instances which one (traced) and who to tell of the accepted socket. */
+export interface SimServerChoice {
+  manager: ConnectionManager;
+  /** Several instances: the instance's id, added to the `open` trace line. */
+  instanceId?: string;
+  /** Several instances: told the network connection id of each socket the manager accepted. */
+  accepted?(connectionId: string): void;
+}
+
 /** Options of {@link createSimHost}; the getters read state the simulation swaps (manager, downtime, end). */
 export interface SimHostOptions {
   time: VirtualTime;
   network: SimNetwork;
   checker: Checker;
   trace: (line: Record<string, unknown>) => void;
-  /** The manager now serving (a restart replaces it). */
-  manager: () => ConnectionManager;
+  /** The server a connect of `device` lands on now (a restart replaces it); null: that instance is down, the connect is refused. */
+  serverFor: (device: SimDevice) => SimServerChoice | null;
   /** Absolute virtual ms until which the server refuses connections (restart downtime). */
   serverDownUntilMs: () => number;
   stopped: () => boolean;
@@ -28,6 +37,8 @@ export function createSimHost(options: SimHostOptions): SimDeviceHost {
   const clientSockets = new Map<string, SimClientSocket>();
   const openSocket: SimDeviceHost["openSocket"] = (device, connectionId, resume) => {
     if (time.nowMs() < options.serverDownUntilMs()) return false;
+    const server = options.serverFor(device);
+    if (server === null) return false;
     checker.connectionOpened({
       connectionId,
       deviceId: device.deviceId,
@@ -35,15 +46,25 @@ export function createSimHost(options: SimHostOptions): SimDeviceHost {
       atMs: time.nowMs(),
       ...(resume === undefined ? {} : { resume: { epoch: resume.epoch, lastSeq: resume.last_seq } }),
     });
-    trace({ kind: "open", conn: connectionId, device: device.deviceId, user: device.userId, ...(resume === undefined ? {} : { resume }) });
+    trace({
+      kind: "open",
+      conn: connectionId,
+      device: device.deviceId,
+      user: device.userId,
+      ...(resume === undefined ? {} : { resume }),
+      ...(server.instanceId === undefined ? {} : { instance: server.instanceId }),
+    });
     const link = options.network.connect({ connectionId, client: clientHandlers(device, connectionId, clientSockets) });
     clientSockets.set(connectionId, link.client);
-    const handlers = options.manager().accept(
+    const handlers = server.manager.accept(
       link.serverSocket,
       { userId: device.userId },
       resume === undefined ? undefined : { epoch: resume.epoch, lastSeq: resume.last_seq },
     );
-    if (handlers !== null) link.setServerHandlers(handlers);
+    if (handlers !== null) {
+      link.setServerHandlers(handlers);
+      server.accepted?.(connectionId);
+    }
     return true;
   };
   return {

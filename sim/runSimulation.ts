@@ -28,6 +28,9 @@ import { judgeSimAlerts } from "./alerts/judgeSimAlerts.ts";
 import type { SimAlertVerdict } from "./alerts/SimAlertVerdict.ts";
 import { createSimChecker } from "./createSimChecker.ts";
 import { createSimHost } from "./createSimHost.ts";
+import { createClusterServerSide } from "./cluster/createClusterServerSide.ts";
+import type { SimServerSide } from "./cluster/SimServerSide.ts";
+import type { ManagerDecision } from "../server/manager/ManagerDecision.ts";
 import { createFaultInjector } from "./faults/createFaultInjector.ts";
 import { drawFaultPlan } from "./faults/drawFaultPlan.ts";
 import type { FaultPlan } from "./faults/FaultPlan.ts";
@@ -158,67 +161,115 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   });
 
   const alertCounters = createAlertCounters({ connectionsMax: managerLimits.connectionsMax, runsTrackedMax: managerLimits.runsTrackedMax });
-  const managers: ConnectionManager[] = [];
-  const publishCorrectly = (userId: string, draft: AgentEventDraft) => {
-    alertCounters.published(userId, draft.run_id, { nowMs: time.nowMs(), completed: draft.type === "agent_completed" });
-    const event = stampedAtOnce(manager.publish(userId, draft));
-    emitted.push({ userId, epoch: event.epoch, seq: event.seq, runId: event.run_id, type: event.type });
-    notePlayed(playedByRun, userId, draft, time.nowMs());
-    trace({ kind: "emit", user: userId, epoch: event.epoch, seq: event.seq, run: event.run_id, type: event.type });
+  const onRunStarted = ({ userId, runId, requestId, scriptName }: { userId: string; runId: string; requestId: string; scriptName: string }) => {
+    const script = scripts.library.get(scriptName);
+    if (script !== undefined) scriptOfRun.set(runId, script);
+    const request = requests.get(requestId);
+    if (request !== undefined) {
+      request.runId = runId;
+      request.device.requestStarted(requestId);
+    }
+    mark(userId, `run ${runId} started (${scriptName})`);
   };
-  const runtime = createAgentRuntime({
-    clock: time,
-    scheduler: runtimeScheduler,
-    ids,
-    publish: options.plant?.wrapPublish?.(publishCorrectly, { scheduler: runtimeScheduler }) ?? publishCorrectly,
-    scripts: scripts.library,
-    limits: runtimeLimits,
-    onRunStarted: ({ userId, runId, requestId, scriptName }) => {
-      const script = scripts.library.get(scriptName);
-      if (script !== undefined) scriptOfRun.set(runId, script);
-      const request = requests.get(requestId);
-      if (request !== undefined) {
-        request.runId = runId;
-        request.device.requestStarted(requestId);
-      }
-      mark(userId, `run ${runId} started (${scriptName})`);
-    },
-    onRunEnded: ({ userId, runId, status }) => {
-      for (const request of requests.values()) if (request.runId === runId) request.completed = true;
-      mark(userId, `run ${runId} completed: ${status}`);
-    },
-  });
-
-  const createManager = () => {
-    const created = createConnectionManager({
+  const onRunEnded = ({ userId, runId, status }: { userId: string; runId: string; status: string }) => {
+    for (const request of requests.values()) if (request.runId === runId) request.completed = true;
+    mark(userId, `run ${runId} completed: ${status}`);
+  };
+  const onDecision = (decision: ManagerDecision, connectionsOpen: () => number) => {
+    alertCounters.decided(decision, connectionsOpen);
+    const { kind, ...fields } = decision;
+    trace({ kind: "decision", decision: kind, ...fields });
+    if (decision.kind === "resync_required" || decision.kind === "slow_consumer" || decision.kind === "heartbeat_timeout") {
+      mark(decision.userId, `${decision.kind.replaceAll("_", " ")} on ${decision.connectionId}`);
+    }
+  };
+  const endedByLease = new Set<string>();
+  let server: SimServerSide;
+  if (scenario.instances === 1) {
+    // One instance: the in-process broker inside the manager, exactly as before the cluster existed (same draws, same trace).
+    const managers: ConnectionManager[] = [];
+    const publishCorrectly = (userId: string, draft: AgentEventDraft) => {
+      alertCounters.published(userId, draft.run_id, { nowMs: time.nowMs(), completed: draft.type === "agent_completed" });
+      const event = stampedAtOnce(manager.publish(userId, draft));
+      emitted.push({ userId, epoch: event.epoch, seq: event.seq, runId: event.run_id, type: event.type });
+      notePlayed(playedByRun, userId, draft, time.nowMs());
+      trace({ kind: "emit", user: userId, epoch: event.epoch, seq: event.seq, run: event.run_id, type: event.type });
+    };
+    const runtime = createAgentRuntime({
       clock: time,
-      scheduler: managerScheduler,
+      scheduler: runtimeScheduler,
       ids,
-      limits: managerLimits,
-      onCommand: (command) => runtime.handleCommand(command),
-      observer: {
-        decision: (decision) => {
-          alertCounters.decided(decision, () => created.stats().connections);
-          const { kind, ...fields } = decision;
-          trace({ kind: "decision", decision: kind, ...fields });
-          if (decision.kind === "resync_required" || decision.kind === "slow_consumer" || decision.kind === "heartbeat_timeout") {
-            mark(decision.userId, `${decision.kind.replaceAll("_", " ")} on ${decision.connectionId}`);
-          }
-        },
-      },
-      ...(options.plant?.parts === undefined ? {} : { parts: options.plant.parts }),
+      publish: options.plant?.wrapPublish?.(publishCorrectly, { scheduler: runtimeScheduler }) ?? publishCorrectly,
+      scripts: scripts.library,
+      limits: runtimeLimits,
+      onRunStarted,
+      onRunEnded,
     });
-    managers.push(created);
-    return created;
-  };
-  let manager: ConnectionManager = createManager();
+    const createManager = () => {
+      const created = createConnectionManager({
+        clock: time,
+        scheduler: managerScheduler,
+        ids,
+        limits: managerLimits,
+        onCommand: (command) => runtime.handleCommand(command),
+        observer: { decision: (decision) => onDecision(decision, () => created.stats().connections) },
+        ...(options.plant?.parts === undefined ? {} : { parts: options.plant.parts }),
+      });
+      managers.push(created);
+      return created;
+    };
+    let manager: ConnectionManager = createManager();
+    server = {
+      serverFor: () => ({ manager }),
+      replaceServer: () => {
+        const old = manager;
+        manager = createManager();
+        return [old];
+      },
+      streamHead: (userId) => manager.streamHead(userId),
+      managers,
+      runtimeStats: () => runtime.stats(),
+      stop: () => runtime.stop(),
+      brokerControls: undefined,
+      settled: () => {},
+    };
+  } else {
+    server = createClusterServerSide(scenario, {
+      root,
+      time,
+      ids,
+      network,
+      managerScheduler,
+      runtimeScheduler,
+      managerLimits,
+      runtimeLimits,
+      scripts: scripts.library,
+      ...(options.plant === undefined ? {} : { plant: options.plant }),
+      onDecision,
+      onRunStarted,
+      onRunEnded,
+      onAppended: (userId, event) => {
+        emitted.push({ userId, epoch: event.epoch, seq: event.seq, runId: event.run_id, type: event.type });
+        trace({ kind: "emit", user: userId, epoch: event.epoch, seq: event.seq, run: event.run_id, type: event.type });
+      },
+      onPublish: (userId, draft) => {
+        alertCounters.published(userId, draft.run_id, { nowMs: time.nowMs(), completed: draft.type === "agent_completed" });
+        notePlayed(playedByRun, userId, draft, time.nowMs());
+      },
+      onOrphanEnded: ({ runId, userId, owner }) => {
+        endedByLease.add(runId);
+        onRunEnded({ userId, runId, status: `error (ended by a survivor: its instance ${owner} stopped)` });
+      },
+      trace,
+    });
+  }
 
   const host = createSimHost({
     time,
     network,
     checker,
     trace,
-    manager: () => manager,
+    serverFor: (device) => server.serverFor(device),
     serverDownUntilMs: () => serverDownUntilMs,
     stopped: () => stopped,
   });
@@ -243,15 +294,15 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     countFault,
     replaceServer: (downtimeMs) => {
       serverDownUntilMs = time.nowMs() + downtimeMs;
-      const old = manager;
-      manager = createManager();
-      return old;
+      const old = server.replaceServer();
+      return { shutdown: (reason) => old.forEach((manager) => manager.shutdown(reason)) };
     },
+    ...(server.brokerControls === undefined ? {} : { cluster: server.brokerControls }),
   });
   faults.start();
 
   // Run: fault phase, then liveness until settled or out of budget.
-  const probe: SettleProbeInput = { requests, devices, streamHead: (userId) => manager.streamHead(userId) };
+  const probe: SettleProbeInput = { requests, devices, streamHead: (userId) => server.streamHead(userId) };
   const { crash, settled } = driveUntilSettled(time, {
     deadlineMs: SIM_START_MS + Math.max(scenario.faultPhaseMs, scenario.startWindowMs + 50) + scenario.budgets.settleMs,
     faultPhaseMs: scenario.faultPhaseMs,
@@ -259,6 +310,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     isSettled: () => isSettled(probe),
   });
   stopped = true;
+  server.settled();
   trace({ kind: "end", settled });
   const simTimeMs = elapsedMs();
 
@@ -272,7 +324,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   const livenessReason = finalCrash !== null || settled ? null : describeUnsettled(probe, scenario.budgets.settleMs);
   const requiredTiming = verdict === null ? null : judgeRequiredTiming(verdict, { required: scenario.budgets.required, faultsInjected: faultCounts });
   // A run that did not play its script is a safety failure beside the checker's.
-  const scriptFidelity = finalCrash !== null ? null : judgeScriptFidelity(playedByRun, { scriptOfRun, runDurationMsMax: runtimeLimits.runDurationMsMax });
+  const scriptFidelity = finalCrash !== null ? null : judgeScriptFidelity(playedByRun, { scriptOfRun, runDurationMsMax: runtimeLimits.runDurationMsMax, endedByLease });
   const outcome: SimOutcome =
     finalCrash !== null
       ? "crash"
@@ -283,9 +335,9 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
           : (requiredTiming?.failed.length ?? 0) > 0
             ? "timing"
             : "pass";
-  const runtimeStats = runtime.stats();
-  runtime.stop();
-  const alerts = judgeSimAlerts(alertCounters.finish({ nowMs: time.nowMs(), durationMs: elapsedMs(), managers }));
+  const runtimeStats = server.runtimeStats();
+  server.stop();
+  const alerts = judgeSimAlerts(alertCounters.finish({ nowMs: time.nowMs(), durationMs: elapsedMs(), managers: server.managers }));
   return {
     seed: options.seed,
     scenario: scenario.name,
@@ -300,7 +352,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
       devices: devices.length,
       runsRequested: requests.size,
       runsStarted: runtimeStats.runsStarted,
-      runsCompleted: runtimeStats.runsCompleted,
+      runsCompleted: runtimeStats.runsCompleted + endedByLease.size,
       eventsEmitted: emitted.length,
       framesDelivered,
       faults: faultCounts,

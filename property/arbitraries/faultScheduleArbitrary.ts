@@ -32,6 +32,12 @@ export interface FaultScheduleArbitraryOptions {
   faultsMax?: number;
   /** Kinds to draw from; kept in {@link FAULT_KINDS_SIMPLEST_FIRST} order whatever the order given. Default: all. */
   kinds?: readonly FaultKind[];
+  /**
+   * Kinds without a `shrinkRank` to draw too, after (more complex than) every ranked one, in
+   * the order given: the broker faults, for the multi-instance property only, so the cases
+   * every other property generates stay as they are. Default: none.
+   */
+  unrankedKinds?: readonly FaultKind[];
   /** Device slots `u.d` are drawn with u < usersMax and d < devicesMax; the scenario builder folds them onto real devices. */
   usersMax: number;
   devicesMax: number;
@@ -44,7 +50,7 @@ export interface FaultScheduleArbitraryOptions {
  */
 export function faultScheduleArbitrary(options: FaultScheduleArbitraryOptions): fc.Arbitrary<ScheduledFault[]> {
   const wanted = new Set(options.kinds ?? FAULT_KINDS_SIMPLEST_FIRST);
-  const kinds = FAULT_KINDS_SIMPLEST_FIRST.filter((kind) => wanted.has(kind));
+  const kinds = [...FAULT_KINDS_SIMPLEST_FIRST.filter((kind) => wanted.has(kind)), ...(options.unrankedKinds ?? [])];
   if (kinds.length === 0) return fc.constant([]);
   const fault = fc
     .record({

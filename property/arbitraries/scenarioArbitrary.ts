@@ -33,6 +33,8 @@ export interface ScenarioArbitraryOptions {
   faultPhaseMs?: number;
   /** Scheduled fault kinds (default: all), fewest faults (default 0) and most faults (default 6). */
   faultKinds?: readonly FaultKind[];
+  /** Kinds without a shrink rank a schedule may also hold (faultScheduleArbitrary's `unrankedKinds`). Default: none. */
+  unrankedFaultKinds?: readonly FaultKind[];
   faultsMin?: number;
   faultsMax?: number;
   /** Tool failures, tool timeouts and cancels drawn per run by the seed (per-mille, shrinking to 0). Default true. */
@@ -50,7 +52,16 @@ export interface ScenarioArbitraryOptions {
    * the whole budget in virtual time, so a tighter one makes shrinking cheaper.
    */
   settleMs?: number;
+  /** `instances`. Default: 1, and the field is left out (the scenarios of every single-instance property stay as they were). */
+  instances?: fc.Arbitrary<number>;
+  /** `cluster` (broker feed, lease), used when the drawn `instances` is 2 or more. Default: none (the defaults). */
+  cluster?: fc.Arbitrary<ClusterInput>;
+  /** More fault-plan fields (the broker faults' rates and settings), merged into the drawn plan. Default: none. */
+  moreFaults?: fc.Arbitrary<Record<string, number>>;
 }
+
+/** A scenario's `cluster` as written. */
+export type ClusterInput = NonNullable<ScenarioInput["cluster"]>;
 
 /** Simulator-wide caps of the arbitrary (PROPERTY budget: a generated run must stay cheap). */
 const USERS_MAX = 5;
@@ -94,9 +105,14 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions): fc.Arbitra
         usersMax,
         devicesMax,
         ...(options.faultKinds === undefined ? {} : { kinds: options.faultKinds }),
+        ...(options.unrankedFaultKinds === undefined ? {} : { unrankedKinds: options.unrankedFaultKinds }),
       }),
       managerLimits: options.managerLimits ?? fc.constant({}),
       ackEveryEvents: options.ackEveryEvents ?? fc.integer({ min: 0, max: 10 }),
+      // Last, so the draws above are the same with or without them.
+      instances: options.instances ?? fc.constant(1),
+      cluster: options.cluster ?? fc.constant(undefined),
+      moreFaults: options.moreFaults ?? fc.constant({}),
     })
     .map((drawn): ScenarioInput => {
       const devicesPerUser = drawn.devices.slice(0, drawn.users);
@@ -110,11 +126,12 @@ export function scenarioArbitrary(options: ScenarioArbitraryOptions): fc.Arbitra
         agentScripts: drawn.agentScripts,
         startWindowMs: drawn.startWindowMs,
         faultPhaseMs,
-        faults: drawn.plan,
+        faults: { ...drawn.plan, ...drawn.moreFaults },
         faultSchedule: drawn.faultSchedule.map((fault) => foldDevice(fault, devicesPerUser)),
         managerLimits: drawn.managerLimits,
         budgets: { settleMs: options.settleMs ?? 30_000 },
         ackEveryEvents: drawn.ackEveryEvents,
+        ...(drawn.instances === 1 ? {} : { instances: drawn.instances, ...(drawn.cluster === undefined ? {} : { cluster: drawn.cluster }) }),
       };
       // Validation at the edge (STYLE rule 4): an invalid value is a bug of this arbitrary, and throws here.
       parseScenario(input, `scenarioArbitrary(${options.name})`);

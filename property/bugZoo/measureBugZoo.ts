@@ -11,7 +11,13 @@ import type { PlantedBug } from "../../sim/bugZoo/PlantedBug.ts";
 import { checkProperty } from "../harness/checkProperty.ts";
 import { runReproCommand } from "../harness/runReproCommand.ts";
 import { runSimCase } from "../harness/runSimCase.ts";
+import { multiInstanceSafetyProperty } from "../properties/multiInstanceSafetyProperty.ts";
 import { safetyProperty } from "../properties/safetyProperty.ts";
+
+/** The property a planted bug is measured against: the multi-instance one for a bug of the multi-instance topology. */
+export function bugZooPropertyFor(bug: PlantedBug): typeof safetyProperty {
+  return bug.cluster === undefined ? safetyProperty : multiInstanceSafetyProperty;
+}
 
 /** `npm run sim`'s exit code for a safety violation. */
 const SAFETY_EXIT_CODE = 1;
@@ -25,6 +31,8 @@ export const BUG_ZOO_REPORT_PATH = "results/bug-zoo.json";
 /** One planted bug's detection. */
 export interface BugZooRow {
   bug: string;
+  /** The property it was measured against: `safety`, or `safety-multi-instance` for a multi-instance class. */
+  property: string;
   description: string;
   expectedInvariant: string;
   /** The invariant the checker named on the shrunk counterexample (the expected one when it is among them); null when not caught. */
@@ -68,10 +76,12 @@ export interface MeasureBugZooOptions {
 
 /** Measures every planted bug (see the module comment). */
 export async function measureBugZoo(options: MeasureBugZooOptions = {}): Promise<BugZooReport> {
+  // Both safety properties have the same default budget.
   const budget = options.numRuns ?? safetyProperty.defaultRuns;
   const rows: BugZooRow[] = [];
   for (const bug of options.bugs ?? BUG_ZOO) {
-    const { report, counterexample } = await checkProperty(safetyProperty, {
+    const property = bugZooPropertyFor(bug);
+    const { report, counterexample } = await checkProperty(property, {
       plant: bug,
       numRuns: budget,
       ...(options.seed === undefined ? {} : { seed: options.seed }),
@@ -85,6 +95,7 @@ export async function measureBugZoo(options: MeasureBugZooOptions = {}): Promise
     }
     const row: BugZooRow = {
       bug: bug.name,
+      property: property.name,
       description: bug.description,
       expectedInvariant: bug.expectedInvariant,
       caughtAs,
@@ -124,7 +135,8 @@ export function formatBugZooTable(report: BugZooReport): string {
     const runs = row.runsToDetection === null ? "NOT CAUGHT" : String(row.runsToDetection);
     const caught = row.caughtAs === null ? "-" : `${row.caughtAs}${row.caughtAs === row.expectedInvariant ? "" : ` (expected ${row.expectedInvariant})`}`;
     const verified = row.reproVerified === null ? "" : row.reproVerified ? "  [replays]" : "  [DOES NOT REPLAY in a fresh process]";
-    return `  ${row.bug.padEnd(30)} ${runs.padStart(10)}  ${caught}\n  ${"".padEnd(30)} ${"".padStart(10)}  ${row.repro ?? ""}${verified}`;
+    const via = row.property === report.property ? "" : `  (property ${row.property})`;
+    return `  ${row.bug.padEnd(30)} ${runs.padStart(10)}  ${caught}${via}\n  ${"".padEnd(30)} ${"".padStart(10)}  ${row.repro ?? ""}${verified}`;
   });
   return [header, `  ${"bug".padEnd(30)} ${"runs".padStart(10)}  caught as / repro`, ...lines].join("\n");
 }

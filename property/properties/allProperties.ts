@@ -1,12 +1,13 @@
 /**
  * Every property, as `npm run prop` lists and runs them: the simulator properties (one
- * per docs/protocol.md invariant or Delivery rule), the whole-protocol safety property the bug
- * zoo uses, the model-based test and the fc.scheduler races.
+ * per docs/protocol.md invariant or Delivery rule), the whole-protocol safety properties the bug
+ * zoo uses (one instance, and several on one broker), the model-based test and the fc.scheduler races.
  */
 import type { PropertyDefinition } from "../harness/PropertyDefinition.ts";
 import type { SimCase } from "../harness/SimCase.ts";
 import { INTERLEAVING_PROPERTIES } from "./interleavingProperties.ts";
 import { managerModelProperty } from "./managerModelProperty.ts";
+import { multiInstanceSafetyProperty } from "./multiInstanceSafetyProperty.ts";
 import { safetyProperty } from "./safetyProperty.ts";
 import { SIM_PROPERTIES } from "./simProperties.ts";
 
@@ -17,7 +18,7 @@ import { SIM_PROPERTIES } from "./simProperties.ts";
 export type AnyPropertyDefinition = PropertyDefinition<any>;
 
 /** Properties over simulator cases: they can also judge a scenario file (`--scenario`). */
-export const SCENARIO_PROPERTIES: readonly PropertyDefinition<SimCase>[] = [...SIM_PROPERTIES, safetyProperty];
+export const SCENARIO_PROPERTIES: readonly PropertyDefinition<SimCase>[] = [...SIM_PROPERTIES, safetyProperty, multiInstanceSafetyProperty];
 
 /** See the module comment. */
 export const ALL_PROPERTIES: readonly AnyPropertyDefinition[] = [...SCENARIO_PROPERTIES, managerModelProperty, ...INTERLEAVING_PROPERTIES];

@@ -58,7 +58,7 @@ export interface StreamFollower {
 
 /** Counters of a broker, for /health and /metrics. */
 export interface BrokerStats {
-  kind: "in-process" | "redis";
+  kind: "in-process" | "redis" | "simulated";
   /** False while the broker is unreachable. */
   available: boolean;
   /** Round trips to the broker (0 in-process). */

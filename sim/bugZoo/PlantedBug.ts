@@ -6,6 +6,8 @@
 import type { AgentEventDraft } from "../../protocol/frames.ts";
 import type { ManagerParts } from "../../server/manager/createConnectionManager.ts";
 import type { Scheduler } from "../../server/ports/scheduler.ts";
+import type { SimBrokerParts } from "../cluster/createSimBroker.ts";
+import type { SimLeaseParts } from "../cluster/createSimRunLeases.ts";
 
 /** The runtime's publish port, which a planted bug may wrap. */
 export type PublishPort = (userId: string, draft: AgentEventDraft) => void;
@@ -22,6 +24,8 @@ export interface PlantedBug {
   scenario: string;
   /** Broken manager parts. */
   parts?: ManagerParts;
+  /** Broken parts of the multi-instance topology (the shared broker, the run leases); used only with `instances` >= 2. */
+  cluster?: { broker?: SimBrokerParts; leases?: SimLeaseParts };
   /** A broken wrapper around the runtime's publish port. */
   wrapPublish?: (publish: PublishPort, context: { scheduler: Scheduler }) => PublishPort;
 }

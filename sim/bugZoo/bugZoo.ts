@@ -7,6 +7,8 @@
 import type { AgentEvent } from "../../protocol/frames.ts";
 import { planResume } from "../../server/manager/planResume.ts";
 import { ReplayBuffer, type ReplayEntry } from "../../server/manager/ReplayBuffer.ts";
+import type { BrokerEntry, StreamBroker } from "../../server/ports/streamBroker.ts";
+import type { SharedBrokerAccess } from "../cluster/createSimBrokerView.ts";
 import type { PlantedBug } from "./PlantedBug.ts";
 
 /** A replay buffer whose `after` is post-processed by `mangle`. */
@@ -16,6 +18,41 @@ function replayStoreWith(mangle: (entries: ReplayEntry[], seq: number, after: (s
     const after = buffer.after.bind(buffer);
     buffer.after = (seq: number) => mangle(after(seq), seq, after);
     return buffer;
+  };
+}
+
+/**
+ * An instance view that answers where the stream stands from the broker (its head) but
+ * replays from what its own feed has delivered so far: behind the broker, a resume is
+ * told it is served through the head and silently misses the events still in the feed.
+ */
+function localViewWhileBehind(view: StreamBroker, context: { broker: SharedBrokerAccess }): StreamBroker {
+  const delivered = new Map<string, BrokerEntry[]>();
+  return {
+    ...view,
+    follow(userId, follower) {
+      delivered.set(userId, []);
+      view.follow(userId, {
+        ready: () => follower.ready(),
+        lost: (reason) => follower.lost(reason),
+        event: (entry) => {
+          delivered.get(userId)?.push(entry);
+          follower.event(entry);
+        },
+      });
+    },
+    unfollow(userId) {
+      delivered.delete(userId);
+      view.unfollow(userId);
+    },
+    position(userId) {
+      const own = view.position(userId);
+      const head = context.broker.position(userId);
+      return own === undefined || head.epoch !== own.epoch ? own : { ...own, lastSeq: head.lastSeq };
+    },
+    read(userId, range, done) {
+      done({ ok: true, entries: (delivered.get(userId) ?? []).filter((entry) => entry.seq > range.afterSeq && entry.seq <= range.throughSeq) });
+    },
   };
 }
 
@@ -175,6 +212,41 @@ export const BUG_ZOO: readonly PlantedBug[] = [
         publish(userId, draft);
       };
     },
+  },
+  {
+    name: "local-view-while-behind",
+    description: "Several instances: an instance takes the stream's head from the broker but replays a resume from the events its own lagging feed has delivered, so a resume on an instance that is behind skips what is still in its feed (a silent gap).",
+    expectedInvariant: "order_exactly_once",
+    scenario: "multi-instance-broker-faults",
+    cluster: { broker: { wrapView: localViewWhileBehind } },
+  },
+  {
+    name: "double-seq-assignment",
+    description: "Several instances: the seq is computed by the appending instance from the head it has seen (read, add one, write) instead of atomically in the broker, so two appends before the feed catches up get the same seq.",
+    expectedInvariant: "order_exactly_once",
+    scenario: "multi-instance-churn",
+    cluster: { broker: { assignSeq: ({ lastSeq, viewLastSeq }) => (viewLastSeq ?? lastSeq) + 1 } },
+  },
+  {
+    name: "failover-keeps-epoch",
+    description: "Several instances: after a broker failover the promoted replica lacks the newest appends but the stream keeps its epoch, so seqs clients already hold are assigned again to other events instead of a resync_required.",
+    expectedInvariant: "order_exactly_once",
+    scenario: "multi-instance-broker-faults",
+    cluster: {
+      broker: {
+        promoteReplica: (stream, { replicatedBeforeMs }) => {
+          const entries = stream.entries.filter((entry) => entry.appendedAtMs <= replicatedBeforeMs);
+          return { epoch: stream.epoch, lastSeq: entries[entries.length - 1]?.seq ?? 0, entries, bytes: entries.reduce((sum, entry) => sum + entry.bytes, 0) };
+        },
+      },
+    },
+  },
+  {
+    name: "lease-stolen-while-owner-lives",
+    description: "Several instances: a survivor's clock runs a quarter lease ahead of the owner's, so a live owner's lease looks expired between refreshes and its runs are ended while it still plays them (events after agent_completed).",
+    expectedInvariant: "run_completed_last",
+    scenario: "multi-instance-churn",
+    cluster: { leases: { leaseAlive: ({ expiresAtMs, nowMs, leaseMs }) => expiresAtMs !== undefined && expiresAtMs > nowMs + Math.floor(leaseMs * 0.75) } },
   },
 ];
 

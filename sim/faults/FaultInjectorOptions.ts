@@ -2,6 +2,7 @@ import type { SimRandom } from "../core/createRandom.ts";
 import type { SimNetwork } from "../core/createSimNetwork.ts";
 import type { VirtualTime } from "../core/createVirtualTime.ts";
 import type { SimDevice } from "../createSimDevice.ts";
+import type { BrokerFaultControls } from "../cluster/BrokerFaultControls.ts";
 import type { Scenario } from "../scenario/scenarioSchema.ts";
 import type { FaultPlan } from "./FaultPlan.ts";
 
@@ -28,4 +29,6 @@ export interface FaultInjectorOptions {
    * returns the old one, which the injector shuts down after tracing the restart.
    */
   replaceServer: (downtimeMs: number) => { shutdown(reason?: string): void };
+  /** Several instances: the broker faults' controls (sim/cluster/); absent with one instance. */
+  cluster?: BrokerFaultControls;
 }

@@ -11,6 +11,7 @@ import type { SimRandom } from "../core/createRandom.ts";
 import type { SimNetwork } from "../core/createSimNetwork.ts";
 import type { VirtualTime } from "../core/createVirtualTime.ts";
 import type { SimDevice } from "../createSimDevice.ts";
+import type { BrokerFaultControls } from "../cluster/BrokerFaultControls.ts";
 
 /** The swarm levels that draw a plan (`off` draws nothing). */
 export type SwarmLevel = "on" | "heavy";
@@ -69,6 +70,8 @@ export interface FaultContext<Plan> {
   hitDevice(device: SimDevice, extra?: Record<string, unknown>): void;
   /** Takes the server down for `downtimeMs` and swaps in a new manager (new epoch); returns the old one. */
   replaceServer(downtimeMs: number): { shutdown(reason?: string): void };
+  /** Several instances (`instances` >= 2): what a broker fault acts through (sim/cluster/); undefined with one instance. */
+  cluster: BrokerFaultControls | undefined;
 }
 
 /** How the seeded injector draws a kind on each tick of the fault phase. */

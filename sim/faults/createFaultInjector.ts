@@ -83,6 +83,7 @@ function createContext(name: string, options: FaultInjectorOptions): FaultContex
       mark(device.userId, `${name.replaceAll("_", " ")} on ${device.connectionId ?? device.deviceId}`);
     },
     replaceServer: options.replaceServer,
+    cluster: options.cluster,
   };
 }
 

@@ -10,6 +10,8 @@ import { agentScriptSchema } from "../../server/runtime/agentScript.ts";
 import { DEFAULT_RUNTIME_LIMITS } from "../../server/runtime/createAgentRuntime.ts";
 import { INJECTABLE_FAULT_NAMES } from "../faults/faultKinds.ts";
 import { PLAN_FIELDS, type FaultPlan } from "../faults/FaultPlan.ts";
+import { BROKER_FAULT_KINDS } from "../cluster/brokerFaultKinds.ts";
+import { CLUSTER_DEFAULTS, clusterSchema, INSTANCES_MAX } from "../cluster/clusterSchema.ts";
 
 const count = (min: number, max: number) =>
   z.number().int("must be an integer").min(min, `must be >= ${min}`).max(max, `must be <= ${max}`);
@@ -128,6 +130,13 @@ export const scenarioSchema = z
     generatedContent: generatedContentSchema.optional(),
     /** A device acks after every N events it receives (0: never acks). */
     ackEveryEvents: count(0, 1_000_000).default(8),
+    /**
+     * Server instances sharing one simulated broker (sim/cluster/); each connect lands on a
+     * seeded choice of them. 1 (the default) is the single in-process server, unchanged.
+     */
+    instances: count(1, INSTANCES_MAX).default(1),
+    /** Broker feed, run lease and broker faults; only with `instances` >= 2 (defaults: sim/cluster/clusterSchema.ts). */
+    cluster: clusterSchema.optional(),
   })
   .superRefine((scenario, context) => {
     if (Array.isArray(scenario.devicesPerUser) && scenario.devicesPerUser.length !== scenario.users) {
@@ -136,9 +145,26 @@ export const scenarioSchema = z
     if (scenario.network.oneWayDelayMsMin > scenario.network.oneWayDelayMsMax) {
       context.addIssue({ code: "custom", path: ["network", "oneWayDelayMsMin"], message: "must be <= oneWayDelayMsMax" });
     }
+    if (scenario.cluster !== undefined && scenario.instances < 2) {
+      context.addIssue({ code: "custom", path: ["cluster"], message: "needs instances >= 2 (one instance has no shared broker)" });
+    }
     const faults = scenario.faults;
     if (typeof faults === "object" && faults.reconnectDelayMsMin > faults.reconnectDelayMsMax) {
       context.addIssue({ code: "custom", path: ["faults", "reconnectDelayMsMin"], message: "must be <= reconnectDelayMsMax" });
+    }
+    if (typeof faults === "object" && scenario.instances < 2) {
+      for (const kind of BROKER_FAULT_KINDS) {
+        const rateField = kind.tick?.rateField;
+        if (rateField !== undefined && faults[rateField] > 0) context.addIssue({ code: "custom", path: ["faults", rateField], message: "needs instances >= 2 (a broker fault acts on several instances)" });
+      }
+    }
+    const leaseMs = (scenario.cluster ?? CLUSTER_DEFAULTS).leaseMs;
+    if (typeof faults === "object" && scenario.instances >= 2 && faults.partitionMs * 2 > leaseMs) {
+      context.addIssue({
+        code: "custom",
+        path: ["faults", "partitionMs"],
+        message: `must be <= cluster.leaseMs / 2 (${Math.floor(leaseMs / 2)}): a longer partition lets survivors end runs whose owner lives`,
+      });
     }
   });
 

@@ -46,20 +46,26 @@ export interface ScriptFidelityFinding {
 /** Judges every completed run in `played` (run id → user and events) against its script. */
 export function judgeScriptFidelity(
   played: ReadonlyMap<string, { userId: string; events: readonly PlayedEvent[] }>,
-  options: { scriptOfRun: ReadonlyMap<string, AgentScript>; runDurationMsMax: number },
+  options: {
+    scriptOfRun: ReadonlyMap<string, AgentScript>;
+    runDurationMsMax: number;
+    /** Runs a surviving instance ended because their own instance died (sim/cluster/createSimRunLeases.ts): cut at any moment. */
+    endedByLease?: ReadonlySet<string>;
+  },
 ): ScriptFidelityFinding[] {
   const findings: ScriptFidelityFinding[] = [];
   for (const [runId, { userId, events }] of played) {
     const script = options.scriptOfRun.get(runId);
     if (script === undefined || !events.some((event) => event.type === "agent_completed")) continue;
-    const problem = firstDeparture(script, events, options.runDurationMsMax);
+    const problem = firstDeparture(script, events, { runDurationMsMax: options.runDurationMsMax, endedByLease: options.endedByLease?.has(runId) === true });
     if (problem !== undefined) findings.push({ userId, runId, script: script.name, message: `user ${userId} run ${runId} (script ${script.name}): ${problem}` });
   }
   return findings;
 }
 
 /** Where `events` first leaves `script`, in one clause; undefined when the run played it (or was legitimately cut). */
-function firstDeparture(script: AgentScript, events: readonly PlayedEvent[], runDurationMsMax: number): string | undefined {
+function firstDeparture(script: AgentScript, events: readonly PlayedEvent[], options: { runDurationMsMax: number; endedByLease: boolean }): string | undefined {
+  const { runDurationMsMax, endedByLease } = options;
   if (events[0]?.type !== "agent_started") return `the first event emitted is ${events[0]?.type ?? "none"}, not agent_started`;
   const startedAtMs = events[0].atMs;
   let index = 1;
@@ -67,7 +73,7 @@ function firstDeparture(script: AgentScript, events: readonly PlayedEvent[], run
     while (events[index]?.type === "agent_thinking" && events[index]?.text !== unless) index += 1;
   };
   const depart = (where: string, expected: string): string | undefined => {
-    if (isLegitimateEnding(events.slice(index), { startedAtMs, runDurationMsMax })) return undefined;
+    if (isLegitimateEnding(events.slice(index), { startedAtMs, runDurationMsMax, endedByLease })) return undefined;
     const seen = events[index];
     const described = seen === undefined ? "nothing more" : `${seen.type}${seen.status === undefined ? "" : ` (${seen.status})`}`;
     return `${where}: expected ${expected}, emitted ${described} (event ${index + 1} of ${events.length})`;
@@ -112,9 +118,16 @@ function failedToolEnding(events: readonly PlayedEvent[], from: number, where: s
   return shape === "error_event, agent_completed(error)" || shape === "agent_completed(cancelled)" ? undefined : `${where}: the tool failed, so expected error_event then agent_completed (error) and nothing more, emitted [${shape}]`;
 }
 
-/** A cut the runtime documents: [error_event] [tool_completed (error)] agent_completed, cancelled, or error past the deadline. */
-function isLegitimateEnding(rest: readonly PlayedEvent[], options: { startedAtMs: number; runDurationMsMax: number }): boolean {
+/**
+ * A cut the runtime documents: [error_event] [tool_completed (error)] agent_completed, cancelled, or error past the deadline;
+ * or a survivor's ending of a dead instance's run: [tool_completed (error)] error_event agent_completed (error), at any time.
+ */
+function isLegitimateEnding(rest: readonly PlayedEvent[], options: { startedAtMs: number; runDurationMsMax: number; endedByLease: boolean }): boolean {
   const tail = rest.filter((event) => event.type !== "agent_thinking");
+  if (options.endedByLease) {
+    const shape = tail.map((event) => `${event.type}${event.status === undefined ? "" : `(${event.status})`}`).join(", ");
+    return shape === "error_event, agent_completed(error)" || shape === "tool_completed(error), error_event, agent_completed(error)";
+  }
   const completed = tail[tail.length - 1];
   if (completed?.type !== "agent_completed") return false;
   let index = 0;

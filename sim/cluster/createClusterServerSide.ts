@@ -1,0 +1,110 @@
+/**
+ * The server side of a simulation with `instances` >= 2: the shared simulated broker, the
+ * instances on it and the broker's faults, bound to the simulation's bookkeeping. The
+ * emitted log (the checker's ground truth) comes from the broker, where seqs are assigned:
+ * an append held by a cut-off instance gets its seq only when it reaches the broker.
+ *
+ * PRNG forks (named forks hash their path, so none of these shifts another stream):
+ * `cluster/broker` (feed and round-trip delays, one fork per view), `cluster/routing`
+ * (one fork per device: which instance each connect lands on). The broker faults are fault
+ * kinds (sim/faults/kinds/) drawn from the simulation's `faults` stream like any other.
+ */
+import type { AgentEvent, AgentEventDraft } from "../../protocol/frames.ts";
+import type { ManagerDecision } from "../../server/manager/ManagerDecision.ts";
+import type { ManagerLimits } from "../../server/manager/managerLimits.ts";
+import type { IdSource } from "../../server/ports/idSource.ts";
+import type { Scheduler } from "../../server/ports/scheduler.ts";
+import type { AgentScript } from "../../server/runtime/agentScript.ts";
+import type { AgentRuntimeLimits, AgentRuntimeOptions } from "../../server/runtime/createAgentRuntime.ts";
+import type { PlantedBug } from "../bugZoo/PlantedBug.ts";
+import type { SimRandom } from "../core/createRandom.ts";
+import type { SimNetwork } from "../core/createSimNetwork.ts";
+import type { VirtualTime } from "../core/createVirtualTime.ts";
+import type { Scenario } from "../scenario/scenarioSchema.ts";
+import { CLUSTER_DEFAULTS } from "./clusterSchema.ts";
+import { createSimBroker } from "./createSimBroker.ts";
+import { createSimCluster } from "./createSimCluster.ts";
+import type { SimServerSide } from "./SimServerSide.ts";
+
+/** What the simulation hands the cluster. */
+export interface ClusterServerSideOptions {
+  /** The simulation's root stream; the cluster forks `cluster` from it. */
+  root: SimRandom;
+  time: VirtualTime;
+  ids: IdSource;
+  network: SimNetwork;
+  managerScheduler: Scheduler;
+  runtimeScheduler: Scheduler;
+  managerLimits: ManagerLimits;
+  runtimeLimits: AgentRuntimeLimits;
+  scripts: ReadonlyMap<string, AgentScript>;
+  plant?: PlantedBug;
+  onDecision: (decision: ManagerDecision, connectionsOpen: () => number) => void;
+  onRunStarted: NonNullable<AgentRuntimeOptions["onRunStarted"]>;
+  onRunEnded: NonNullable<AgentRuntimeOptions["onRunEnded"]>;
+  /** The broker assigned a seq (ground truth). */
+  onAppended: (userId: string, event: AgentEvent) => void;
+  /** A runtime or a lease keeper published a draft (before the broker sees it). */
+  onPublish: (userId: string, draft: AgentEventDraft) => void;
+  onOrphanEnded: (run: { runId: string; userId: string; owner: string }) => void;
+  trace: (line: Record<string, unknown>) => void;
+}
+
+/** Builds the broker and the instances (the broker faults act through `brokerControls`). */
+export function createClusterServerSide(scenario: Scenario, options: ClusterServerSideOptions): SimServerSide {
+  const settings = scenario.cluster ?? CLUSTER_DEFAULTS;
+  const random = options.root.fork("cluster");
+  const { time, plant } = options;
+  const broker = createSimBroker({
+    time,
+    random: random.fork("broker"),
+    ids: options.ids,
+    replayEventsMax: options.managerLimits.replayEventsMax,
+    replayBytesMax: options.managerLimits.replayBytesMax,
+    feedDelayMsMin: settings.feedDelayMsMin,
+    feedDelayMsMax: settings.feedDelayMsMax,
+    appendsPendingMax: settings.appendsPendingMax,
+    onAppended: options.onAppended,
+    trace: options.trace,
+    ...(plant?.cluster?.broker === undefined ? {} : { parts: plant.cluster.broker }),
+  });
+  const cluster = createSimCluster({
+    instances: scenario.instances,
+    settings,
+    broker,
+    time,
+    routingRandom: random.fork("routing"),
+    ids: options.ids,
+    network: options.network,
+    managerScheduler: options.managerScheduler,
+    runtimeScheduler: options.runtimeScheduler,
+    managerLimits: options.managerLimits,
+    runtimeLimits: options.runtimeLimits,
+    scripts: options.scripts,
+    // A shared broker keeps the history and writes frames itself: only the resume policy of a planted bug applies.
+    ...(plant?.parts?.planResume === undefined ? {} : { managerParts: { planResume: plant.parts.planResume } }),
+    decision: options.onDecision,
+    wrapPublish: (publish, context) => {
+      const recorded = (userId: string, draft: AgentEventDraft) => {
+        options.onPublish(userId, draft);
+        publish(userId, draft);
+      };
+      return context.runtimeOwned ? (plant?.wrapPublish?.(recorded, { scheduler: context.scheduler }) ?? recorded) : recorded;
+    },
+    onRunStarted: options.onRunStarted,
+    onRunEnded: options.onRunEnded,
+    onOrphanEnded: options.onOrphanEnded,
+    ...(plant?.cluster?.leases === undefined ? {} : { leaseParts: plant.cluster.leases }),
+    trace: options.trace,
+  });
+  return {
+    serverFor: (device) => cluster.serverFor(device),
+    replaceServer: () => cluster.replaceGateways(),
+    streamHead: (userId) => broker.head(userId),
+    managers: cluster.managers,
+    runtimeStats: () => cluster.runtimeStats(),
+    stop: () => cluster.stopRuntimes(),
+    settled: () => cluster.stopLeases(),
+    brokerControls: cluster,
+  };
+}
