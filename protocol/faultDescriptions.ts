@@ -83,6 +83,12 @@ export const FAULT_DESCRIPTIONS = {
     },
     durationMs: (line) => numberOf(line, "downtimeMs"),
   },
+  resend_start: {
+    scope: "connection",
+    label: "start re-sent",
+    detail: (line) =>
+      `The device sent its start_agent ${typeof line["request"] === "string" ? line["request"] : "?"} again, as a client that did not see agent_started before a drop does: the same request_id must start no second run, on whichever instance it lands.`,
+  },
   latency_spike: {
     scope: "system",
     label: "latency spike",

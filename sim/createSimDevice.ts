@@ -52,6 +52,12 @@ export interface SimDevice {
   requestRun(frame: Extract<ClientFrame, { type: "start_agent" }>): void;
   /** Marks a request as started (harness shortcut, see the file comment). */
   requestStarted(requestId: string): void;
+  /**
+   * Sends its latest `start_agent` again, same `request_id`, when connected (the `resend_start`
+   * fault: a client that did not see `agent_started` before a drop); its request id, or null
+   * when it has none or is not connected.
+   */
+  resendLatestStart(): string | null;
   cancel(runId: string): void;
   /** Closes cleanly and reconnects after the drawn delay. */
   reconnect(delayMs: number): void;
@@ -65,6 +71,7 @@ export interface SimDevice {
 export function createSimDevice(host: SimDeviceHost, options: SimDeviceOptions): SimDevice {
   const { userId, deviceId } = options;
   const pendingRequests = new Map<string, ClientFrame>();
+  let latestStart: Extract<ClientFrame, { type: "start_agent" }> | null = null;
   const client = createEventClient({
     ackEveryEvents: options.ackEveryEvents,
     onConnected: () => {
@@ -148,7 +155,13 @@ export function createSimDevice(host: SimDeviceHost, options: SimDeviceOptions):
     connect,
     requestRun(frame) {
       pendingRequests.set(frame.request_id, frame);
+      latestStart = frame;
       client.send(frame);
+    },
+    resendLatestStart() {
+      if (latestStart === null || !client.connected) return null;
+      client.send(latestStart);
+      return latestStart.request_id;
     },
     requestStarted(requestId) {
       pendingRequests.delete(requestId);

@@ -161,10 +161,15 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   });
 
   const alertCounters = createAlertCounters({ connectionsMax: managerLimits.connectionsMax, runsTrackedMax: managerLimits.runsTrackedMax });
+  const secondRuns: ScriptFidelityFinding[] = [];
   const onRunStarted = ({ userId, runId, requestId, scriptName }: { userId: string; runId: string; requestId: string; scriptName: string }) => {
     const script = scripts.library.get(scriptName);
     if (script !== undefined) scriptOfRun.set(runId, script);
     const request = requests.get(requestId);
+    if (request?.runId !== null && request?.runId !== undefined) {
+      // The protocol: the same request_id twice starts one run only (a resend_start fault, on whichever instance it landed).
+      secondRuns.push({ userId, runId, script: scriptName, message: `start_agent ${requestId} started a second run ${runId} (its first: ${request.runId}): the same request_id must start one run only` });
+    }
     if (request !== undefined) {
       request.runId = runId;
       request.device.requestStarted(requestId);
@@ -324,7 +329,8 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   const livenessReason = finalCrash !== null || settled ? null : describeUnsettled(probe, scenario.budgets.settleMs);
   const requiredTiming = verdict === null ? null : judgeRequiredTiming(verdict, { required: scenario.budgets.required, faultsInjected: faultCounts });
   // A run that did not play its script is a safety failure beside the checker's.
-  const scriptFidelity = finalCrash !== null ? null : judgeScriptFidelity(playedByRun, { scriptOfRun, runDurationMsMax: runtimeLimits.runDurationMsMax, endedByLease });
+  // A request that started two runs is one too (the runtime, or several instances' claims, let a repeated request_id through).
+  const scriptFidelity = finalCrash !== null ? null : [...secondRuns, ...judgeScriptFidelity(playedByRun, { scriptOfRun, runDurationMsMax: runtimeLimits.runDurationMsMax, endedByLease })];
   const outcome: SimOutcome =
     finalCrash !== null
       ? "crash"

@@ -58,6 +58,11 @@ export interface SimBrokerParts {
    * is ever reused for another event.
    */
   promoteReplica?: (stream: SharedStream, context: { replicatedBeforeMs: number; newEpoch: () => string }) => SharedStream;
+  /**
+   * Whether a claim of a user's request id wins. Default: only the first claim among every
+   * instance (`first`), as `SET NX` in Redis.
+   */
+  claimRequest?: (claim: { first: boolean }) => boolean;
   /** Wraps each instance's view (the port its manager sees). `broker` reads the shared truth. */
   wrapView?: (view: StreamBroker, context: { broker: SharedBrokerAccess }) => StreamBroker;
 }
@@ -231,9 +236,9 @@ export function createSimBroker(options: SimBrokerOptions): SimBroker {
     },
     claimRequest(userId, requestId) {
       const key = `${userId}\u0000${requestId}`;
-      if (requestsClaimed.has(key)) return false;
+      const first = !requestsClaimed.has(key);
       requestsClaimed.add(key);
-      return true;
+      return options.parts?.claimRequest?.({ first }) ?? first;
     },
     runs,
     leases,

@@ -12,6 +12,7 @@ import { feedReorder } from "./kinds/feedReorder.ts";
 import { halfOpen } from "./kinds/halfOpen.ts";
 import { instanceCrash } from "./kinds/instanceCrash.ts";
 import { latencySpike } from "./kinds/latencySpike.ts";
+import { resendStart } from "./kinds/resendStart.ts";
 import { partition } from "./kinds/partition.ts";
 import { reconnect } from "./kinds/reconnect.ts";
 import { restart } from "./kinds/restart.ts";
@@ -23,7 +24,7 @@ import { toolFailure } from "./kinds/toolFailure.ts";
 import { toolTimeout } from "./kinds/toolTimeout.ts";
 
 /** Every fault kind, in plan order (the order a seed draws their fields: append new kinds). */
-export const FAULT_KINDS = [drop, halfOpen, sendFailure, slowSocket, reconnect, storm, restart, toolFailure, toolTimeout, cancel, stopPongs, latencySpike, failover, instanceCrash, partition, feedDelay, feedReorder] as const;
+export const FAULT_KINDS = [drop, halfOpen, sendFailure, slowSocket, reconnect, storm, restart, toolFailure, toolTimeout, cancel, stopPongs, latencySpike, failover, instanceCrash, partition, feedDelay, feedReorder, resendStart] as const;
 
 /** A fault kind's name, as traces, fault counts and `faultSchedule` write it. */
 export type FaultKindName = (typeof FAULT_KINDS)[number]["name"];
