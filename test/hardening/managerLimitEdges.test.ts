@@ -55,6 +55,28 @@ describe("slow consumer bound (bufferedBytesMax), in bytes", () => {
   });
 });
 
+describe("stats(): the counters /metrics reads", () => {
+  test("decisions are counted by kind as the observer saw them; frames sent, events published and a slow consumer's frame are counted", () => {
+    const virtual = createVirtualManager({ bufferedBytesMax: 1_000 });
+    const { socket } = virtual.open("u1");
+    virtual.open("u2");
+    virtual.publish("u1");
+    virtual.publish("u1");
+    socket.buffered = 1_000;
+    virtual.publish("u1");
+    expect(socket.closed?.code).toBe(CLOSE_CODES.slowConsumer);
+    const seen: Record<string, number> = {};
+    for (const decision of virtual.decisions) seen[decision.kind] = (seen[decision.kind] ?? 0) + 1;
+    const stats = virtual.manager.stats();
+    expect(stats.decisions).toEqual(seen);
+    expect(stats.decisions).toMatchObject({ connection_opened: 2, slow_consumer: 1, connection_closed: 1 });
+    // u1: connected + 2 events; u2: connected. The third event was refused, not sent.
+    expect(stats.framesSent).toBe(4);
+    expect(stats.eventsPublished).toBe(3);
+    expect(stats.sendFailures).toBe(0);
+  });
+});
+
 describe("message rate per connection (messagesPerWindowMax per messageWindowMs)", () => {
   test("exactly the limit in one window stays open; one more closes with 1008; the next window starts fresh", () => {
     const virtual = createVirtualManager({ messagesPerWindowMax: 5, messageWindowMs: 1_000 });
