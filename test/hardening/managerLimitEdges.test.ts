@@ -6,7 +6,11 @@
  */
 import { describe, expect, test } from "vitest";
 import { CLOSE_CODES } from "../../protocol/limits.ts";
+import { createConnectionManager } from "../../server/manager/createConnectionManager.ts";
+import { createInProcessBroker } from "../../server/manager/createInProcessBroker.ts";
 import { DEFAULT_MANAGER_LIMITS, resolveManagerLimits } from "../../server/manager/managerLimits.ts";
+import { ReplayBuffer } from "../../server/manager/ReplayBuffer.ts";
+import { createVirtualTime } from "../../sim/core/createVirtualTime.ts";
 import { createVirtualManager } from "./hardeningKit.ts";
 
 describe("slow consumer bound (bufferedBytesMax), in bytes", () => {
@@ -52,6 +56,19 @@ describe("slow consumer bound (bufferedBytesMax), in bytes", () => {
     expect(socket.closed).toBeNull();
     virtual.publish("u1", "x".repeat(2_000));
     expect(socket.closed).toBeNull();
+  });
+});
+
+describe("construction", () => {
+  test("a given broker with the in-process broker's parts is refused (they would be silently unused); the broker alone is accepted", () => {
+    const time = createVirtualTime({ startMs: 0 });
+    let next = 0;
+    const ids = { next: (prefix: string) => `${prefix}${(next += 1)}` };
+    const broker = createInProcessBroker({ ids, replayEventsMax: 10, replayBytesMax: 10_000, createReplayStore: (bounds) => new ReplayBuffer(bounds), encodeEvent: (event) => JSON.stringify(event) });
+    const base = { clock: time, scheduler: time, ids, broker };
+    expect(() => createConnectionManager({ ...base, parts: { createReplayStore: (bounds) => new ReplayBuffer(bounds) } })).toThrow(/cannot be combined with options.broker/);
+    expect(() => createConnectionManager({ ...base, parts: { createEventEncoder: () => (event) => JSON.stringify(event) } })).toThrow(/cannot be combined with options.broker/);
+    expect(createConnectionManager(base).broker).toBe(broker);
   });
 });
 
