@@ -36,6 +36,7 @@ import type { Scenario } from "./scenario/scenarioSchema.ts";
 import { scheduleRunRequests } from "./scheduleRunRequests.ts";
 import { describeUnsettled } from "./settle/describeUnsettled.ts";
 import { driveQuiescence, type QuiescenceOutcome } from "./settle/driveQuiescence.ts";
+import { createEvictionJudge, type EvictionFinding } from "./settle/createEvictionJudge.ts";
 import { judgeRequiredTiming, type RequiredTimingOutcome } from "./settle/judgeRequiredTiming.ts";
 import { judgeScriptFidelity, type PlayedEvent, type ScriptFidelityFinding } from "./settle/judgeScriptFidelity.ts";
 import { driveUntilSettled } from "./settle/driveUntilSettled.ts";
@@ -92,6 +93,8 @@ export interface SimulationResult {
    * a safety failure the checker cannot see. Null when the simulation crashed.
    */
   scriptFidelity: ScriptFidelityFinding[] | null;
+  /** Streams evicted before the manager's own limits allowed (see settle/createEvictionJudge.ts): a safety failure the checker cannot see. */
+  earlyEvictions: EvictionFinding[];
   /** The scenario's required timing budgets and which were missed (see settle/judgeRequiredTiming.ts); null without a verdict. */
   requiredTiming: RequiredTimingOutcome | null;
   /** The checklist's four alert conditions (monitoring/alerts.yml) judged on this run's counters: "would have alerted: …" (see alerts/judgeSimAlerts.ts). */
@@ -157,6 +160,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     },
   });
 
+  const evictionJudge = createEvictionJudge(managerLimits);
   const alertCounters = createAlertCounters({ connectionsMax: managerLimits.connectionsMax, runsTrackedMax: managerLimits.runsTrackedMax });
   const managers: ConnectionManager[] = [];
   const publishCorrectly = (userId: string, draft: AgentEventDraft) => {
@@ -199,6 +203,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
       observer: {
         decision: (decision) => {
           alertCounters.decided(decision, () => created.stats().connections);
+          evictionJudge.decided(decision, () => created.stats());
           const { kind, ...fields } = decision;
           trace({ kind: "decision", decision: kind, ...fields });
           if (decision.kind === "resync_required" || decision.kind === "slow_consumer" || decision.kind === "heartbeat_timeout") {
@@ -276,7 +281,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   const outcome: SimOutcome =
     finalCrash !== null
       ? "crash"
-      : (verdict !== null && verdict.safety.length > 0) || (scriptFidelity?.length ?? 0) > 0
+      : (verdict !== null && verdict.safety.length > 0) || (scriptFidelity?.length ?? 0) > 0 || evictionJudge.findings().length > 0
         ? "safety"
         : !settled || (verdict?.liveness.length ?? 0) > 0
           ? "liveness"
@@ -310,6 +315,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     livenessReason,
     quiescence,
     scriptFidelity,
+    earlyEvictions: evictionJudge.findings(),
     requiredTiming,
     alerts,
   };
