@@ -10,6 +10,7 @@ import { createConnectionManager } from "../../server/manager/createConnectionMa
 import { createInProcessBroker } from "../../server/manager/createInProcessBroker.ts";
 import { DEFAULT_MANAGER_LIMITS, resolveManagerLimits } from "../../server/manager/managerLimits.ts";
 import { ReplayBuffer } from "../../server/manager/ReplayBuffer.ts";
+import { SocketSendError } from "../../server/ports/socketPort.ts";
 import { createVirtualTime } from "../../sim/core/createVirtualTime.ts";
 import { createVirtualManager } from "./hardeningKit.ts";
 
@@ -91,6 +92,20 @@ describe("stats(): the counters /metrics reads", () => {
     expect(stats.framesSent).toBe(4);
     expect(stats.eventsPublished).toBe(3);
     expect(stats.sendFailures).toBe(0);
+  });
+
+  test("a send that fails is decided (send_failed, with its seq and error code), counted, and closes the connection with 1011 so the client resumes", () => {
+    const virtual = createVirtualManager();
+    const { socket } = virtual.open("u1");
+    socket.send = () => {
+      throw new SocketSendError("transport", "write EPIPE");
+    };
+    virtual.publish("u1");
+    expect(virtual.decisions.filter((decision) => decision.kind === "send_failed")).toEqual([
+      { kind: "send_failed", connectionId: expect.any(String), userId: "u1", seq: 1, error: "transport" },
+    ]);
+    expect(socket.closed).toEqual({ code: CLOSE_CODES.internalError, reason: "send failed" });
+    expect(virtual.manager.stats()).toMatchObject({ sendFailures: 1, connections: 0, replayEvents: 1 });
   });
 });
 
