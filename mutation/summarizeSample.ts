@@ -16,18 +16,25 @@ interface ReportMutant {
   location: { start: { line: number; column: number }; end: { line: number; column: number } };
 }
 
-/** Verdict of one sampled mutant: its sweep's exit code, "timeout" (started, never ended) or "not run". */
-export type SampleVerdict = number | "timeout" | "not run";
+/**
+ * Verdict of one sampled mutant: its sweep's exit code, "timeout" (started, never ended, and
+ * another mutant started after it), "in flight" (the last one started, never ended: the run
+ * was stopped during it; Stryker runs them one at a time with --concurrency 1) or "not run".
+ */
+export type SampleVerdict = number | "timeout" | "in flight" | "not run";
 
 /** The verdict of every id in `ids` from the verdict lines; a mutant whose sweep exits non-zero is killed. */
 export function readVerdicts(ids: readonly string[], verdictLines: readonly string[]): Map<string, SampleVerdict> {
   const verdicts = new Map<string, SampleVerdict>(ids.map((id) => [id, "not run"]));
+  let lastStarted: string | undefined;
   for (const line of verdictLines) {
     const [kind, id, code] = line.trim().split(" ");
+    if (kind === "start") lastStarted = id;
     if (id === undefined || !verdicts.has(id)) continue;
     if (kind === "start") verdicts.set(id, "timeout");
     if (kind === "end" && code !== undefined) verdicts.set(id, Number(code));
   }
+  if (lastStarted !== undefined && verdicts.get(lastStarted) === "timeout") verdicts.set(lastStarted, "in flight");
   return verdicts;
 }
 
@@ -51,10 +58,11 @@ const where = new Map<string, { file: string; mutant: ReportMutant }>();
 for (const [file, entry] of Object.entries(inventory.files)) for (const mutant of entry.mutants) where.set(mutant.id, { file, mutant });
 const ids = readFileSync(idsPath, "utf8").split("\n").filter((line) => line !== "").slice(0, Number(countText));
 const verdicts = readVerdicts(ids, readFileSync(verdictsPath, "utf8").split("\n"));
-const counts = { killed: 0, survived: 0, timeout: 0, notRun: 0 };
+const counts = { killed: 0, survived: 0, timeout: 0, notRun: 0, inFlight: 0 };
 const survivors: string[] = [];
 for (const [id, verdict] of verdicts) {
   if (verdict === "not run") counts.notRun += 1;
+  else if (verdict === "in flight") counts.inFlight += 1;
   else if (verdict === "timeout") counts.timeout += 1;
   else if (verdict === 0) {
     counts.survived += 1;
@@ -70,7 +78,7 @@ const interval = wilsonInterval95(detected, run);
 const percent = (fraction: number) => `${(fraction * 100).toFixed(1)} %`;
 process.stdout.write(
   [
-    `sample: ${ids.length} drawn, ${run} run: ${counts.killed} killed, ${counts.timeout} timed out, ${counts.survived} survived (${counts.notRun} not run)`,
+    `sample: ${ids.length} drawn, ${run} run: ${counts.killed} killed, ${counts.timeout} timed out, ${counts.survived} survived (${counts.notRun} not run, ${counts.inFlight} stopped while running)`,
     `score: ${run === 0 ? "n/a" : percent(detected / run)} (95 % Wilson interval ${percent(interval.low)} – ${percent(interval.high)})`,
     "survivors:",
     ...survivors,
