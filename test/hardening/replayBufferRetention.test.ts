@@ -42,4 +42,12 @@ describe("replay buffer retention", () => {
     expect(buffer.slotsUsed).toBeLessThanOrEqual(2 * 5 + 1_025);
     expect(buffer.after(0).map((held) => held.seq)).toEqual([19_996, 19_997, 19_998, 19_999, 20_000]);
   });
+
+  test("a buffer holding more than 1024 events (the default holds up to 10 000) compacts too", () => {
+    const buffer = new ReplayBuffer({ eventsMax: 2_000, bytesMax: 1_000_000 });
+    for (let seq = 1; seq <= 20_000; seq += 1) buffer.append({ seq, text: "x", bytes: 1, tsMs: 0 });
+    expect(buffer.size).toBe(2_000);
+    expect(buffer.slotsUsed).toBeLessThanOrEqual(2 * 2_000 + 1_025);
+    expect(buffer.oldestSeq).toBe(18_001);
+  });
 });
