@@ -94,6 +94,15 @@ describe("stats(): the counters /metrics reads", () => {
     expect(stats.sendFailures).toBe(0);
   });
 
+  test("an ack trims what every connection acknowledged, and the trim is decided (replay_trimmed) with its count and floor", () => {
+    const virtual = createVirtualManager();
+    const { handlers } = virtual.open("u1");
+    for (let index = 0; index < 4; index += 1) virtual.publish("u1");
+    handlers.socketOnMessage(JSON.stringify({ type: "ack", seq: 3 }));
+    expect(virtual.decisions.filter((decision) => decision.kind === "replay_trimmed")).toEqual([{ kind: "replay_trimmed", userId: "u1", count: 3, throughSeq: 3 }]);
+    expect(virtual.manager.stats().replayEvents).toBe(1);
+  });
+
   test("a send that fails is decided (send_failed, with its seq and error code), counted, and closes the connection with 1011 so the client resumes", () => {
     const virtual = createVirtualManager();
     const { socket } = virtual.open("u1");
