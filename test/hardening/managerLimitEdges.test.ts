@@ -103,6 +103,19 @@ describe("stats(): the counters /metrics reads", () => {
     expect(virtual.manager.stats().replayEvents).toBe(1);
   });
 
+  test("a frame past clientFrameBytesMax is decided (frame_too_big) and closed with 1009; a binary frame gets a protocol_error saying what to send", () => {
+    const virtual = createVirtualManager({ clientFrameBytesMax: 100 });
+    const binary = virtual.open("u1");
+    binary.handlers.socketOnMessage("{}", { binary: true, bytes: 2 });
+    expect(binary.socket.sent.at(-1)).toEqual({ type: "protocol_error", code: "bad_json", message: "binary frames are not accepted: send one JSON object per text frame" });
+    const big = virtual.open("u2");
+    big.handlers.socketOnMessage("x".repeat(101));
+    expect(virtual.decisions.filter((decision) => decision.kind === "frame_too_big")).toEqual([
+      { kind: "frame_too_big", connectionId: expect.any(String), userId: "u2", bytes: 101, limitBytes: 100 },
+    ]);
+    expect(big.socket.closed?.code).toBe(CLOSE_CODES.messageTooBig);
+  });
+
   test("a send that fails is decided (send_failed, with its seq and error code), counted, and closes the connection with 1011 so the client resumes", () => {
     const virtual = createVirtualManager();
     const { socket } = virtual.open("u1");
