@@ -116,6 +116,15 @@ describe("stats(): the counters /metrics reads", () => {
     expect(big.socket.closed?.code).toBe(CLOSE_CODES.messageTooBig);
   });
 
+  test("with the default limits a client with a modest backlog (64 KiB unsent) is not cut as a slow consumer", () => {
+    const virtual = createVirtualManager();
+    const { socket } = virtual.open("u1");
+    socket.buffered = 64 * 1024;
+    virtual.publish("u1");
+    expect(socket.closed).toBeNull();
+    expect(socket.sent.at(-1)).toMatchObject({ seq: 1 });
+  });
+
   test("a send that fails is decided (send_failed, with its seq and error code), counted, and closes the connection with 1011 so the client resumes", () => {
     const virtual = createVirtualManager();
     const { socket } = virtual.open("u1");
