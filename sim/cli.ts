@@ -46,6 +46,8 @@ const USAGE = `Usage: npm run sim -- [options]
   --out DIR            where results go (default results); a sweep writes its own folder
                        DIR/sweep/<scenario>-<time>/ with its summary and failing seeds' traces
   -q, --quiet          no progress lines during a sweep (also under CI=true); failures still print
+  --fail-fast          stop a sweep at its first failing seed (its exit code; the summary is
+                       partial). For mutation testing: killed or not is all it asks
   --json               print the result as JSON instead of text: a run's or a sweep's summary,
                        a replay's verdict, or the bug zoo (--plant list)
   --help               this text
@@ -74,6 +76,8 @@ interface CliOptions {
   json: boolean;
   /** No progress lines (failures still print). */
   quiet: boolean;
+  /** Stop a sweep at its first failing seed. */
+  failFast: boolean;
 }
 
 /** Appended to a --seed error for a negative value: those seeds are fast-check's, not the simulator's. */
@@ -95,6 +99,7 @@ const SIM_OPTIONS = {
   out: { type: "string" },
   json: { type: "boolean" },
   quiet: { type: "boolean", short: "q" },
+  "fail-fast": { type: "boolean" },
   help: { type: "boolean" },
 } as const;
 
@@ -132,6 +137,8 @@ function parseCli(argv: string[]): CliOptions | { replay: string; json: boolean 
       : [scenarioArgument];
   const sweep = values.seeds !== undefined || count !== undefined || scenarioPaths.length > 1;
   if (jobsGiven !== undefined && !sweep) throw new UsageError(`${jobsNotForThis}; one seed runs in this process: add --count N or --seeds A..B`);
+  const failFast = values["fail-fast"] === true;
+  if (failFast && !sweep) throw new UsageError("--fail-fast applies to a sweep (--seeds, --count or --scenario all); one seed already stops at its end");
   return {
     seeds,
     sweep,
@@ -145,6 +152,7 @@ function parseCli(argv: string[]): CliOptions | { replay: string; json: boolean 
     outDir: values.out ?? "results",
     json,
     quiet: values.quiet === true,
+    failFast,
   };
 }
 
@@ -262,10 +270,15 @@ async function sweep(scenarios: Array<{ scenario: Scenario; path: string }>, opt
       }
       failures.push({ seed: task.seed, path, outcome: seedResult.outcome, first: seedResult.failure.first, repro, trace });
       progress.note(`✗ ${basename(path)} seed ${task.seed}: ${seedResult.outcome} — ${seedResult.failure.first}\n    ${repro}`);
+      if (options.failFast && !interrupt.signal.aborted) {
+        stoppedAtFirstFailure = true;
+        interrupt.abort();
+      }
     }
     progress.tick({ failures: failures.length });
   };
   const interrupt = new AbortController();
+  let stoppedAtFirstFailure = false;
   // A second Ctrl-C quits at once. Said explicitly: under tsx another SIGINT listener (its relay) stays, so the default exit would not happen.
   const quitNow = () => process.exit(EXIT_CODES.interrupted);
   const onSigint = () => {
@@ -299,6 +312,7 @@ async function sweep(scenarios: Array<{ scenario: Scenario; path: string }>, opt
     seeds: ran.completed,
     seedsPlanned: total,
     partial: ran.interrupted,
+    stoppedAtFirstFailure,
     plant: options.plant?.name ?? null,
     checkDeterminism: options.checkDeterminism,
     failures,
@@ -323,9 +337,10 @@ async function sweep(scenarios: Array<{ scenario: Scenario; path: string }>, opt
   if (failures.length > 0) lines.push(`Failing seeds' traces: ${displayPath(sweepDir)}/sim-*/trace.jsonl${tracesNotKept > 0 ? ` (the first ${SWEEP_FAILING_TRACES_KEPT_MAX}; ${tracesNotKept} more not kept)` : ""}`);
   lines.push(`Summary: ${displayPath(summaryPath)}`);
   lines.push(`HTML report: npm run report -- ${displayPath(sweepDir)}`);
-  if (ran.interrupted) lines.push(`Interrupted by Ctrl-C: partial summary of ${ran.completed} of ${total} seed runs written to ${displayPath(summaryPath)}`);
+  if (stoppedAtFirstFailure) lines.push(`Stopped at the first failing seed (--fail-fast): ${ran.completed} of ${total} seed runs`);
+  else if (ran.interrupted) lines.push(`Interrupted by Ctrl-C: partial summary of ${ran.completed} of ${total} seed runs written to ${displayPath(summaryPath)}`);
   io.stdout(options.json ? readFileSync(summaryPath, "utf8") : `${lines.join("\n")}\n`);
-  if (ran.interrupted) {
+  if (ran.interrupted && !stoppedAtFirstFailure) {
     if (options.json) io.stderr(`Interrupted by Ctrl-C: partial summary of ${ran.completed} of ${total} seed runs written to ${displayPath(summaryPath)}\n`);
     return EXIT_CODES.interrupted;
   }

@@ -11,7 +11,7 @@
 import type { CheckerVerdict } from "../protocol/checker/CheckerVerdict.ts";
 import type { AgentEventDraft } from "../protocol/frames.ts";
 import type { RunOutcome } from "../protocol/exitCodes.ts";
-import { createConnectionManager, type ConnectionManager } from "../server/manager/createConnectionManager.ts";
+import { createConnectionManager, type ConnectionManager, type ManagerStats } from "../server/manager/createConnectionManager.ts";
 import { resolveManagerLimits, type ManagerLimits } from "../server/manager/managerLimits.ts";
 import { stampedAtOnce } from "../server/manager/stampedAtOnce.ts";
 import type { AgentScript } from "../server/runtime/agentScript.ts";
@@ -39,6 +39,7 @@ import type { Scenario } from "./scenario/scenarioSchema.ts";
 import { scheduleRunRequests } from "./scheduleRunRequests.ts";
 import { describeUnsettled } from "./settle/describeUnsettled.ts";
 import { driveQuiescence, type QuiescenceOutcome } from "./settle/driveQuiescence.ts";
+import { createEvictionJudge, type EvictionFinding } from "./settle/createEvictionJudge.ts";
 import { judgeRequiredTiming, type RequiredTimingOutcome } from "./settle/judgeRequiredTiming.ts";
 import { judgeScriptFidelity, type PlayedEvent, type ScriptFidelityFinding } from "./settle/judgeScriptFidelity.ts";
 import { driveUntilSettled } from "./settle/driveUntilSettled.ts";
@@ -95,6 +96,8 @@ export interface SimulationResult {
    * a safety failure the checker cannot see. Null when the simulation crashed.
    */
   scriptFidelity: ScriptFidelityFinding[] | null;
+  /** Streams evicted before the manager's own limits allowed (see settle/createEvictionJudge.ts): a safety failure the checker cannot see. */
+  earlyEvictions: EvictionFinding[];
   /** The scenario's required timing budgets and which were missed (see settle/judgeRequiredTiming.ts); null without a verdict. */
   requiredTiming: RequiredTimingOutcome | null;
   /** The checklist's four alert conditions (monitoring/alerts.yml) judged on this run's counters: "would have alerted: …" (see alerts/judgeSimAlerts.ts). */
@@ -160,6 +163,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     },
   });
 
+  const evictionJudge = createEvictionJudge(managerLimits);
   const alertCounters = createAlertCounters({ connectionsMax: managerLimits.connectionsMax, runsTrackedMax: managerLimits.runsTrackedMax });
   const secondRuns: ScriptFidelityFinding[] = [];
   const onRunStarted = ({ userId, runId, requestId, scriptName }: { userId: string; runId: string; requestId: string; scriptName: string }) => {
@@ -180,7 +184,9 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     for (const request of requests.values()) if (request.runId === runId) request.completed = true;
     mark(userId, `run ${runId} completed: ${status}`);
   };
-  const onDecision = (decision: ManagerDecision, connectionsOpen: () => number) => {
+  const onDecision = (decision: ManagerDecision, stats: () => ManagerStats) => {
+    evictionJudge.decided(decision, stats);
+    const connectionsOpen = () => stats().connections;
     alertCounters.decided(decision, connectionsOpen);
     const { kind, ...fields } = decision;
     trace({ kind: "decision", decision: kind, ...fields });
@@ -217,7 +223,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
         ids,
         limits: managerLimits,
         onCommand: (command) => runtime.handleCommand(command),
-        observer: { decision: (decision) => onDecision(decision, () => created.stats().connections) },
+        observer: { decision: (decision) => onDecision(decision, () => created.stats()) },
         ...(options.plant?.parts === undefined ? {} : { parts: options.plant.parts }),
       });
       managers.push(created);
@@ -334,7 +340,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   const outcome: SimOutcome =
     finalCrash !== null
       ? "crash"
-      : (verdict !== null && verdict.safety.length > 0) || (scriptFidelity?.length ?? 0) > 0
+      : (verdict !== null && verdict.safety.length > 0) || (scriptFidelity?.length ?? 0) > 0 || evictionJudge.findings().length > 0
         ? "safety"
         : !settled || (verdict?.liveness.length ?? 0) > 0
           ? "liveness"
@@ -368,6 +374,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     livenessReason,
     quiescence,
     scriptFidelity,
+    earlyEvictions: evictionJudge.findings(),
     requiredTiming,
     alerts,
   };

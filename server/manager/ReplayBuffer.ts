@@ -42,6 +42,15 @@ export class ReplayBuffer implements ReplayStore {
     return this.#bytes;
   }
 
+  /**
+   * Array slots in use, the dead prefix included: what the buffer costs beyond its events.
+   * Compaction keeps it under 2 × size + 1025 however many events went through (a
+   * read-only gauge for tests: without compaction it grows by one slot per event ever held).
+   */
+  get slotsUsed(): number {
+    return this.#entries.length;
+  }
+
   /** Seq of the oldest event held, or undefined when empty. */
   get oldestSeq(): number | undefined {
     return this.#entries[this.#head]?.seq;

@@ -32,7 +32,7 @@ export const partialStepSchema = z.strictObject({ kind: z.literal("partial"), co
 
 /** One step of a script. */
 export const agentStepSchema = z.discriminatedUnion("kind", [thinkStepSchema, toolStepSchema, partialStepSchema], {
-  error: "kind: must be think, tool or partial",
+  error: "must be think, tool or partial",
 });
 
 /** A whole script. */

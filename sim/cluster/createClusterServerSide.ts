@@ -11,6 +11,7 @@
  */
 import type { AgentEvent, AgentEventDraft } from "../../protocol/frames.ts";
 import type { ManagerDecision } from "../../server/manager/ManagerDecision.ts";
+import type { ManagerStats } from "../../server/manager/createConnectionManager.ts";
 import type { ManagerLimits } from "../../server/manager/managerLimits.ts";
 import type { IdSource } from "../../server/ports/idSource.ts";
 import type { Scheduler } from "../../server/ports/scheduler.ts";
@@ -39,7 +40,7 @@ export interface ClusterServerSideOptions {
   runtimeLimits: AgentRuntimeLimits;
   scripts: ReadonlyMap<string, AgentScript>;
   plant?: PlantedBug;
-  onDecision: (decision: ManagerDecision, connectionsOpen: () => number) => void;
+  onDecision: (decision: ManagerDecision, stats: () => ManagerStats) => void;
   onRunStarted: NonNullable<AgentRuntimeOptions["onRunStarted"]>;
   onRunEnded: NonNullable<AgentRuntimeOptions["onRunEnded"]>;
   /** The broker assigned a seq (ground truth). */

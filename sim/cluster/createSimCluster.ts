@@ -7,7 +7,7 @@
  * are the controls the broker faults (faults/) use.
  */
 import type { AgentEventDraft } from "../../protocol/frames.ts";
-import { createConnectionManager, type ConnectionManager, type ManagerObserver, type ManagerParts } from "../../server/manager/createConnectionManager.ts";
+import { createConnectionManager, type ConnectionManager, type ManagerObserver, type ManagerParts, type ManagerStats } from "../../server/manager/createConnectionManager.ts";
 import type { ManagerLimits } from "../../server/manager/managerLimits.ts";
 import type { IdSource } from "../../server/ports/idSource.ts";
 import type { Scheduler } from "../../server/ports/scheduler.ts";
@@ -43,8 +43,8 @@ export interface SimClusterOptions {
   scripts: ReadonlyMap<string, AgentScript>;
   /** Manager parts a planted bug replaces (the resume policy only: the broker keeps the history). */
   managerParts?: Pick<ManagerParts, "planResume">;
-  /** Every decision of every manager, with a reader of that manager's open connections. */
-  decision: (decision: Parameters<NonNullable<ManagerObserver["decision"]>>[0], connectionsOpen: () => number) => void;
+  /** Every decision of every manager, with a reader of that manager's stats. */
+  decision: (decision: Parameters<NonNullable<ManagerObserver["decision"]>>[0], stats: () => ManagerStats) => void;
   /** Wraps each runtime's (and each lease keeper's) publish into a manager: the simulation's bookkeeping and a planted bug. */
   wrapPublish: (publish: Publish, context: { scheduler: Scheduler; runtimeOwned: boolean }) => Publish;
   onRunStarted: NonNullable<AgentRuntimeOptions["onRunStarted"]>;
@@ -98,7 +98,7 @@ export function createSimCluster(options: SimClusterOptions): SimCluster {
       broker: view.port,
       ...(options.managerParts === undefined ? {} : { parts: options.managerParts }),
       onCommand: (command) => runtimeOf(manager)?.handleCommand(command),
-      observer: { decision: (decision) => options.decision(decision, () => manager.stats().connections) },
+      observer: { decision: (decision) => options.decision(decision, () => manager.stats()) },
     });
     managers.push(manager);
     return manager;

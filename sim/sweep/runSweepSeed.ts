@@ -63,7 +63,8 @@ function firstProblem(result: SimulationResult, outcome: SweepSeedOutcome): stri
   const missed = result.requiredTiming?.failed[0];
   const timingLine = missed === undefined ? undefined : describeMissedTiming(missed);
   const unfaithful = result.scriptFidelity?.[0];
-  const fidelityLine = unfaithful === undefined ? undefined : `script fidelity: ${unfaithful.message}`;
+  const early = result.earlyEvictions[0];
+  const fidelityLine = unfaithful === undefined ? (early === undefined ? undefined : `early eviction: ${early.message}`) : `script fidelity: ${unfaithful.message}`;
   return (
     result.crash?.split("\n")[0] ??
     (violation === undefined ? (fidelityLine ?? result.livenessReason ?? timingLine ?? outcome) : `${violation.invariant} (${violation.kind}): ${violation.message}`)

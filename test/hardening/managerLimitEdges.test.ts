@@ -6,7 +6,12 @@
  */
 import { describe, expect, test } from "vitest";
 import { CLOSE_CODES } from "../../protocol/limits.ts";
+import { createConnectionManager } from "../../server/manager/createConnectionManager.ts";
+import { createInProcessBroker } from "../../server/manager/createInProcessBroker.ts";
 import { DEFAULT_MANAGER_LIMITS, resolveManagerLimits } from "../../server/manager/managerLimits.ts";
+import { ReplayBuffer } from "../../server/manager/ReplayBuffer.ts";
+import { SocketSendError } from "../../server/ports/socketPort.ts";
+import { createVirtualTime } from "../../sim/core/createVirtualTime.ts";
 import { createVirtualManager } from "./hardeningKit.ts";
 
 describe("slow consumer bound (bufferedBytesMax), in bytes", () => {
@@ -52,6 +57,86 @@ describe("slow consumer bound (bufferedBytesMax), in bytes", () => {
     expect(socket.closed).toBeNull();
     virtual.publish("u1", "x".repeat(2_000));
     expect(socket.closed).toBeNull();
+  });
+});
+
+describe("construction", () => {
+  test("a given broker with the in-process broker's parts is refused (they would be silently unused); the broker alone is accepted", () => {
+    const time = createVirtualTime({ startMs: 0 });
+    let next = 0;
+    const ids = { next: (prefix: string) => `${prefix}${(next += 1)}` };
+    const broker = createInProcessBroker({ ids, replayEventsMax: 10, replayBytesMax: 10_000, createReplayStore: (bounds) => new ReplayBuffer(bounds), encodeEvent: (event) => JSON.stringify(event) });
+    const base = { clock: time, scheduler: time, ids, broker };
+    expect(() => createConnectionManager({ ...base, parts: { createReplayStore: (bounds) => new ReplayBuffer(bounds) } })).toThrow(/cannot be combined with options.broker/);
+    expect(() => createConnectionManager({ ...base, parts: { createEventEncoder: () => (event) => JSON.stringify(event) } })).toThrow(/cannot be combined with options.broker/);
+    expect(createConnectionManager(base).broker).toBe(broker);
+  });
+});
+
+describe("stats(): the counters /metrics reads", () => {
+  test("decisions are counted by kind as the observer saw them; frames sent, events published and a slow consumer's frame are counted", () => {
+    const virtual = createVirtualManager({ bufferedBytesMax: 1_000 });
+    const { socket } = virtual.open("u1");
+    virtual.open("u2");
+    virtual.publish("u1");
+    virtual.publish("u1");
+    socket.buffered = 1_000;
+    virtual.publish("u1");
+    expect(socket.closed?.code).toBe(CLOSE_CODES.slowConsumer);
+    const seen: Record<string, number> = {};
+    for (const decision of virtual.decisions) seen[decision.kind] = (seen[decision.kind] ?? 0) + 1;
+    const stats = virtual.manager.stats();
+    expect(stats.decisions).toEqual(seen);
+    expect(stats.decisions).toMatchObject({ connection_opened: 2, slow_consumer: 1, connection_closed: 1 });
+    // u1: connected + 2 events; u2: connected. The third event was refused, not sent.
+    expect(stats.framesSent).toBe(4);
+    expect(stats.eventsPublished).toBe(3);
+    expect(stats.sendFailures).toBe(0);
+  });
+
+  test("an ack trims what every connection acknowledged, and the trim is decided (replay_trimmed) with its count and floor", () => {
+    const virtual = createVirtualManager();
+    const { handlers } = virtual.open("u1");
+    for (let index = 0; index < 4; index += 1) virtual.publish("u1");
+    handlers.socketOnMessage(JSON.stringify({ type: "ack", seq: 3 }));
+    expect(virtual.decisions.filter((decision) => decision.kind === "replay_trimmed")).toEqual([{ kind: "replay_trimmed", userId: "u1", count: 3, throughSeq: 3 }]);
+    expect(virtual.manager.stats().replayEvents).toBe(1);
+  });
+
+  test("a frame past clientFrameBytesMax is decided (frame_too_big) and closed with 1009; a binary frame gets a protocol_error saying what to send", () => {
+    const virtual = createVirtualManager({ clientFrameBytesMax: 100 });
+    const binary = virtual.open("u1");
+    binary.handlers.socketOnMessage("{}", { binary: true, bytes: 2 });
+    expect(binary.socket.sent.at(-1)).toEqual({ type: "protocol_error", code: "bad_json", message: "binary frames are not accepted: send one JSON object per text frame" });
+    const big = virtual.open("u2");
+    big.handlers.socketOnMessage("x".repeat(101));
+    expect(virtual.decisions.filter((decision) => decision.kind === "frame_too_big")).toEqual([
+      { kind: "frame_too_big", connectionId: expect.any(String), userId: "u2", bytes: 101, limitBytes: 100 },
+    ]);
+    expect(big.socket.closed?.code).toBe(CLOSE_CODES.messageTooBig);
+  });
+
+  test("with the default limits a client with a modest backlog (64 KiB unsent) is not cut as a slow consumer", () => {
+    const virtual = createVirtualManager();
+    const { socket } = virtual.open("u1");
+    socket.buffered = 64 * 1024;
+    virtual.publish("u1");
+    expect(socket.closed).toBeNull();
+    expect(socket.sent.at(-1)).toMatchObject({ seq: 1 });
+  });
+
+  test("a send that fails is decided (send_failed, with its seq and error code), counted, and closes the connection with 1011 so the client resumes", () => {
+    const virtual = createVirtualManager();
+    const { socket } = virtual.open("u1");
+    socket.send = () => {
+      throw new SocketSendError("transport", "write EPIPE");
+    };
+    virtual.publish("u1");
+    expect(virtual.decisions.filter((decision) => decision.kind === "send_failed")).toEqual([
+      { kind: "send_failed", connectionId: expect.any(String), userId: "u1", seq: 1, error: "transport" },
+    ]);
+    expect(socket.closed).toEqual({ code: CLOSE_CODES.internalError, reason: "send failed" });
+    expect(virtual.manager.stats()).toMatchObject({ sendFailures: 1, connections: 0, replayEvents: 1 });
   });
 });
 

@@ -31,4 +31,23 @@ describe("replay buffer retention", () => {
     expect(refs.slice(25).every((ref) => ref.deref() !== undefined)).toBe(true);
     expect(buffer.after(25).map((held) => held.seq)).toEqual([26, 27, 28, 29, 30]);
   });
+
+  test("its array stays bounded however many events go through it: the dead prefix is compacted", () => {
+    const buffer = new ReplayBuffer({ eventsMax: 10, bytesMax: 1_000_000 });
+    for (let seq = 1; seq <= 20_000; seq += 1) buffer.append({ seq, text: "x", bytes: 1, tsMs: 0 });
+    expect(buffer.size).toBe(10);
+    // Without compaction every one of the 20 000 events would keep a slot.
+    expect(buffer.slotsUsed).toBeLessThanOrEqual(2 * 10 + 1_025);
+    expect(buffer.trimThrough(19_995)).toBe(5);
+    expect(buffer.slotsUsed).toBeLessThanOrEqual(2 * 5 + 1_025);
+    expect(buffer.after(0).map((held) => held.seq)).toEqual([19_996, 19_997, 19_998, 19_999, 20_000]);
+  });
+
+  test("a buffer holding more than 1024 events (the default holds up to 10 000) compacts too", () => {
+    const buffer = new ReplayBuffer({ eventsMax: 2_000, bytesMax: 1_000_000 });
+    for (let seq = 1; seq <= 20_000; seq += 1) buffer.append({ seq, text: "x", bytes: 1, tsMs: 0 });
+    expect(buffer.size).toBe(2_000);
+    expect(buffer.slotsUsed).toBeLessThanOrEqual(2 * 2_000 + 1_025);
+    expect(buffer.oldestSeq).toBe(18_001);
+  });
 });

@@ -162,6 +162,19 @@ describe("npm run sim: errors that say what happened, output that pastes and par
     expect(JSON.parse(readFileSync(join(out, "sweep", "sweep", folder as string, "sim-sweep-summary.json"), "utf8"))).toEqual(summary);
   });
 
+  it("stops a sweep at its first failing seed with --fail-fast, exiting with that failure's code", async () => {
+    const run = await sim(["--seeds", "1..3", "--plant", "tool-before-thinking", "--jobs", "1", "--fail-fast", "--json", "--out", join(out, "ff")]);
+    expect(run.code).toBe(1);
+    const summary = JSON.parse(run.stdout) as { seeds: number; seedsPlanned: number; partial: boolean; stoppedAtFirstFailure: boolean; failures: Array<{ seed: number }> };
+    expect(summary).toMatchObject({ seeds: 1, seedsPlanned: 3, partial: true, stoppedAtFirstFailure: true });
+    expect(summary.failures.map((failure) => failure.seed)).toEqual([1]);
+    // A passing sweep is not stopped: every seed runs, exit 0.
+    const passing = await sim(["--seeds", "1..2", "--jobs", "1", "--fail-fast", "--json", "--out", join(out, "ff-pass")]);
+    expect(passing.code).toBe(0);
+    expect(JSON.parse(passing.stdout)).toMatchObject({ seeds: 2, partial: false, stoppedAtFirstFailure: false });
+    expect((await sim(["--seed", "1", "--fail-fast"])).stderr).toContain("--fail-fast applies to a sweep");
+  });
+
   it("prints the bug zoo as JSON with --plant list --json", async () => {
     const run = await sim(["--plant", "list", "--json"]);
     expect(run.code).toBe(0);

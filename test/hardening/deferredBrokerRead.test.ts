@@ -1,0 +1,61 @@
+/**
+ * A resume whose replay read is answered later, as a shared broker (Redis) answers it:
+ * live events published while the read is in flight wait in the connection's queue and
+ * follow the replay, each once, in order. The simulator cannot see this path: its
+ * in-process broker answers every read at once, so the queue is always empty there.
+ * The broker is the in-process one behind a wrapper that holds each `read` until the test
+ * releases it (a mock at the StreamBroker port, the seam the Redis broker plugs into).
+ */
+import { describe, expect, test } from "vitest";
+import { createConnectionManager } from "../../server/manager/createConnectionManager.ts";
+import { createInProcessBroker } from "../../server/manager/createInProcessBroker.ts";
+import { ReplayBuffer } from "../../server/manager/ReplayBuffer.ts";
+import type { StreamBroker } from "../../server/ports/streamBroker.ts";
+import { createVirtualTime } from "../../sim/core/createVirtualTime.ts";
+import { createScriptedSocket } from "./hardeningKit.ts";
+
+/** `inner` (a broker whose methods close over their state, as the in-process one's do), with every `read` held until `releaseReads()`. */
+function createDeferredReadBroker(inner: StreamBroker): StreamBroker & { releaseReads(): number } {
+  const held: Array<() => void> = [];
+  return {
+    ...inner,
+    read(userId, range, done) {
+      held.push(() => inner.read(userId, range, done));
+    },
+    releaseReads() {
+      const count = held.length;
+      for (const release of held.splice(0)) release();
+      return count;
+    },
+  };
+}
+
+describe("a replay read answered later (shared broker)", () => {
+  test("events published meanwhile follow the replay, each once, in order", () => {
+    const time = createVirtualTime({ startMs: 1_700_000_000_000 });
+    let next = 0;
+    const ids = { next: (prefix: string) => `${prefix}${(next += 1)}` };
+    const broker = createDeferredReadBroker(
+      createInProcessBroker({ ids, replayEventsMax: 100, replayBytesMax: 1_000_000, createReplayStore: (bounds) => new ReplayBuffer(bounds), encodeEvent: (event) => JSON.stringify(event) }),
+    );
+    const manager = createConnectionManager({ clock: time, scheduler: time, ids, broker });
+    const publish = () => manager.publish("u1", { type: "partial_result", run_id: "r-1", data: { agent_id: "a-1", content: "x" } });
+    const first = createScriptedSocket();
+    manager.accept(first, { userId: "u1" });
+    for (let index = 0; index < 3; index += 1) publish();
+    const epoch = manager.streamHead("u1")?.epoch as string;
+
+    const resumed = createScriptedSocket();
+    manager.accept(resumed, { userId: "u1" }, { epoch, lastSeq: 1 });
+    publish();
+    publish();
+    // Nothing but `connected` until the read answers: the live events wait.
+    expect(resumed.sent.map((frame) => frame["type"])).toEqual(["connected"]);
+    expect(broker.releaseReads()).toBe(1);
+    expect(resumed.sent.slice(1).map((frame) => frame["seq"])).toEqual([2, 3, 4, 5]);
+    // The connection is live now: the next event goes straight through.
+    publish();
+    expect(resumed.sent.at(-1)).toMatchObject({ seq: 6 });
+    expect(first.sent.slice(1).map((frame) => frame["seq"])).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+});
