@@ -16,7 +16,7 @@ import type { RunRecord } from "./createRedisBroker.ts";
 import type { AgentEventDraft } from "../../protocol/frames.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { Scheduler, TimerHandle } from "../ports/scheduler.ts";
-import { runEndDrafts } from "../runtime/runEndDrafts.ts";
+import { orphanEndDrafts } from "../runtime/runEndDrafts.ts";
 
 /** Default lease of an instance over its runs, ms. */
 export const RUN_LEASE_MS_DEFAULT = 10_000;
@@ -136,17 +136,8 @@ export function createRunLeases(options: RunLeasesOptions): RunLeases {
 
   /** Ends an orphan as the runtime ends a failed run, the open tool's `tool_completed` first (it was running when the instance died). */
   function endOrphan(runId: string, record: RunRecord, tool: { name: string; executionId: string } | null): void {
-    const error = `the instance running this agent (${record.owner}) stopped; the run was ended by ${instanceId}`;
-    const drafts = runEndDrafts({
-      runId,
-      agentId: record.agentId,
-      status: "error",
-      executionTimeMs: clock.nowMs() - record.startedAtMs,
-      openTool: tool,
-      abandonedBecause: "its instance stopped",
-      error: { error, severity: "high", recoverySuggestions: ["Start the request again"] },
-    });
-    for (const draft of [drafts.toolAbandoned, drafts.errorEvent, drafts.completed]) if (draft !== null) options.publish(record.userId, draft);
+    const drafts = orphanEndDrafts({ runId, agentId: record.agentId, owner: record.owner, endedBy: instanceId, executionTimeMs: clock.nowMs() - record.startedAtMs, openTool: tool });
+    for (const draft of drafts) options.publish(record.userId, draft);
     orphansEnded += 1;
     options.onOrphanEnded?.({ runId, userId: record.userId, owner: record.owner });
   }

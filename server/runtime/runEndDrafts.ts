@@ -55,3 +55,31 @@ export function runEndDrafts(end: RunEnd): { toolAbandoned: AgentEventDraft | nu
     },
   };
 }
+
+/**
+ * The events that end a run whose instance died (docs/protocol.md, "Several instances"), in
+ * publish order: its open tool's `tool_completed` (error), `error_event`, `agent_completed`
+ * (error). One wording for the Redis lease keeper and the simulator's.
+ */
+export function orphanEndDrafts(orphan: {
+  runId: string;
+  agentId: string;
+  /** The dead instance that ran it, and the survivor ending it. */
+  owner: string;
+  endedBy: string;
+  /** How long it ran before it was ended, ms. */
+  executionTimeMs: number;
+  openTool: { name: string; executionId: string } | null;
+}): AgentEventDraft[] {
+  const error = `the instance running this agent (${orphan.owner}) stopped; the run was ended by ${orphan.endedBy}`;
+  const drafts = runEndDrafts({
+    runId: orphan.runId,
+    agentId: orphan.agentId,
+    status: "error",
+    executionTimeMs: orphan.executionTimeMs,
+    openTool: orphan.openTool,
+    abandonedBecause: "its instance stopped",
+    error: { error, severity: "high", recoverySuggestions: ["Start the request again"] },
+  });
+  return [drafts.toolAbandoned, drafts.errorEvent, drafts.completed].filter((draft): draft is AgentEventDraft => draft !== null);
+}

@@ -10,7 +10,7 @@
 import type { AgentEventDraft } from "../../protocol/frames.ts";
 import type { Clock } from "../../server/ports/clock.ts";
 import type { Scheduler, TimerHandle } from "../../server/ports/scheduler.ts";
-import { runEndDrafts } from "../../server/runtime/runEndDrafts.ts";
+import { orphanEndDrafts } from "../../server/runtime/runEndDrafts.ts";
 import type { SimBroker, SimRunRecord } from "./createSimBroker.ts";
 
 /** Replaceable part of the lease keeper, for the bug zoo only. */
@@ -66,17 +66,8 @@ export function createSimRunLeases(options: SimRunLeasesOptions): SimRunLeases {
   }
 
   function endOrphan(runId: string, record: SimRunRecord): void {
-    const error = `the instance running this agent (${record.owner}) stopped; the run was ended by ${instanceId}`;
-    const drafts = runEndDrafts({
-      runId,
-      agentId: record.agentId,
-      status: "error",
-      executionTimeMs: clock.nowMs() - record.startedAtMs,
-      openTool: record.tool,
-      abandonedBecause: "its instance stopped",
-      error: { error, severity: "high", recoverySuggestions: ["Start the request again"] },
-    });
-    for (const draft of [drafts.toolAbandoned, drafts.errorEvent, drafts.completed]) if (draft !== null) options.publish(record.userId, draft);
+    const drafts = orphanEndDrafts({ runId, agentId: record.agentId, owner: record.owner, endedBy: instanceId, executionTimeMs: clock.nowMs() - record.startedAtMs, openTool: record.tool });
+    for (const draft of drafts) options.publish(record.userId, draft);
     options.onOrphanEnded({ runId, userId: record.userId, owner: record.owner });
   }
 
