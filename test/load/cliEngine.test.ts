@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { findK6, main, type LoadIo } from "../../load/cli.ts";
+import { findK6, LOAD_CLI_EXIT_CODES, main, type LoadIo } from "../../load/cli.ts";
 import { flavourForVersion, parseK6Version } from "../../load/k6Flavours.ts";
 import { createServer, type AgentEventServer } from "../../server/createServer.ts";
 
@@ -118,6 +118,8 @@ describe("npm run load probes a --target once before the run", () => {
       run.io,
     );
     expect(run.stdout()).toContain("(answered a probe connection)");
-    expect(code, run.stderr()).toBe(0);
+    // The probe passed and the run ran. On a loaded machine the generator may fall behind and
+    // the run be INVALID (not judged, exit 3): that says nothing about the probe, unlike a refusal (2).
+    expect([0, LOAD_CLI_EXIT_CODES.invalidRun], run.stderr()).toContain(code);
   });
 });
