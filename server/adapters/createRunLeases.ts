@@ -18,6 +18,11 @@ import type { Clock } from "../ports/clock.ts";
 import type { Scheduler, TimerHandle } from "../ports/scheduler.ts";
 import { orphanEndDrafts } from "../runtime/runEndDrafts.ts";
 
+/** Where instances' leases live: `<prefix>:lease:<instanceId>` (request claims read them too). */
+export function leaseKeyPrefix(keyPrefix: string): string {
+  return `${keyPrefix}:lease:`;
+}
+
 /** Default lease of an instance over its runs, ms. */
 export const RUN_LEASE_MS_DEFAULT = 10_000;
 
@@ -78,7 +83,7 @@ export function createRunLeases(options: RunLeasesOptions): RunLeases {
   const leaseMs = options.leaseMs ?? RUN_LEASE_MS_DEFAULT;
   const runsPerSweepMax = options.runsPerSweepMax ?? RUNS_PER_SWEEP_MAX_DEFAULT;
   const { runsKey, runToolsKey } = options;
-  const leasePrefix = `${options.keyPrefix}:lease:`;
+  const leasePrefix = leaseKeyPrefix(options.keyPrefix);
   const leaseKey = `${leasePrefix}${instanceId}`;
   let refreshTimer: TimerHandle | null = null;
   let sweepTimer: TimerHandle | null = null;

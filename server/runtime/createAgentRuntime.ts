@@ -275,6 +275,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
       const runs = activeRunsByUser.get(userId) ?? new Set<string>();
       activeRunsByUser.set(userId, runs);
       beginRun(userId, frame, { script, scriptName, userRuns: runs });
+      claims.started(userId, frame.request_id);
     });
     return { claiming: true };
   }

@@ -116,7 +116,8 @@ export function createSimBroker(options: SimBrokerOptions): SimBroker {
   const runs = new Map<string, SimRunRecord>();
   const leases = new Map<string, number>();
   const views: SimBrokerView[] = [];
-  const requestsClaimed = new Set<string>();
+  /** Request claims: who claimed (instance id) and whether its run started (then nobody wins it again). */
+  const requestsClaimed = new Map<string, { owner: string; started: boolean }>();
   const assignSeq = options.parts?.assignSeq ?? ((stream: { lastSeq: number }) => stream.lastSeq + 1);
   const promoteReplica =
     options.parts?.promoteReplica ?? ((_stream: SharedStream, context: { newEpoch: () => string }): SharedStream => ({ epoch: context.newEpoch(), lastSeq: 0, entries: [], bytes: 0 }));
@@ -234,11 +235,17 @@ export function createSimBroker(options: SimBrokerOptions): SimBroker {
       }
       return lostUsers;
     },
-    claimRequest(userId, requestId) {
+    claimRequest(userId, requestId, by) {
       const key = `${userId}\u0000${requestId}`;
-      const first = !requestsClaimed.has(key);
-      requestsClaimed.add(key);
-      return options.parts?.claimRequest?.({ first }) ?? first;
+      const held = requestsClaimed.get(key);
+      const ownerDead = held !== undefined && !held.started && held.owner !== by.instanceId && !((leases.get(held.owner) ?? 0) > options.time.nowMs());
+      const wins = held === undefined || ownerDead;
+      if (wins) requestsClaimed.set(key, { owner: by.instanceId, started: false });
+      return options.parts?.claimRequest?.({ first: wins }) ?? wins;
+    },
+    requestStarted(userId, requestId) {
+      const held = requestsClaimed.get(`${userId}\u0000${requestId}`);
+      if (held !== undefined) held.started = true;
     },
     runs,
     leases,

@@ -19,8 +19,14 @@ export interface SharedBrokerAccess {
   /** Assigns the seq and stores for instance `by.instanceId`; `by.viewLastSeq` is its feed position (what it has seen of the stream). */
   append(userId: string, event: UnstampedEvent, by: { instanceId: string; viewLastSeq: number | undefined }): { event: AgentEvent; evictedEvents: number; oldestSeq: number | undefined };
   read(userId: string, range: { epoch: string; afterSeq: number; throughSeq: number }): { ok: true; entries: BrokerEntry[]; position: BrokerPosition } | { ok: false; error: string };
-  /** True for the first claim of this user's request id among every instance (`SET NX` in Redis), false after. */
-  claimRequest(userId: string, requestId: string): boolean;
+  /**
+   * True for the first claim of this user's request id among every instance, false after;
+   * except that a claim whose owner died (its lease expired) before it started the run is
+   * won again (as createRedisRequestClaims.ts does in Redis).
+   */
+  claimRequest(userId: string, requestId: string, by: { instanceId: string }): boolean;
+  /** The claim's run started: from now on nobody wins it again. */
+  requestStarted(userId: string, requestId: string): void;
 }
 
 /** A feed message: the event and where the stream stood when it was appended. */
@@ -54,6 +60,8 @@ export interface SimBrokerView {
    * while the instance cannot reach the broker.
    */
   claim(userId: string, requestId: string, done: (fresh: boolean) => void): void;
+  /** The RequestClaims port's `started`: the claimed request's run began here. */
+  started(userId: string, requestId: string): void;
 }
 
 /** Options of {@link createSimBrokerView}. */
@@ -269,8 +277,12 @@ export function createSimBrokerView(options: SimBrokerViewOptions): SimBrokerVie
         roundTrip(() => done(false));
         return;
       }
-      const fresh = broker.claimRequest(userId, requestId);
+      const fresh = broker.claimRequest(userId, requestId, { instanceId });
       roundTrip(() => done(fresh));
+    },
+    started(userId, requestId) {
+      // Sent with the run's first event; an instance cut off from the broker cannot mark it (its claim stays takeable once it dies).
+      if (reachable) broker.requestStarted(userId, requestId);
     },
   };
 }

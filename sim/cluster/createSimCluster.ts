@@ -125,7 +125,10 @@ export function createSimCluster(options: SimClusterOptions): SimCluster {
       scripts: options.scripts,
       limits: options.runtimeLimits,
       // A start_agent re-sent on another instance starts no second run: claimed in the broker, as the Redis adapter does.
-      requestClaims: { claim: (userId, requestId, done) => (slots[slot]?.view ?? view).claim(userId, requestId, done) },
+      requestClaims: {
+        claim: (userId, requestId, done) => (slots[slot]?.view ?? view).claim(userId, requestId, done),
+        started: (userId, requestId) => (slots[slot]?.view ?? view).started(userId, requestId),
+      },
       onRunStarted: options.onRunStarted,
       onRunEnded: options.onRunEnded,
     });

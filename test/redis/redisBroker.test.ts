@@ -79,6 +79,27 @@ describe.skipIf(REDIS_MISSING !== null)("Redis Streams broker (real redis-server
     expect(second.ofType("protocol_error")).toEqual([]);
   });
 
+  test("a request claimed by an instance that died before its run started is won again; a started one never", async () => {
+    const { createRedisRequestClaims } = await import("../../server/adapters/createRedisRequestClaims.ts");
+    const admin = new Redis(redis.url);
+    prefixCount += 1;
+    const keyPrefix = `t${prefixCount}`;
+    const claimsOf = (instanceId: string) => createRedisRequestClaims({ redis: admin, keyPrefix, instanceId, leaseKeyPrefix: `${keyPrefix}:lease:` });
+    const claim = (instanceId: string, requestId: string) => new Promise<boolean>((resolve) => claimsOf(instanceId).claim("u", requestId, resolve));
+    await admin.set(`${keyPrefix}:lease:i-a`, "1");
+    await admin.set(`${keyPrefix}:lease:i-b`, "1");
+    expect(await claim("i-a", "r1")).toBe(true);
+    expect(await claim("i-b", "r1")).toBe(false); // its owner lives
+    expect(await claim("i-a", "r1")).toBe(false); // a repeat on the owner
+    await admin.del(`${keyPrefix}:lease:i-a`); // i-a died between its claim and its run
+    expect(await claim("i-b", "r1")).toBe(true);
+    claimsOf("i-b").started("u", "r1");
+    await admin.del(`${keyPrefix}:lease:i-b`);
+    expect(await claim("i-c", "r1")).toBe(false); // its run started: never again, whoever died
+    expect(await admin.pttl(`${keyPrefix}:{u}:req:r1`)).toBeGreaterThan(0); // started kept the expiry
+    admin.disconnect();
+  });
+
   test("history lost in Redis: the open connection is closed with 1013, and the resume gets resync_required in a new epoch", async () => {
     const [a, b] = (await instances(2)) as [TestServer, TestServer];
     const client = await a.connect("lost");

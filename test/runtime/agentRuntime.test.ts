@@ -65,6 +65,7 @@ describe("agent runtime", () => {
     const claimed = new Set<string>();
     const held: Array<() => void> = [];
     const claims: RequestClaims = {
+      started: () => undefined,
       claim: (userId, requestId, done) =>
         held.push(() => {
           const key = `${userId} ${requestId}`;
