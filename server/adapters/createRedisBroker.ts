@@ -20,6 +20,7 @@ import type {
   UnstampedEvent,
 } from "../ports/streamBroker.ts";
 import { frameTextAround } from "../manager/stampEvent.ts";
+import { applyFilledHole, drainFollowedFeed, type FollowedFeedMessage } from "../manager/drainFollowedFeed.ts";
 import { APPEND_SCRIPT, READ_SCRIPT } from "./redisBrokerScripts.ts";
 
 /** Options of {@link createRedisBroker}. */
@@ -71,18 +72,11 @@ interface Followed {
   readonly follower: StreamFollower;
   position: BrokerPosition | undefined;
   /** Feed messages not applied yet, in arrival order. */
-  readonly queue: FeedMessage[];
+  readonly queue: FollowedFeedMessage[];
   /** A load or a hole fill is in flight: the queue waits. */
   busy: boolean;
   /** Bumped by unfollow and by loss, so answers of an older generation are ignored. */
   generation: number;
-}
-
-interface FeedMessage {
-  epoch: string;
-  seq: number;
-  oldestSeq: number;
-  entry: BrokerEntry;
 }
 
 type RedisWithScripts = Redis & {
@@ -201,7 +195,6 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     const text = message.slice(newline + 1);
     state.queue.push({
       epoch: epoch as string,
-      seq: Number(seq),
       oldestSeq: Number(oldestSeq),
       entry: { seq: Number(seq), tsMs: Number(tsMs), text, bytes: Buffer.byteLength(text) },
     });
@@ -210,27 +203,10 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
 
   /** Applies queued feed messages in order; a hole is filled from the stream before going on. */
   function drain(state: Followed): void {
-    while (!state.busy && state.queue.length > 0) {
-      const position = state.position;
-      if (position === undefined) return;
-      const message = state.queue[0] as FeedMessage;
-      if (message.epoch !== position.epoch) {
-        loseFeed(state, "epoch changed: the stream's history was lost", { reload: true });
-        return;
-      }
-      if (message.seq <= position.lastSeq) {
-        state.queue.shift();
-        continue;
-      }
-      if (message.seq === position.lastSeq + 1) {
-        state.queue.shift();
-        position.lastSeq = message.seq;
-        position.oldestSeq = message.oldestSeq;
-        state.follower.event(message.entry);
-        continue;
-      }
-      fillHole(state, position.lastSeq, message.seq - 1);
-    }
+    drainFollowedFeed(state, {
+      lose: (reason) => loseFeed(state, reason, { reload: true }),
+      fillHole: (afterSeq, throughSeq) => fillHole(state, afterSeq, throughSeq),
+    });
   }
 
   function fillHole(state: Followed, afterSeq: number, throughSeq: number): void {
@@ -244,12 +220,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
           loseFeed(state, "hole in the feed no longer held by the stream", { reload: true });
           return;
         }
-        state.busy = false;
-        for (const entry of entries) {
-          current.lastSeq = entry.seq;
-          state.follower.event(entry);
-        }
-        current.oldestSeq = Math.max(current.oldestSeq, position.oldestSeq);
+        applyFilledHole(state, { entries, oldestSeq: position.oldestSeq });
         drain(state);
       },
       () => {

@@ -9,6 +9,7 @@
  */
 import type { AgentEvent } from "../../protocol/frames.ts";
 import type { BrokerEntry, BrokerPosition, StreamBroker, StreamFollower, UnstampedEvent } from "../../server/ports/streamBroker.ts";
+import { applyFilledHole, drainFollowedFeed, type FollowedFeedMessage } from "../../server/manager/drainFollowedFeed.ts";
 import type { SimRandom } from "../core/createRandom.ts";
 import type { VirtualTime } from "../core/createVirtualTime.ts";
 
@@ -30,11 +31,7 @@ export interface SharedBrokerAccess {
 }
 
 /** A feed message: the event and where the stream stood when it was appended. */
-export interface FeedMessage {
-  epoch: string;
-  oldestSeq: number;
-  entry: BrokerEntry;
-}
+export type FeedMessage = FollowedFeedMessage;
 
 /** A disturbance of one view's feed until `untilMs` (absolute virtual ms). */
 export type FeedSpell = { kind: "delay" | "reorder"; lagMs: number; untilMs: number };
@@ -145,27 +142,10 @@ export function createSimBrokerView(options: SimBrokerViewOptions): SimBrokerVie
   }
 
   function drain(state: Followed): void {
-    while (!state.busy && state.queue.length > 0) {
-      const position = state.position;
-      if (position === undefined) return;
-      const message = state.queue[0] as FeedMessage;
-      if (message.epoch !== position.epoch) {
-        loseFeed(state, "epoch changed: the stream's history was lost", { reload: true });
-        return;
-      }
-      if (message.entry.seq <= position.lastSeq) {
-        state.queue.shift();
-        continue;
-      }
-      if (message.entry.seq === position.lastSeq + 1) {
-        state.queue.shift();
-        position.lastSeq = message.entry.seq;
-        position.oldestSeq = message.oldestSeq;
-        state.follower.event(message.entry);
-        continue;
-      }
-      fillHole(state, position.lastSeq, message.entry.seq - 1);
-    }
+    drainFollowedFeed(state, {
+      lose: (reason) => loseFeed(state, reason, { reload: true }),
+      fillHole: (afterSeq, throughSeq) => fillHole(state, afterSeq, throughSeq),
+    });
   }
 
   function fillHole(state: Followed, afterSeq: number, throughSeq: number): void {
@@ -178,13 +158,7 @@ export function createSimBrokerView(options: SimBrokerViewOptions): SimBrokerVie
         loseFeed(state, "hole in the feed no longer held by the stream", { reload: true });
         return;
       }
-      const current = state.position as BrokerPosition;
-      state.busy = false;
-      for (const entry of answer.entries) {
-        current.lastSeq = entry.seq;
-        state.follower.event(entry);
-      }
-      current.oldestSeq = Math.max(current.oldestSeq, answer.position.oldestSeq);
+      applyFilledHole(state, { entries: answer.entries, oldestSeq: answer.position.oldestSeq });
       drain(state);
     });
   }
