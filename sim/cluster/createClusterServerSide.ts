@@ -10,45 +10,25 @@
  * kinds (sim/faults/kinds/) drawn from the simulation's `faults` stream like any other.
  */
 import type { AgentEvent, AgentEventDraft } from "../../protocol/frames.ts";
-import type { ManagerDecision } from "../../server/manager/ManagerDecision.ts";
-import type { ManagerStats } from "../../server/manager/createConnectionManager.ts";
-import type { ManagerLimits } from "../../server/manager/managerLimits.ts";
-import type { IdSource } from "../../server/ports/idSource.ts";
-import type { Scheduler } from "../../server/ports/scheduler.ts";
-import type { AgentScript } from "../../server/runtime/agentScript.ts";
-import type { AgentRuntimeLimits, AgentRuntimeOptions } from "../../server/runtime/createAgentRuntime.ts";
 import type { PlantedBug } from "../bugZoo/PlantedBug.ts";
 import type { SimRandom } from "../core/createRandom.ts";
-import type { SimNetwork } from "../core/createSimNetwork.ts";
-import type { VirtualTime } from "../core/createVirtualTime.ts";
 import type { Scenario } from "../scenario/scenarioSchema.ts";
 import { CLUSTER_DEFAULTS } from "./clusterSchema.ts";
 import { createSimBroker } from "./createSimBroker.ts";
-import { createSimCluster } from "./createSimCluster.ts";
+import { createSimCluster, type SimClusterOptions } from "./createSimCluster.ts";
 import type { SimServerSide } from "./SimServerSide.ts";
 
-/** What the simulation hands the cluster. */
-export interface ClusterServerSideOptions {
+/** What the simulation hands the cluster: what the cluster itself takes, plus the simulation's hooks. */
+export interface ClusterServerSideOptions
+  extends Pick<SimClusterOptions, "time" | "ids" | "network" | "managerScheduler" | "runtimeScheduler" | "managerLimits" | "runtimeLimits" | "scripts" | "onRunStarted" | "onRunEnded" | "onOrphanEnded" | "trace"> {
   /** The simulation's root stream; the cluster forks `cluster` from it. */
   root: SimRandom;
-  time: VirtualTime;
-  ids: IdSource;
-  network: SimNetwork;
-  managerScheduler: Scheduler;
-  runtimeScheduler: Scheduler;
-  managerLimits: ManagerLimits;
-  runtimeLimits: AgentRuntimeLimits;
-  scripts: ReadonlyMap<string, AgentScript>;
   plant?: PlantedBug;
-  onDecision: (decision: ManagerDecision, stats: () => ManagerStats) => void;
-  onRunStarted: NonNullable<AgentRuntimeOptions["onRunStarted"]>;
-  onRunEnded: NonNullable<AgentRuntimeOptions["onRunEnded"]>;
+  onDecision: SimClusterOptions["decision"];
   /** The broker assigned a seq (ground truth). */
   onAppended: (userId: string, event: AgentEvent) => void;
   /** A runtime or a lease keeper published a draft (before the broker sees it). */
   onPublish: (userId: string, draft: AgentEventDraft) => void;
-  onOrphanEnded: (run: { runId: string; userId: string; owner: string }) => void;
-  trace: (line: Record<string, unknown>) => void;
 }
 
 /** Builds the broker and the instances (the broker faults act through `brokerControls`). */
