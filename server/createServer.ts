@@ -214,7 +214,13 @@ export function createServer(options: ServerOptions): AgentEventServer {
     ...(options.defaultScriptName === undefined ? {} : { defaultScriptName: options.defaultScriptName }),
     ...(options.runtimeLimits === undefined ? {} : { limits: options.runtimeLimits }),
     // Several instances share request ids through Redis: a start re-sent on another instance starts no second run.
-    ...(redisBroker === undefined ? {} : { requestClaims: createRedisRequestClaims({ redis: redisBroker.redis, keyPrefix: redisBroker.keyPrefix, instanceId, leaseKeyPrefix: leaseKeyPrefix(redisBroker.keyPrefix) }) }),
+    ...(redisBroker === undefined ? {} : { requestClaims: createRedisRequestClaims({
+            redis: redisBroker.redis,
+            keyPrefix: redisBroker.keyPrefix,
+            instanceId,
+            leaseKeyPrefix: leaseKeyPrefix(redisBroker.keyPrefix),
+            afterAppendsSent: (send) => redisBroker.afterAppendsSent(send),
+          }) }),
   });
   const http = createHttpServer({
     manager,

@@ -1,9 +1,10 @@
 /**
  * The Redis Streams broker: every user's stream in Redis (≥ 7), shared by any number of
  * server instances. One stream per user (docs/multi-instance.md argues the choice):
- * seqs are assigned by a Lua script (HINCRBY + XADD with the explicit id `<seq>-0`), the
- * history is trimmed by count and bytes in the same script, and the same script publishes
- * the event on the user's feed channel. Each instance subscribes to the feeds of the users
+ * seqs are assigned by a Lua script (XADD with the explicit id `<seq>-0`), the history is
+ * trimmed by count and bytes in the same script, and the same script publishes the events
+ * on the user's feed channel. A user's appends made in one turn of the event loop go to
+ * Redis as one batch (one script call, one feed message), in order. Each instance subscribes to the feeds of the users
  * it follows, fills any hole in a feed from the stream (XRANGE), and tells the manager
  * `lost` when it can no longer promise contiguity (broker unreachable, epoch changed).
  */
@@ -57,6 +58,12 @@ export interface RedisBroker extends StreamBroker {
   readonly runsKey: string;
   /** Run id → the run's open tool, `{"name","executionId"}`. */
   readonly runToolsKey: string;
+  /**
+   * Runs `send` once every append made so far has been handed to the command connection
+   * (appends wait for the end of the turn, to go as batches). A command sent from `send`
+   * reaches Redis after them: the connection keeps order.
+   */
+  afterAppendsSent(send: () => void): void;
 }
 
 /** A run in flight, as the registry holds it. */
@@ -80,12 +87,20 @@ interface Followed {
 }
 
 type RedisWithScripts = Redis & {
-  aepAppend(stream: string, meta: string, runs: string, runTools: string, ...args: Array<string | number>): Promise<[string, number, number, number]>;
+  aepAppend(stream: string, meta: string, runs: string, runTools: string, ...args: Array<string | number>): Promise<Array<string | number>>;
   aepRead(stream: string, meta: string, ...args: Array<string | number>): Promise<Array<string | number>>;
 };
 
 const COMMAND_TIMEOUT_MS_DEFAULT = 5_000;
 const APPENDS_PENDING_MAX_DEFAULT = 10_000;
+/** Events of one user in one script call at most; a longer burst goes as several calls, in order. */
+const APPEND_BATCH_EVENTS_MAX = 64;
+
+/** One user's appends of this turn of the event loop, not sent yet. */
+interface AppendBatch {
+  readonly args: Array<string | number>;
+  readonly dones: Array<(outcome: AppendOutcome) => void>;
+}
 
 /** Creates the broker and starts connecting (see {@link RedisBroker.ready}). */
 export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
@@ -186,18 +201,27 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
       );
   }
 
+  /** A feed message: the epoch on its first line, then `seq oldestSeq ts text` per event (see APPEND_SCRIPT). */
   function feedOnMessage(channel: string, message: string): void {
     if (!channel.startsWith(channelPrefix)) return;
     const state = followed.get(channel.slice(channelPrefix.length));
     if (state === undefined) return;
-    const newline = message.indexOf("\n");
-    const [epoch, seq, oldestSeq, tsMs] = message.slice(0, newline).split(" ");
-    const text = message.slice(newline + 1);
-    state.queue.push({
-      epoch: epoch as string,
-      oldestSeq: Number(oldestSeq),
-      entry: { seq: Number(seq), tsMs: Number(tsMs), text, bytes: Buffer.byteLength(text) },
-    });
+    let lineStart = message.indexOf("\n");
+    const epoch = message.slice(0, lineStart);
+    while (lineStart !== -1) {
+      const from = lineStart + 1;
+      lineStart = message.indexOf("\n", from);
+      const line = lineStart === -1 ? message.slice(from) : message.slice(from, lineStart);
+      const seqEnd = line.indexOf(" ");
+      const oldestEnd = line.indexOf(" ", seqEnd + 1);
+      const tsEnd = line.indexOf(" ", oldestEnd + 1);
+      const text = line.slice(tsEnd + 1);
+      state.queue.push({
+        epoch,
+        oldestSeq: Number(line.slice(seqEnd + 1, oldestEnd)),
+        entry: { seq: Number(line.slice(0, seqEnd)), tsMs: Number(line.slice(oldestEnd + 1, tsEnd)), text, bytes: Buffer.byteLength(text) },
+      });
+    }
     drain(state);
   }
 
@@ -230,6 +254,10 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     );
   }
 
+  const batches = new Map<string, AppendBatch>();
+  let flushScheduled = false;
+  const afterFlush: Array<() => void> = [];
+
   function append(userId: string, event: UnstampedEvent, done: (outcome: AppendOutcome) => void): void {
     if (appendsPending >= appendsPendingMax) {
       done({ ok: false, userId, error: `${appendsPending} appends already wait for Redis (appendsPendingMax)` });
@@ -239,37 +267,46 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     const { head, tail } = frameTextAround(event);
     const [runOp, runPayload] = runBookkeeping(event);
     appendsPending += 1;
+    let batch = batches.get(userId);
+    if (batch === undefined || batch.dones.length >= APPEND_BATCH_EVENTS_MAX) {
+      if (batch !== undefined) sendBatch(userId, batch);
+      batch = { args: [options.ids.next("e-"), options.replayEventsMax, options.replayBytesMax, ttlMs, `${channelPrefix}${userId}`], dones: [] };
+      batches.set(userId, batch);
+    }
+    batch.args.push(head, tail, event.ts, runOp, event.run_id, runPayload);
+    batch.dones.push(done);
+    if (!flushScheduled) {
+      flushScheduled = true;
+      queueMicrotask(flush);
+    }
+  }
+
+  /** Sends every user's batch of this turn (one script call each; the connection keeps their order). */
+  function flush(): void {
+    flushScheduled = false;
+    for (const [userId, batch] of batches) sendBatch(userId, batch);
+    batches.clear();
+    for (const send of afterFlush.splice(0)) send();
+  }
+
+  function sendBatch(userId: string, batch: AppendBatch): void {
     roundTrips += 1;
-    commands
-      .aepAppend(
-        streamKey(userId),
-        metaKey(userId),
-        runsKey,
-        runToolsKey,
-        options.ids.next("e-"),
-        head,
-        tail,
-        event.ts,
-        options.replayEventsMax,
-        options.replayBytesMax,
-        ttlMs,
-        `${channelPrefix}${userId}`,
-        runOp,
-        event.run_id,
-        runPayload,
-      )
-      .then(
-        ([, , evicted, oldestSeq]) => {
-          appendsPending -= 1;
-          // The stamped event reaches every follower through the feed; nobody waits for it here.
-          done({ ok: true, userId, evictedEvents: Number(evicted), oldestSeq: Number(oldestSeq) });
-        },
-        (error: unknown) => {
-          appendsPending -= 1;
-          errors += 1;
-          done({ ok: false, userId, error: error instanceof Error ? error.message : String(error) });
-        },
-      );
+    const { dones } = batch;
+    commands.aepAppend(streamKey(userId), metaKey(userId), runsKey, runToolsKey, ...batch.args).then(
+      (reply) => {
+        appendsPending -= dones.length;
+        // The stamped events reach every follower through the feed; nobody waits for them here.
+        dones.forEach((done, index) => {
+          done({ ok: true, userId, evictedEvents: Number(reply[2 + 2 * index]), oldestSeq: Number(reply[3 + 2 * index]) });
+        });
+      },
+      (error: unknown) => {
+        appendsPending -= dones.length;
+        errors += 1;
+        const message = error instanceof Error ? error.message : String(error);
+        for (const done of dones) done({ ok: false, userId, error: message });
+      },
+    );
   }
 
   function runBookkeeping(event: UnstampedEvent): [op: string, payload: string] {
@@ -315,6 +352,10 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
     keyPrefix,
     runsKey,
     runToolsKey,
+    afterAppendsSent(send) {
+      if (flushScheduled) afterFlush.push(send);
+      else send();
+    },
     async ready() {
       await Promise.all([commands.connect(), feed.connect()]);
       setAvailability();

@@ -41,6 +41,13 @@ export interface RedisRequestClaimsOptions {
   leaseKeyPrefix: string;
   /** Default {@link REQUEST_CLAIM_TTL_MS_DEFAULT}. */
   ttlMs?: number;
+  /**
+   * Sends a command once the appends made so far are sent (createRedisBroker's
+   * `afterAppendsSent`), so a claim is marked started only after its `agent_started` (and
+   * the run's registration) is on its way: an instance dying between the two leaves a
+   * registered run that a survivor ends, never a started claim with no run. Default: at once.
+   */
+  afterAppendsSent?: (send: () => void) => void;
   /** A claim that could not be made (Redis unreachable or refusing): counted by the caller. */
   onError?: (error: Error) => void;
 }
@@ -60,7 +67,11 @@ export function createRedisRequestClaims(options: RedisRequestClaimsOptions): Re
       );
     },
     started: (userId, requestId) => {
-      options.redis.set(keyOf(userId, requestId), STARTED, "KEEPTTL", "XX").catch((error: Error) => options.onError?.(error));
+      const send = () => {
+        options.redis.set(keyOf(userId, requestId), STARTED, "KEEPTTL", "XX").catch((error: Error) => options.onError?.(error));
+      };
+      if (options.afterAppendsSent === undefined) send();
+      else options.afterAppendsSent(send);
     },
   };
 }

@@ -29,10 +29,24 @@ local function oldestSeqOr(fallback)
 end
 `;
 
+/** Fields per event in an append batch's ARGV (after the {@link APPEND_HEAD_ARGS} shared ones). */
+export const APPEND_FIELDS_PER_EVENT = 6;
+/** ARGV entries before the first event of an append batch. */
+export const APPEND_HEAD_ARGS = 5;
+
 /**
- * Append. ARGV: candidate epoch, frame head (`{"type":…,"seq":`), frame tail (`,"run_id":…}`),
- * ts ms, events max, bytes max, idle ttl ms, feed channel, run op, run id, run payload.
- * Returns {epoch, seq, evicted, oldestSeq}. Publishes `epoch seq oldestSeq ts\\ntext`.
+ * Append a batch: one or more events of one user, in order, in one atomic step.
+ * ARGV: candidate epoch, events max, bytes max, idle ttl ms, feed channel; then per event
+ * {@link APPEND_FIELDS_PER_EVENT} fields: frame head (`{"type":…,"seq":`), frame tail
+ * (`,"run_id":…}`), ts ms, run op, run id, run payload.
+ * Returns {epoch, firstSeq, evicted1, oldestSeq1, evicted2, oldestSeq2, …}: each event's own
+ * eviction count and the oldest seq held right after it was stored, exactly as if the events
+ * had been appended one call each. Publishes one feed message for the batch: the epoch on
+ * the first line, then a line `seq oldestSeq ts text` per event (frame text is JSON, so it
+ * holds no raw newline).
+ *
+ * The stream holds a contiguous run of seqs (entries are added at the newest end and
+ * removed only at the oldest), so the oldest seq is `seq - length + 1` without a read.
  *
  * The run op keeps the registry of runs in flight (KEYS[3]: run id → owner record, KEYS[4]:
  * run id → open tool) in the same atomic step as the event: a run is registered exactly
@@ -41,37 +55,49 @@ end
  * Ops: `started` (payload: the record), `tool` (payload: the open tool), `tool_done`, `completed`, `-`.
  */
 export const APPEND_SCRIPT = `${ENSURE_EPOCH}
-local seq = redis.call('HINCRBY', KEYS[2], 'seq', 1)
-local text = ARGV[2] .. seq .. ',"epoch":"' .. epoch .. '"' .. ARGV[3]
-redis.call('XADD', KEYS[1], seq .. '-0', 't', text, 'ts', ARGV[4])
-local bytes = redis.call('HINCRBY', KEYS[2], 'bytes', string.len(text))
+local eventsMax = tonumber(ARGV[2])
+local bytesMax = tonumber(ARGV[3])
+local seq = lastSeq
+local bytes = tonumber(redis.call('HGET', KEYS[2], 'bytes') or '0')
 local length = redis.call('XLEN', KEYS[1])
-local eventsMax = tonumber(ARGV[5])
-local bytesMax = tonumber(ARGV[6])
-local evicted = 0
-while length > eventsMax or (bytes > bytesMax and length > 1) do
-  local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)[1]
-  bytes = redis.call('HINCRBY', KEYS[2], 'bytes', -string.len(oldest[2][2]))
-  redis.call('XDEL', KEYS[1], oldest[1])
-  length = length - 1
-  evicted = evicted + 1
+local result = {epoch, lastSeq + 1}
+local lines = {epoch}
+for base = ${APPEND_HEAD_ARGS + 1}, #ARGV, ${APPEND_FIELDS_PER_EVENT} do
+  seq = seq + 1
+  local text = ARGV[base] .. seq .. ',"epoch":"' .. epoch .. '"' .. ARGV[base + 1]
+  redis.call('XADD', KEYS[1], seq .. '-0', 't', text, 'ts', ARGV[base + 2])
+  bytes = bytes + string.len(text)
+  length = length + 1
+  local evicted = 0
+  while length > eventsMax or (bytes > bytesMax and length > 1) do
+    local oldest = redis.call('XRANGE', KEYS[1], '-', '+', 'COUNT', 1)[1]
+    bytes = bytes - string.len(oldest[2][2])
+    redis.call('XDEL', KEYS[1], oldest[1])
+    length = length - 1
+    evicted = evicted + 1
+  end
+  local oldestSeq = seq - length + 1
+  result[#result + 1] = evicted
+  result[#result + 1] = oldestSeq
+  lines[#lines + 1] = seq .. ' ' .. oldestSeq .. ' ' .. ARGV[base + 2] .. ' ' .. text
+  local runOp = ARGV[base + 3]
+  local runId = ARGV[base + 4]
+  if runOp == 'started' then
+    redis.call('HSET', KEYS[3], runId, ARGV[base + 5])
+  elseif runOp == 'tool' then
+    redis.call('HSET', KEYS[4], runId, ARGV[base + 5])
+  elseif runOp == 'tool_done' then
+    redis.call('HDEL', KEYS[4], runId)
+  elseif runOp == 'completed' then
+    redis.call('HDEL', KEYS[3], runId)
+    redis.call('HDEL', KEYS[4], runId)
+  end
 end
-local oldestSeq = oldestSeqOr(seq + 1)
-redis.call('PEXPIRE', KEYS[1], ARGV[7])
-redis.call('PEXPIRE', KEYS[2], ARGV[7])
-local runOp = ARGV[9]
-if runOp == 'started' then
-  redis.call('HSET', KEYS[3], ARGV[10], ARGV[11])
-elseif runOp == 'tool' then
-  redis.call('HSET', KEYS[4], ARGV[10], ARGV[11])
-elseif runOp == 'tool_done' then
-  redis.call('HDEL', KEYS[4], ARGV[10])
-elseif runOp == 'completed' then
-  redis.call('HDEL', KEYS[3], ARGV[10])
-  redis.call('HDEL', KEYS[4], ARGV[10])
-end
-redis.call('PUBLISH', ARGV[8], epoch .. ' ' .. seq .. ' ' .. oldestSeq .. ' ' .. ARGV[4] .. '\\n' .. text)
-return {epoch, seq, evicted, oldestSeq}
+redis.call('HSET', KEYS[2], 'seq', seq, 'bytes', bytes)
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+redis.call('PUBLISH', ARGV[5], table.concat(lines, '\\n'))
+return result
 `;
 
 /**
