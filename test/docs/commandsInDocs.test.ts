@@ -2,7 +2,8 @@
  * Every command written in README.md and docs/*.md exists: each `npm run <script>`
  * names a script of package.json, and each flag written after its `--` (or in a doc's
  * option table) is one the command's own `--help` lists. The help text is the CLI's
- * usage, printed by the real command in its own process, so a renamed or removed flag
+ * usage, printed by the command's own code (its `main` in this process, or the command in
+ * its own process when it exports none), so a renamed or removed flag
  * fails here until the docs follow. Every relative link between the pages resolves.
  */
 import { execFile } from "node:child_process";
@@ -44,8 +45,37 @@ function commandOf(script: string): [string, string[]] {
   return ["npm", ["run", "--silent", script, "--"]];
 }
 
-/** `--help` of one npm script, stdout and stderr together, from the command itself in its own process. */
+/** Every stream a CLI's `main` may take, capturing stdout and stderr together. */
+function helpIo() {
+  let text = "";
+  const write = (chunk: string) => {
+    text += chunk;
+  };
+  return { io: { stdout: write, stderr: write, env: { ...process.env, CI: "true" }, cwd: process.cwd() }, text: () => text };
+}
+
+/**
+ * The CLIs that export `main(argv, io)`: their `--help` is asked in this process (the same
+ * code prints it; a child process under tsx costs ~1.3 s of CPU each, issue 13). Each is
+ * imported only when asked.
+ */
+const MAIN_OF_SCRIPT: Record<string, () => Promise<{ main: (argv: readonly string[], io: ReturnType<typeof helpIo>["io"]) => Promise<number> }>> = {
+  sim: () => import("../../sim/cli.ts"),
+  prop: () => import("../../property/cli.ts"),
+  load: () => import("../../load/cli.ts"),
+  record: () => import("../../record/cli.ts"),
+  report: () => import("../../report/cli.ts"),
+};
+
+/** `--help` of one npm script, stdout and stderr together: from its `main` in this process when it has one, else from the command in its own process. */
 async function helpOf(script: string): Promise<string> {
+  const inProcess = MAIN_OF_SCRIPT[script];
+  if (inProcess !== undefined) {
+    const { io, text } = helpIo();
+    const code = await (await inProcess()).main(["--help"], io);
+    if (code !== 0) throw new Error(`npm run ${script} -- --help exited ${code}: ${text()}`);
+    return text();
+  }
   const [program, args] = commandOf(script);
   const { stdout, stderr } = await run(program, [...args, "--help"], { encoding: "utf8", env: { ...process.env, CI: "true" }, timeout: 50_000 });
   return `${stdout}\n${stderr}`;

@@ -75,8 +75,10 @@ describe.concurrent("npm run record against our server", () => {
 describe.concurrent("npm run record against servers with a planted bug", () => {
   const cases = [
     { bug: "duplicate-on-resume", expectedClass: "duplicate", flags: ["--runs", "3", "--drop-every-ms", "300", "--drop-pause-ms", "150"] },
-    // The replay swaps the first two missed events: a pause must miss two or more.
-    { bug: "reorder-on-replay", expectedClass: "order", flags: ["--runs", "3", "--drop-every-ms", "150", "--drop-pause-ms", "400"] },
+    // The replay swaps the first two missed events: a pause must miss two or more. The
+    // golden-path script's events are at most 500 ms apart, so almost every 700 ms pause
+    // does (400 ms missed two in none of 9 pauses on a busy machine).
+    { bug: "reorder-on-replay", expectedClass: "order", flags: ["--runs", "3", "--drop-every-ms", "150", "--drop-pause-ms", "700"] },
     // The replay skips tool_completed: a drop must fall while a tool runs (tools take 400–500 ms).
     { bug: "lost-tool-completed-on-drop", expectedClass: "gap", flags: ["--runs", "4", "--drop-every-ms", "150", "--drop-pause-ms", "300"] },
     // Two users, so one can receive the other's events; no drops needed.

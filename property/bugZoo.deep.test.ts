@@ -1,5 +1,5 @@
 /**
- * Bug zoo detection: every BUG_ZOO class must be caught by the whole-protocol safety
+ * Bug zoo detection (`npm run test:deep`, which CI runs after `npm test`): every BUG_ZOO class must be caught by the whole-protocol safety
  * property within its default budget, named as its expectedInvariant (or at least as a
  * safety violation). Prints the runs-to-detection table and writes bug-zoo.json (the
  * HTML report reads it) with the counterexamples in a temporary folder, never results/:
