@@ -1,8 +1,12 @@
 /**
  * Runs a sweep's seeds on `jobs` threads and hands each result back in task order, so
  * whatever `jobs` is, the caller sees (and writes) the same results in the same order.
- * `jobs` 1 runs in this thread; more start that many worker threads (sweepWorker.mjs),
- * each running the same deterministic simulator, a few tasks queued ahead on each. When
+ * `jobs` 1 runs in this thread; `jobs` N runs seeds in this thread too and starts N − 1
+ * worker threads (sweepWorker.mjs), each running the same deterministic simulator, a few
+ * tasks queued ahead on each. This thread taking a share (rather than N workers and an idle
+ * main thread) saves one thread's start-up and JIT warm-up, and leaves V8's background
+ * threads (GC, compilers) a thread less to compete with: on the 2-core box `--jobs 2` is
+ * one worker plus this thread. When
  * `signal` aborts, no further seed is dispatched; the dispatched ones finish, so the
  * results delivered are always the first `completed` tasks.
  */
@@ -41,6 +45,8 @@ export interface RunSweepOptions {
    * synchronous; injected by the CLI edge (setImmediate), so no timer hides here.
    */
   yieldToEventLoop: () => Promise<void>;
+  /** Default {@link SWEEP_RESULTS_AHEAD_MAX}; tests lower it to drive the wait for an earlier result. */
+  resultsAheadMax?: number;
 }
 
 /** How far a sweep got: `completed` tasks (a prefix of the list); `interrupted` when the signal stopped it early. */
@@ -71,8 +77,10 @@ async function runInThisThread(tasks: readonly SweepTask[], options: RunSweepOpt
 }
 
 function runInWorkers(tasks: readonly SweepTask[], options: RunSweepOptions): Promise<SweepProgress> {
+  const { setup } = options;
+  const plant = setup.plantName === null ? undefined : findPlantedBug(setup.plantName);
   return new Promise((resolve, reject) => {
-    const threads = Math.min(options.jobs, tasks.length);
+    const workerCount = Math.min(options.jobs, tasks.length) - 1;
     /** Results that arrived before an earlier task's, by task index (at most SWEEP_RESULTS_AHEAD_MAX). */
     const waiting = new Map<number, SweepSeedResult>();
     const workers: Worker[] = [];
@@ -82,18 +90,29 @@ function runInWorkers(tasks: readonly SweepTask[], options: RunSweepOptions): Pr
     let delivered = 0;
     let inFlight = 0;
     let settled = false;
+    let hereRunning = true;
+    /** Wakes this thread's loop when it waits for a worker (results ahead of the limit). */
+    let wake: (() => void) | undefined;
     const settle = () => {
       settled = true;
       for (const worker of workers) void worker.terminate();
+      wake?.();
     };
     const fail = (error: Error) => {
       if (settled) return;
       settle();
       reject(error);
     };
-    const canDispatch = () => !options.signal.aborted && dispatched < tasks.length && dispatched - delivered < SWEEP_RESULTS_AHEAD_MAX;
-    /** Tops every worker's queue up, round robin; resolves when nothing runs and nothing more will. */
-    const dispatchOrFinish = () => {
+    const resultsAheadMax = options.resultsAheadMax ?? SWEEP_RESULTS_AHEAD_MAX;
+    const canDispatch = () => !options.signal.aborted && dispatched < tasks.length && dispatched - delivered < resultsAheadMax;
+    const finishIfDone = () => {
+      if (inFlight === 0 && !hereRunning && !settled) {
+        settle();
+        resolve({ completed: delivered, interrupted: delivered < tasks.length });
+      }
+    };
+    /** Tops every worker's queue up, round robin. */
+    const dispatchToWorkers = () => {
       for (let round = 0; round < SWEEP_TASKS_IN_FLIGHT_PER_THREAD; round += 1) {
         for (const worker of workers) {
           const queue = queued.get(worker) as number[];
@@ -104,10 +123,6 @@ function runInWorkers(tasks: readonly SweepTask[], options: RunSweepOptions): Pr
           inFlight += 1;
         }
       }
-      if (inFlight === 0) {
-        settle();
-        resolve({ completed: delivered, interrupted: delivered < tasks.length });
-      }
     };
     const deliverInOrder = () => {
       for (let next = waiting.get(delivered); next !== undefined; next = waiting.get(delivered)) {
@@ -116,8 +131,8 @@ function runInWorkers(tasks: readonly SweepTask[], options: RunSweepOptions): Pr
         delivered += 1;
       }
     };
-    for (let thread = 0; thread < threads; thread += 1) {
-      const worker = new Worker(new URL("./sweepWorker.mjs", import.meta.url), { workerData: options.setup, execArgv: [] });
+    for (let thread = 0; thread < workerCount; thread += 1) {
+      const worker = new Worker(new URL("./sweepWorker.mjs", import.meta.url), { workerData: setup, execArgv: [] });
       workers.push(worker);
       queued.set(worker, []);
       worker.on("message", (result: SweepSeedResult) => {
@@ -130,11 +145,42 @@ function runInWorkers(tasks: readonly SweepTask[], options: RunSweepOptions): Pr
           fail(error as Error);
           return;
         }
-        dispatchOrFinish();
+        dispatchToWorkers();
+        wake?.();
+        finishIfDone();
       });
       worker.on("error", (error) => fail(new Error(`sweep worker thread failed: ${error.message}`, { cause: error })));
       worker.on("exit", (code) => fail(new Error(`sweep worker thread exited (code ${code}) before the sweep ended`)));
     }
-    dispatchOrFinish();
+    dispatchToWorkers();
+    /** This thread's share: the next undispatched task, one at a time, yielding between them so worker answers and signals get in. */
+    const runHere = async () => {
+      while (!settled && !options.signal.aborted && dispatched < tasks.length) {
+        if (!canDispatch()) {
+          // Too many results wait for an earlier one a worker holds: sleep until a worker answers.
+          await new Promise<void>((resolveWake) => {
+            wake = resolveWake;
+          });
+          wake = undefined;
+          continue;
+        }
+        const index = dispatched;
+        dispatched += 1;
+        const task = tasks[index] as SweepTask;
+        const scenario = setup.scenarios[task.scenarioIndex];
+        if (scenario === undefined) throw new Error(`sweep: no scenario #${task.scenarioIndex}`);
+        waiting.set(index, runSweepSeed(scenario, task.seed, { checkDeterminism: setup.checkDeterminism, ...(plant === undefined ? {} : { plant }) }));
+        deliverInOrder();
+        dispatchToWorkers();
+        await options.yieldToEventLoop();
+      }
+    };
+    runHere().then(
+      () => {
+        hereRunning = false;
+        finishIfDone();
+      },
+      (error: Error) => fail(error),
+    );
   });
 }
