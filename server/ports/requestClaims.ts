@@ -38,7 +38,8 @@ export interface RequestClaims {
    * The run of a won claim began: every claim from now on is `taken`. Until then a claim
    * whose instance died (its run lease expired) is won again, so an instance that crashed
    * between its claim and its run does not block the request for good (found by a
-   * 1000-seed sweep of multi-instance-broker-faults, seeds 902 and 968).
+   * 1000-seed sweep of multi-instance-broker-faults: seed 968; seed 902 also needed the
+   * runtime to ask a `held` claim again, test/sim/claimHeldByDeadInstance.test.ts).
    */
   started(userId: string, requestId: string): void;
 }

@@ -91,11 +91,13 @@ export function claimRetryPlan(leaseMs: number): { retryMs: number; heldMsMax: n
   return { retryMs: Math.max(1, Math.floor(leaseMs / 4)), heldMsMax: leaseMs + Math.floor(leaseMs / 2) };
 }
 
-/** Counts for /health. */
+/** Counts for /health and /metrics. */
 export interface AgentRuntimeStats {
   activeRuns: number;
   runsStarted: number;
   runsCompleted: number;
+  /** Request claims given up still `held` after claimRetryPlan's heldMsMax (several instances only). */
+  claimsAbandoned: number;
 }
 
 /**
@@ -144,6 +146,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
   /** Timers of `held` claims waiting to be asked again; cancelled by `stop`. */
   const claimRetryTimers = new Set<TimerHandle>();
   let runsStarted = 0;
+  let claimsAbandoned = 0;
   let stopped = false;
   let runsCompleted = 0;
 
@@ -313,6 +316,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
       if (stopped) return;
       if (answer === "held") {
         forgetRequest(userId, frame.request_id);
+        claimsAbandoned += 1;
         options.onClaimAbandoned?.({ userId, requestId: frame.request_id, heldMs: clock.nowMs() - firstAskAtMs });
         return;
       }
@@ -391,7 +395,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
   return {
     handleCommand,
     startRun,
-    stats: () => ({ activeRuns: activeRuns.size, runsStarted, runsCompleted }),
+    stats: () => ({ activeRuns: activeRuns.size, runsStarted, runsCompleted, claimsAbandoned }),
     stop: () => {
       stopped = true;
       for (const timer of claimRetryTimers) timer.cancel();

@@ -130,6 +130,28 @@ describe.skipIf(REDIS_MISSING !== null)("Redis Streams broker (real redis-server
     admin.disconnect();
   });
 
+  test("a start whose claim a live instance holds and never marks started is given up after 1.5 × the lease: counted in /metrics, nothing starts, no protocol_error", async () => {
+    prefixCount += 1;
+    const keyPrefix = `t${prefixCount}`;
+    const runLeaseMs = 200;
+    const live = await startTestServer({ redisUrl: redis.url, redisKeyPrefix: keyPrefix, runLeaseMs });
+    servers.push(live);
+    const admin = new Redis(redis.url);
+    await admin.set(`${keyPrefix}:{stuck}:req:req-1`, "i-alive", "PX", 60_000);
+    await admin.set(`${keyPrefix}:lease:i-alive`, "1", "PX", 60_000);
+    const client = await live.connect("stuck");
+    const sentAtMs = Date.now();
+    client.send({ type: "start_agent", request_id: "req-1", agent_type: "tester", message: "hello", scenario: "quick" });
+    await waitFor(() => live.server.runtime.stats().claimsAbandoned === 1, 5_000, "the held claim to be given up");
+    expect(Date.now() - sentAtMs).toBeGreaterThanOrEqual(runLeaseMs);
+    const metrics = await (await fetch(`${live.address.httpUrl}/metrics`)).text();
+    expect(metrics).toContain("agent_ws_request_claims_abandoned_total 1");
+    expect(client.ofType("agent_started")).toEqual([]);
+    expect(client.ofType("protocol_error")).toEqual([]);
+    expect(await admin.get(`${keyPrefix}:{stuck}:req:req-1`)).toBe("i-alive");
+    admin.disconnect();
+  });
+
   test("history lost in Redis: the open connection is closed with 1013, and the resume gets resync_required in a new epoch", async () => {
     const [a, b] = (await instances(2)) as [TestServer, TestServer];
     const client = await a.connect("lost");
