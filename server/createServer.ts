@@ -11,7 +11,7 @@ import { createRealClock } from "./adapters/realClock.ts";
 import { createRealScheduler } from "./adapters/realScheduler.ts";
 import { createRedisBroker, type RedisBroker } from "./adapters/createRedisBroker.ts";
 import { createRedisRequestClaims } from "./adapters/createRedisRequestClaims.ts";
-import { createRunLeases, leaseKeyPrefix, type RunLeases } from "./adapters/createRunLeases.ts";
+import { createRunLeases, leaseKeyPrefix, RUN_LEASE_MS_DEFAULT, type RunLeases } from "./adapters/createRunLeases.ts";
 import { jwtSecretKey } from "./auth/jwtSecretKey.ts";
 import { createHealthTracker, type HealthReport } from "./http/createHealthTracker.ts";
 import { createHttpServer, type StaticPage } from "./http/createHttpServer.ts";
@@ -190,6 +190,8 @@ export function createServer(options: ServerOptions): AgentEventServer {
   const publishToManager: RuntimePublish = (userId, draft) => {
     manager.publish(userId, draft);
   };
+  // One lease for the leases and the claims: a claim held by a dead instance is won a lease later.
+  const runLeaseMs = options.runLeaseMs ?? RUN_LEASE_MS_DEFAULT;
   const leases: RunLeases | undefined =
     redisBroker === undefined
       ? undefined
@@ -202,7 +204,7 @@ export function createServer(options: ServerOptions): AgentEventServer {
           clock,
           scheduler,
           publish: publishToManager,
-          ...(options.runLeaseMs === undefined ? {} : { leaseMs: options.runLeaseMs }),
+          leaseMs: runLeaseMs,
           ...(options.onOrphanRunEnded === undefined ? {} : { onOrphanEnded: options.onOrphanRunEnded }),
         });
   const runtime: AgentRuntime = createAgentRuntime({
@@ -219,6 +221,7 @@ export function createServer(options: ServerOptions): AgentEventServer {
             keyPrefix: redisBroker.keyPrefix,
             instanceId,
             leaseKeyPrefix: leaseKeyPrefix(redisBroker.keyPrefix),
+            leaseMs: runLeaseMs,
             afterAppendsSent: (send) => redisBroker.afterAppendsSent(send),
           }) }),
   });

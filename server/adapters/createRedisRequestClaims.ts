@@ -3,14 +3,16 @@
  * that receive the same `start_agent` (a client resuming elsewhere re-sends what it still
  * owes) exactly one starts the run. One key per `(user, request_id)`, with the user's hash
  * tag like the user's stream, holding the claiming instance's id until its run starts, then
- * `+`. A claim is won when the key is absent, or when it names an instance whose run lease
+ * `+`. A claim is `won` when the key is absent, or when it names an instance whose run lease
  * is gone (it died between its claim and its run: without this, its client's re-sends would
- * be refused until the key expires). A started claim is never won again. The key expires
+ * be refused until the key expires); `held` while it names another instance whose lease
+ * lives (the runtime asks again until that instance starts the run or dies); `taken` once
+ * started, or when it names this instance. A started claim is never won again. The key expires
  * after `ttlMs`: a start re-sent later than that starts again (the runtime's own memory
  * still catches a repeat on the same instance).
  */
 import type { Redis } from "ioredis";
-import type { RequestClaims } from "../ports/requestClaims.ts";
+import type { ClaimAnswer, RequestClaims } from "../ports/requestClaims.ts";
 
 /** How long a claimed request id is remembered across instances, ms (1 h). */
 export const REQUEST_CLAIM_TTL_MS_DEFAULT = 3_600_000;
@@ -20,15 +22,18 @@ const STARTED = "+";
 
 /**
  * KEYS[1] the claim; ARGV[1] this instance, ARGV[2] ttl ms, ARGV[3] the lease key prefix
- * (an instance's lease is ARGV[3] .. its id, createRunLeases.ts). 1 when won.
+ * (an instance's lease is ARGV[3] .. its id, createRunLeases.ts). Returns the ClaimAnswer;
+ * sim/cluster/createSimBroker.ts's claimRequest answers the same way.
  */
 const CLAIM_SCRIPT = `
-local held = redis.call('GET', KEYS[1])
-if held == '${STARTED}' or held == ARGV[1] then return 0 end
-if held and redis.call('EXISTS', ARGV[3] .. held) == 1 then return 0 end
+local owner = redis.call('GET', KEYS[1])
+if owner == '${STARTED}' or owner == ARGV[1] then return 'taken' end
+if owner and redis.call('EXISTS', ARGV[3] .. owner) == 1 then return 'held' end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-return 1
+return 'won'
 `;
+
+const CLAIM_ANSWERS: ReadonlySet<unknown> = new Set<ClaimAnswer>(["won", "taken", "held"]);
 
 /** Options of {@link createRedisRequestClaims}. */
 export interface RedisRequestClaimsOptions {
@@ -37,6 +42,8 @@ export interface RedisRequestClaimsOptions {
   keyPrefix: string;
   /** This instance's id (its lease is `leaseKeyPrefix` + id). */
   instanceId: string;
+  /** Every instance's run lease, ms (createRunLeases.ts's `leaseMs`): the port's `leaseMs`. */
+  leaseMs: number;
   /** Where instances' run leases live (createRunLeases.ts's `leaseKeyPrefix`). */
   leaseKeyPrefix: string;
   /** Default {@link REQUEST_CLAIM_TTL_MS_DEFAULT}. */
@@ -48,7 +55,7 @@ export interface RedisRequestClaimsOptions {
    * registered run that a survivor ends, never a started claim with no run. Default: at once.
    */
   afterAppendsSent?: (send: () => void) => void;
-  /** A claim that could not be made (Redis unreachable or refusing): counted by the caller. */
+  /** A claim that could not be made (Redis unreachable or refusing; answered `held`): counted by the caller. */
   onError?: (error: Error) => void;
 }
 
@@ -56,14 +63,17 @@ export interface RedisRequestClaimsOptions {
 export function createRedisRequestClaims(options: RedisRequestClaimsOptions): RequestClaims {
   const ttlMs = options.ttlMs ?? REQUEST_CLAIM_TTL_MS_DEFAULT;
   const keyOf = (userId: string, requestId: string) => `${options.keyPrefix}:{${userId}}:req:${requestId}`;
+  const failed = (error: Error, done: (answer: ClaimAnswer) => void) => {
+    options.onError?.(error);
+    // Could not tell: the run may yet begin elsewhere or be won here, so the runtime asks again.
+    done("held");
+  };
   return {
+    leaseMs: options.leaseMs,
     claim: (userId, requestId, done) => {
       options.redis.eval(CLAIM_SCRIPT, 1, keyOf(userId, requestId), options.instanceId, ttlMs, options.leaseKeyPrefix).then(
-        (won) => done(won === 1),
-        (error: Error) => {
-          options.onError?.(error);
-          done(false);
-        },
+        (answer) => (CLAIM_ANSWERS.has(answer) ? done(answer as ClaimAnswer) : failed(new Error(`request claim script answered ${String(answer)}`), done)),
+        (error: Error) => failed(error, done),
       );
     },
     started: (userId, requestId) => {

@@ -106,6 +106,11 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
   counterFromSnapshot("agent_ws_frames_sent_total", "Frames written to sockets (events, replays and control frames)", (stats) => stats.manager.framesSent);
   counterFromSnapshot("agent_ws_runs_started_total", "Agent runs started", (stats) => stats.runtime.runsStarted);
   counterFromSnapshot("agent_ws_runs_completed_total", "Agent runs completed (any status)", (stats) => stats.runtime.runsCompleted);
+  counterFromSnapshot(
+    "agent_ws_request_claims_abandoned_total",
+    "start_agent requests given up, still claimed by another live instance that never started the run after 1.5 x the run lease (several instances only)",
+    (stats) => stats.runtime.claimsAbandoned,
+  );
   // What the alert rules in monitoring/alerts.yml read, beyond the series above.
   fromSnapshot("agent_ws_connections_max", "The connectionsMax limit: open connections past it are refused (503)", (stats) => stats.manager.connectionsMax);
   fromSnapshot("agent_ws_send_buffer_bytes", "Unsent bytes in every socket's send buffer, all connections", (stats) => stats.manager.bufferedBytes);

@@ -8,23 +8,38 @@
  *
  * One instance (in-process) needs no claims: the runtime's own memory is the whole truth,
  * so the runtime takes this port only when it is given (the Redis adapter:
- * adapters/createRedisRequestClaims.ts).
+ * adapters/createRedisRequestClaims.ts; the simulator's: sim/cluster/createSimBrokerView.ts).
  */
+
+/**
+ * What a claim found:
+ * - `won`: nobody holds the request, or its claimant died (its run lease is gone) before
+ *   its run began. This instance starts the run.
+ * - `taken`: the run began somewhere (its events reach the user through the broker), or
+ *   this same instance holds the claim already. Never start.
+ * - `held`: another instance claimed it, its lease lives and its run has not begun yet;
+ *   or the claim could not be made (the broker is unreachable). Either way the run may
+ *   still begin elsewhere or be won here: ask again later (the runtime does, every
+ *   leaseMs / 4, for at most 1.5 × leaseMs: createAgentRuntime.ts).
+ */
+export type ClaimAnswer = "won" | "taken" | "held";
 
 /** Claims `(userId, requestId)` once for every instance sharing the broker. */
 export interface RequestClaims {
   /**
-   * Calls `done(true)` for the first claim of this user's `requestId` among all instances,
-   * `done(false)` for every later one and when the claim could not be made (the broker is
-   * unreachable: the manager closes its connections then, and the client re-sends the start
-   * when it resumes). `done` may run synchronously or later.
+   * The run lease of every instance sharing the broker, ms: a `held` claim whose owner died
+   * is won at most this long after the death. The runtime paces and bounds its retries of a
+   * `held` claim by it.
    */
-  claim(userId: string, requestId: string, done: (fresh: boolean) => void): void;
+  readonly leaseMs: number;
+  /** Calls `done` with what the claim found (see {@link ClaimAnswer}); synchronously or later. */
+  claim(userId: string, requestId: string, done: (answer: ClaimAnswer) => void): void;
   /**
-   * The run of a won claim began. Until then a claim whose instance died (its run lease
-   * expired) is won again by the next instance the client re-sends the start to: otherwise
-   * an instance that crashed between its claim and its run would block the request for good
-   * (found by a 1000-seed sweep of multi-instance-broker-faults, seeds 902 and 968).
+   * The run of a won claim began: every claim from now on is `taken`. Until then a claim
+   * whose instance died (its run lease expired) is won again, so an instance that crashed
+   * between its claim and its run does not block the request for good (found by a
+   * 1000-seed sweep of multi-instance-broker-faults: seed 968; seed 902 also needed the
+   * runtime to ask a `held` claim again, test/sim/claimHeldByDeadInstance.test.ts).
    */
   started(userId: string, requestId: string): void;
 }

@@ -14,7 +14,7 @@ import type { AgentEventDraft, CancelFrame, StartAgentFrame } from "../../protoc
 import type { CommandAnswer, ManagerCommand } from "../manager/createConnectionManager.ts";
 import type { Clock } from "../ports/clock.ts";
 import type { IdSource } from "../ports/idSource.ts";
-import type { RequestClaims } from "../ports/requestClaims.ts";
+import type { ClaimAnswer, RequestClaims } from "../ports/requestClaims.ts";
 import type { Scheduler, TimerHandle } from "../ports/scheduler.ts";
 import type { AgentScript, AgentStep } from "./agentScript.ts";
 import { DEFAULT_SCRIPT_NAME, DEFAULT_SCRIPTS } from "./defaultScripts.ts";
@@ -62,21 +62,42 @@ export interface AgentRuntimeOptions {
   limits?: Partial<AgentRuntimeLimits>;
   /**
    * Claims each new `request_id` where every instance sharing the broker can see it (see
-   * ports/requestClaims.ts); a run starts only on a won claim. Absent (one instance): the
-   * runtime's own memory decides, synchronously.
+   * ports/requestClaims.ts); a run starts only on a won claim, and a `held` one is asked
+   * again (see {@link claimRetryPlan}). Absent (one instance): the runtime's own memory
+   * decides, synchronously.
    */
   requestClaims?: RequestClaims;
+  /**
+   * Observes a claim given up: still `held` after {@link claimRetryPlan}'s `heldMsMax`
+   * (the claimant lives and never marked its run started). Nothing starts; the request id
+   * is forgotten here, so the client's next re-send is claimed afresh.
+   */
+  onClaimAbandoned?: (claim: { userId: string; requestId: string; heldMs: number }) => void;
   /** Observes each run's start: which request started which run (for the simulator's god view). */
   onRunStarted?: (run: { userId: string; runId: string; requestId: string; scriptName: string }) => void;
   /** Observes each run's end (for metrics and the simulator's trace). */
   onRunEnded?: (run: { userId: string; runId: string; status: "success" | "error" | "cancelled" }) => void;
 }
 
-/** Counts for /health. */
+/**
+ * How the runtime asks again about a `held` claim, from the claims' lease (ms): `retryMs`
+ * (leaseMs / 4) after each `held` answer, never later than `heldMsMax` (1.5 × leaseMs)
+ * after the first ask (so at most 7 asks). The lease of a claimant that died is gone at
+ * most leaseMs after the first ask, and an ask follows within retryMs and a round trip;
+ * the rest is margin, so giving up means the claimant lives (its run began but its
+ * `started` mark was lost, or it is stuck before its run).
+ */
+export function claimRetryPlan(leaseMs: number): { retryMs: number; heldMsMax: number } {
+  return { retryMs: Math.max(1, Math.floor(leaseMs / 4)), heldMsMax: leaseMs + Math.floor(leaseMs / 2) };
+}
+
+/** Counts for /health and /metrics. */
 export interface AgentRuntimeStats {
   activeRuns: number;
   runsStarted: number;
   runsCompleted: number;
+  /** Request claims given up still `held` after claimRetryPlan's heldMsMax (several instances only). */
+  claimsAbandoned: number;
 }
 
 /**
@@ -120,9 +141,12 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
   const activeRuns = new Map<string, Run>();
   const activeRunsByUser = new Map<string, Set<string>>();
   const requestIdsByUser = new Map<string, Set<string>>();
-  /** Claims sent and not answered yet, per user: they count against activeRunsPerUserMax. */
+  /** Claims sent and not settled yet (a `held` one is asked again), per user: they count against activeRunsPerUserMax. */
   const claimsPendingByUser = new Map<string, number>();
+  /** Timers of `held` claims waiting to be asked again; cancelled by `stop`. */
+  const claimRetryTimers = new Set<TimerHandle>();
   let runsStarted = 0;
+  let claimsAbandoned = 0;
   let stopped = false;
   let runsCompleted = 0;
 
@@ -250,6 +274,10 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
     if (seen.size > limits.requestIdsRememberedPerUserMax) seen.delete(seen.values().next().value as string);
   }
 
+  function forgetRequest(userId: string, requestId: string): void {
+    requestIdsByUser.get(userId)?.delete(requestId);
+  }
+
   function startRun(userId: string, frame: StartAgentFrame): StartOutcome {
     if (requestIdsOf(userId).has(frame.request_id)) return { duplicate: true };
     const scriptName = frame.scenario ?? defaultScriptName;
@@ -267,17 +295,51 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
     const claims = options.requestClaims;
     if (claims === undefined) return { runId: beginRun(userId, frame, { script, scriptName, userRuns }) };
     claimsPendingByUser.set(userId, claimsPending + 1);
-    claims.claim(userId, frame.request_id, (fresh) => {
+    claimUntilSettled(userId, frame, { claims, script, scriptName });
+    return { claiming: true };
+  }
+
+  /**
+   * Claims `frame`'s request id, asking again while it is `held` (see claimRetryPlan), and
+   * starts the run if it is won. A `held` claim is one whose owner may have died before its
+   * run began: its lease ends at most a lease later, and nobody else would ask again (the
+   * client re-sends only when it reconnects).
+   */
+  function claimUntilSettled(userId: string, frame: StartAgentFrame, chosen: { claims: RequestClaims; script: AgentScript; scriptName: string }): void {
+    const { claims, script, scriptName } = chosen;
+    const { retryMs, heldMsMax } = claimRetryPlan(claims.leaseMs);
+    const firstAskAtMs = clock.nowMs();
+    const settle = (answer: ClaimAnswer) => {
       const left = (claimsPendingByUser.get(userId) ?? 1) - 1;
       if (left > 0) claimsPendingByUser.set(userId, left);
       else claimsPendingByUser.delete(userId);
-      if (!fresh || stopped) return;
+      if (stopped) return;
+      if (answer === "held") {
+        forgetRequest(userId, frame.request_id);
+        claimsAbandoned += 1;
+        options.onClaimAbandoned?.({ userId, requestId: frame.request_id, heldMs: clock.nowMs() - firstAskAtMs });
+        return;
+      }
+      if (answer === "taken") return;
       const runs = activeRunsByUser.get(userId) ?? new Set<string>();
       activeRunsByUser.set(userId, runs);
       beginRun(userId, frame, { script, scriptName, userRuns: runs });
       claims.started(userId, frame.request_id);
-    });
-    return { claiming: true };
+    };
+    const ask = () => {
+      claims.claim(userId, frame.request_id, (answer) => {
+        if (answer !== "held" || stopped || clock.nowMs() + retryMs - firstAskAtMs > heldMsMax) {
+          settle(answer);
+          return;
+        }
+        const timer = scheduler.after(retryMs, () => {
+          claimRetryTimers.delete(timer);
+          ask();
+        });
+        claimRetryTimers.add(timer);
+      });
+    };
+    ask();
   }
 
   /** Starts the run `frame` asked for (its request id already remembered and, with several instances, claimed). */
@@ -333,9 +395,11 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
   return {
     handleCommand,
     startRun,
-    stats: () => ({ activeRuns: activeRuns.size, runsStarted, runsCompleted }),
+    stats: () => ({ activeRuns: activeRuns.size, runsStarted, runsCompleted, claimsAbandoned }),
     stop: () => {
       stopped = true;
+      for (const timer of claimRetryTimers) timer.cancel();
+      claimRetryTimers.clear();
       for (const run of [...activeRuns.values()]) end(run);
     },
   };

@@ -15,6 +15,7 @@
  */
 import type { AgentEvent } from "../../protocol/frames.ts";
 import type { IdSource } from "../../server/ports/idSource.ts";
+import type { ClaimAnswer } from "../../server/ports/requestClaims.ts";
 import type { BrokerEntry, BrokerPosition, StreamBroker, UnstampedEvent } from "../../server/ports/streamBroker.ts";
 import { stampEvent } from "../../server/manager/stampEvent.ts";
 import { utf8ByteLength } from "../../server/manager/utf8ByteLength.ts";
@@ -59,10 +60,10 @@ export interface SimBrokerParts {
    */
   promoteReplica?: (stream: SharedStream, context: { replicatedBeforeMs: number; newEpoch: () => string }) => SharedStream;
   /**
-   * Whether a claim of a user's request id wins. Default: only the first claim among every
-   * instance (`first`), as `SET NX` in Redis.
+   * What a claim of a user's request id answers. Default: the broker's `answer` (as the
+   * Redis adapter's script answers).
    */
-  claimRequest?: (claim: { first: boolean }) => boolean;
+  claimRequest?: (claim: { answer: ClaimAnswer }) => ClaimAnswer;
   /** Wraps each instance's view (the port its manager sees). `broker` reads the shared truth. */
   wrapView?: (view: StreamBroker, context: { broker: SharedBrokerAccess }) => StreamBroker;
 }
@@ -237,11 +238,13 @@ export function createSimBroker(options: SimBrokerOptions): SimBroker {
     },
     claimRequest(userId, requestId, by) {
       const key = `${userId}\u0000${requestId}`;
-      const held = requestsClaimed.get(key);
-      const ownerDead = held !== undefined && !held.started && held.owner !== by.instanceId && !((leases.get(held.owner) ?? 0) > options.time.nowMs());
-      const wins = held === undefined || ownerDead;
-      if (wins) requestsClaimed.set(key, { owner: by.instanceId, started: false });
-      return options.parts?.claimRequest?.({ first: wins }) ?? wins;
+      const claimed = requestsClaimed.get(key);
+      // The same three-way answer as createRedisRequestClaims.ts's script, step for step.
+      let answer: ClaimAnswer = "won";
+      if (claimed !== undefined && (claimed.started || claimed.owner === by.instanceId)) answer = "taken";
+      else if (claimed !== undefined && (leases.get(claimed.owner) ?? 0) > options.time.nowMs()) answer = "held";
+      if (answer === "won") requestsClaimed.set(key, { owner: by.instanceId, started: false });
+      return options.parts?.claimRequest?.({ answer }) ?? answer;
     },
     requestStarted(userId, requestId) {
       const held = requestsClaimed.get(`${userId}\u0000${requestId}`);

@@ -8,6 +8,7 @@
  * instance cannot reach the broker, appends wait (bounded) and reads fail.
  */
 import type { AgentEvent } from "../../protocol/frames.ts";
+import type { ClaimAnswer } from "../../server/ports/requestClaims.ts";
 import type { BrokerEntry, BrokerPosition, StreamBroker, StreamFollower, UnstampedEvent } from "../../server/ports/streamBroker.ts";
 import { applyFilledHole, drainFollowedFeed, type FollowedFeedMessage } from "../../server/manager/drainFollowedFeed.ts";
 import type { SimRandom } from "../core/createRandom.ts";
@@ -21,11 +22,12 @@ export interface SharedBrokerAccess {
   append(userId: string, event: UnstampedEvent, by: { instanceId: string; viewLastSeq: number | undefined }): { event: AgentEvent; evictedEvents: number; oldestSeq: number | undefined };
   read(userId: string, range: { epoch: string; afterSeq: number; throughSeq: number }): { ok: true; entries: BrokerEntry[]; position: BrokerPosition } | { ok: false; error: string };
   /**
-   * True for the first claim of this user's request id among every instance, false after;
-   * except that a claim whose owner died (its lease expired) before it started the run is
-   * won again (as createRedisRequestClaims.ts does in Redis).
+   * Claims this user's request id for `by.instanceId`, answering as createRedisRequestClaims.ts
+   * does in Redis: `won` when unclaimed or its owner died (its lease expired) before starting
+   * the run; `held` while another owner's lease lives and its run has not started; `taken`
+   * once started or when `by` owns it already.
    */
-  claimRequest(userId: string, requestId: string, by: { instanceId: string }): boolean;
+  claimRequest(userId: string, requestId: string, by: { instanceId: string }): ClaimAnswer;
   /** The claim's run started: from now on nobody wins it again. */
   requestStarted(userId: string, requestId: string): void;
 }
@@ -53,10 +55,10 @@ export interface SimBrokerView {
   position(userId: string): BrokerPosition | undefined;
   /**
    * The RequestClaims port (server/ports/requestClaims.ts) through this view: the claim is
-   * made at the broker now and answered a round trip later; false (after a round trip)
-   * while the instance cannot reach the broker.
+   * made at the broker now and answered a round trip later; `held` (after a round trip,
+   * as the Redis adapter answers an error) while the instance cannot reach the broker.
    */
-  claim(userId: string, requestId: string, done: (fresh: boolean) => void): void;
+  claim(userId: string, requestId: string, done: (answer: ClaimAnswer) => void): void;
   /** The RequestClaims port's `started`: the claimed request's run began here. */
   started(userId: string, requestId: string): void;
 }
@@ -248,11 +250,11 @@ export function createSimBrokerView(options: SimBrokerViewOptions): SimBrokerVie
     position: (userId) => port.position(userId),
     claim(userId, requestId, done) {
       if (!reachable) {
-        roundTrip(() => done(false));
+        roundTrip(() => done("held"));
         return;
       }
-      const fresh = broker.claimRequest(userId, requestId, { instanceId });
-      roundTrip(() => done(fresh));
+      const answer = broker.claimRequest(userId, requestId, { instanceId });
+      roundTrip(() => done(answer));
     },
     started(userId, requestId) {
       // Sent with the run's first event; an instance cut off from the broker cannot mark it (its claim stays takeable once it dies).

@@ -79,24 +79,76 @@ describe.skipIf(REDIS_MISSING !== null)("Redis Streams broker (real redis-server
     expect(second.ofType("protocol_error")).toEqual([]);
   });
 
-  test("a request claimed by an instance that died before its run started is won again; a started one never", async () => {
+  test("a request claimed by an instance that died before its run started: held while its lease lives, won after; a started one is taken", async () => {
     const { createRedisRequestClaims } = await import("../../server/adapters/createRedisRequestClaims.ts");
     const admin = new Redis(redis.url);
     prefixCount += 1;
     const keyPrefix = `t${prefixCount}`;
-    const claimsOf = (instanceId: string) => createRedisRequestClaims({ redis: admin, keyPrefix, instanceId, leaseKeyPrefix: `${keyPrefix}:lease:` });
-    const claim = (instanceId: string, requestId: string) => new Promise<boolean>((resolve) => claimsOf(instanceId).claim("u", requestId, resolve));
+    const claimsOf = (instanceId: string) => createRedisRequestClaims({ redis: admin, keyPrefix, instanceId, leaseKeyPrefix: `${keyPrefix}:lease:`, leaseMs: 1_000 });
+    const claim = (instanceId: string, requestId: string) => new Promise<string>((resolve) => claimsOf(instanceId).claim("u", requestId, resolve));
     await admin.set(`${keyPrefix}:lease:i-a`, "1");
     await admin.set(`${keyPrefix}:lease:i-b`, "1");
-    expect(await claim("i-a", "r1")).toBe(true);
-    expect(await claim("i-b", "r1")).toBe(false); // its owner lives
-    expect(await claim("i-a", "r1")).toBe(false); // a repeat on the owner
+    expect(await claim("i-a", "r1")).toBe("won");
+    expect(await claim("i-b", "r1")).toBe("held"); // its owner lives and has not started the run
+    expect(await claim("i-a", "r1")).toBe("taken"); // a repeat on the owner
     await admin.del(`${keyPrefix}:lease:i-a`); // i-a died between its claim and its run
-    expect(await claim("i-b", "r1")).toBe(true);
+    expect(await claim("i-b", "r1")).toBe("won");
+    expect(await claim("i-c", "r1")).toBe("held"); // now i-b's, whose lease lives
     claimsOf("i-b").started("u", "r1");
+    expect(await claim("i-c", "r1")).toBe("taken");
     await admin.del(`${keyPrefix}:lease:i-b`);
-    expect(await claim("i-c", "r1")).toBe(false); // its run started: never again, whoever died
+    expect(await claim("i-c", "r1")).toBe("taken"); // its run started: never again, whoever died
     expect(await admin.pttl(`${keyPrefix}:{u}:req:r1`)).toBeGreaterThan(0); // started kept the expiry
+    admin.disconnect();
+  });
+
+  test("start_agent re-sent to a live instance while its claim is held by a dead one whose lease still runs: the run starts once that lease is gone", async () => {
+    prefixCount += 1;
+    const keyPrefix = `t${prefixCount}`;
+    const runLeaseMs = 400;
+    const live = await startTestServer({ redisUrl: redis.url, redisKeyPrefix: keyPrefix, runLeaseMs });
+    servers.push(live);
+    // What an instance that died between its claim and its run leaves: its claim of req-1
+    // and its lease, last refreshed just now (it runs out within runLeaseMs).
+    const admin = new Redis(redis.url);
+    await admin.set(`${keyPrefix}:{held}:req:req-1`, "i-dead", "PX", 60_000);
+    await admin.set(`${keyPrefix}:lease:i-dead`, "1", "PX", runLeaseMs);
+    const leaseGoneAtMs = Date.now() + runLeaseMs;
+    const client = await live.connect("held");
+    client.send({ type: "start_agent", request_id: "req-1", agent_type: "tester", message: "hello", scenario: "quick" });
+    await waitFor(() => client.ofType("agent_started").length === 1, 5_000, "the run to start after the dead claimant's lease");
+    // Not while the dead claimant's lease lived.
+    expect(Date.now()).toBeGreaterThanOrEqual(leaseGoneAtMs);
+    // The run marks its claim started once its agent_started is sent.
+    let claimValue = await admin.get(`${keyPrefix}:{held}:req:req-1`);
+    for (let tries = 0; claimValue !== "+" && tries < 100; tries += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      claimValue = await admin.get(`${keyPrefix}:{held}:req:req-1`);
+    }
+    expect(claimValue).toBe("+");
+    expect(client.ofType("protocol_error")).toEqual([]);
+    admin.disconnect();
+  });
+
+  test("a start whose claim a live instance holds and never marks started is given up after 1.5 × the lease: counted in /metrics, nothing starts, no protocol_error", async () => {
+    prefixCount += 1;
+    const keyPrefix = `t${prefixCount}`;
+    const runLeaseMs = 200;
+    const live = await startTestServer({ redisUrl: redis.url, redisKeyPrefix: keyPrefix, runLeaseMs });
+    servers.push(live);
+    const admin = new Redis(redis.url);
+    await admin.set(`${keyPrefix}:{stuck}:req:req-1`, "i-alive", "PX", 60_000);
+    await admin.set(`${keyPrefix}:lease:i-alive`, "1", "PX", 60_000);
+    const client = await live.connect("stuck");
+    const sentAtMs = Date.now();
+    client.send({ type: "start_agent", request_id: "req-1", agent_type: "tester", message: "hello", scenario: "quick" });
+    await waitFor(() => live.server.runtime.stats().claimsAbandoned === 1, 5_000, "the held claim to be given up");
+    expect(Date.now() - sentAtMs).toBeGreaterThanOrEqual(runLeaseMs);
+    const metrics = await (await fetch(`${live.address.httpUrl}/metrics`)).text();
+    expect(metrics).toContain("agent_ws_request_claims_abandoned_total 1");
+    expect(client.ofType("agent_started")).toEqual([]);
+    expect(client.ofType("protocol_error")).toEqual([]);
+    expect(await admin.get(`${keyPrefix}:{stuck}:req:req-1`)).toBe("i-alive");
     admin.disconnect();
   });
 

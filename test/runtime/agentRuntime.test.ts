@@ -65,11 +65,12 @@ describe("agent runtime", () => {
     const claimed = new Set<string>();
     const held: Array<() => void> = [];
     const claims: RequestClaims = {
+      leaseMs: 2_000,
       started: () => undefined,
       claim: (userId, requestId, done) =>
         held.push(() => {
           const key = `${userId} ${requestId}`;
-          done(!claimed.has(key));
+          done(claimed.has(key) ? "taken" : "won");
           claimed.add(key);
         }),
     };

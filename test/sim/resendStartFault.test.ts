@@ -21,7 +21,7 @@ const claimsAlwaysWin: PlantedBug = {
   description: "Several instances without shared request claims: each instance only remembers the request ids it saw itself.",
   expectedInvariant: "script_fidelity",
   scenario: "multi-instance-churn",
-  cluster: { broker: { claimRequest: () => true } },
+  cluster: { broker: { claimRequest: () => "won" } },
 };
 
 function run(scenario: unknown, seed: number, plant?: PlantedBug) {
