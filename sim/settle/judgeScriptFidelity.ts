@@ -115,8 +115,7 @@ function firstDeparture(script: AgentScript, events: readonly PlayedEvent[], lim
   const take = (where: string, expected: string, matches: (event: PlayedEvent) => boolean, atMs: number): string | undefined => {
     const event = events[index];
     if (event === undefined || !matches(event)) {
-      const described = event === undefined ? "nothing more" : `${event.type}${event.status === undefined ? "" : ` (${event.status})`}`;
-      return depart(where, `expected ${expected}, emitted ${described}`) ?? CUT;
+      return depart(where, `expected ${expected}, emitted ${describeEvent(event)}`) ?? CUT;
     }
     if (event.atMs !== atMs) return depart(where, `expected ${expected} at ${plus(atMs)} into the run, emitted at ${plus(event.atMs)}`) ?? CUT;
     if (event.atMs - lastAtMs > limits.thinkingIntervalMs) {
@@ -206,6 +205,13 @@ function isLegitimateEnding(rest: readonly PlayedEvent[], options: { startedAtMs
   if (index !== rest.length - 1) return false;
   if (completed.status === "cancelled") return !hasErrorEvent;
   return completed.status === "error" && hasErrorEvent && completed.atMs - options.startedAtMs === options.runDurationMsMax;
+}
+
+/** An event in a message: its type, its status, the start of its text. */
+function describeEvent(event: PlayedEvent | undefined): string {
+  if (event === undefined) return "nothing more";
+  const text = event.text === undefined ? "" : ` "${event.text.length > 60 ? `${event.text.slice(0, 60)}…` : event.text}"`;
+  return `${event.type}${event.status === undefined ? "" : ` (${event.status})`}${text}`;
 }
 
 function describeStep(step: AgentStep): string {
