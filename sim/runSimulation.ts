@@ -336,7 +336,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   const requiredTiming = verdict === null ? null : judgeRequiredTiming(verdict, { required: scenario.budgets.required, faultsInjected: faultCounts });
   // A run that did not play its script is a safety failure beside the checker's.
   // A request that started two runs is one too (the runtime, or several instances' claims, let a repeated request_id through).
-  const scriptFidelity = finalCrash !== null ? null : [...secondRuns, ...judgeScriptFidelity(playedByRun, { scriptOfRun, runDurationMsMax: runtimeLimits.runDurationMsMax, endedByLease })];
+  const scriptFidelity = finalCrash !== null ? null : [...secondRuns, ...judgeScriptFidelity(playedByRun, { scriptOfRun, runDurationMsMax: runtimeLimits.runDurationMsMax, thinkingIntervalMs: runtimeLimits.thinkingIntervalMs, endedByLease })];
   const outcome: SimOutcome =
     finalCrash !== null
       ? "crash"
