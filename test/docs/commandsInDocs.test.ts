@@ -65,6 +65,7 @@ const MAIN_OF_SCRIPT: Record<string, () => Promise<{ main: (argv: readonly strin
   load: () => import("../../load/cli.ts"),
   record: () => import("../../record/cli.ts"),
   report: () => import("../../report/cli.ts"),
+  token: () => import("../../server/cli/token.ts"),
 };
 
 /** `--help` of one npm script, stdout and stderr together: from its `main` in this process when it has one, else from the command in its own process. */
