@@ -5,7 +5,7 @@
 # "survived" in Stryker's report means "not run"; read the sample's verdicts from $2).
 # Each sampled mutant appends "start ID" and then "end ID EXIT_CODE" to $2, so a run cut short
 # keeps what it measured; a start without an end is a timeout.
-# Usage: sh mutation/sweepIfSampled.sh IDS_FILE VERDICTS_FILE
+# Usage: sh mutation/sweepIfSampled.sh IDS_FILE VERDICTS_FILE  (MUTATE_SWEEP_JOBS=N: the sweep's --jobs, default 1)
 ids_file="$1"
 verdicts_file="$2"
 mutant="${__STRYKER_ACTIVE_MUTANT__:-}"
@@ -13,7 +13,7 @@ if [ -n "$mutant" ] && ! grep -qx "$mutant" "$ids_file"; then
   exit 0
 fi
 echo "start ${mutant:-dry-run}" >> "$verdicts_file"
-node --import tsx sim/cli.ts --scenario all --count 50 --jobs 1 --fail-fast --quiet --out .stryker-sweep > /dev/null 2>&1
+node --import tsx sim/cli.ts --scenario all --count 50 --jobs "${MUTATE_SWEEP_JOBS:-1}" --fail-fast --quiet --out .stryker-sweep > /dev/null 2>&1
 code=$?
 echo "end ${mutant:-dry-run} $code" >> "$verdicts_file"
 exit $code
