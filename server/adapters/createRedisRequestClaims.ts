@@ -2,12 +2,14 @@
  * Request claims on the shared Redis (ports/requestClaims.ts), so that of several instances
  * that receive the same `start_agent` (a client resuming elsewhere re-sends what it still
  * owes) exactly one starts the run. One key per `(user, request_id)`, with the user's hash
- * tag like the user's stream, holding the claiming instance's id until its run starts, then
- * `+`. A claim is `won` when the key is absent, or when it names an instance whose run lease
+ * tag like the user's stream, holding `<instance> <attempt>` until its run starts, then
+ * `+`. A claim is `won` when the key is absent, when it names an instance whose run lease
  * is gone (it died between its claim and its run: without this, its client's re-sends would
- * be refused until the key expires); `held` while it names another instance whose lease
- * lives (the runtime asks again until that instance starts the run or dies); `taken` once
- * started, or when it names this instance. A started claim is never won again. The key expires
+ * be refused until the key expires), or when it holds this very claim (an earlier ask won
+ * and its answer was lost, or ioredis re-sent it after a reconnect: without this the run
+ * never started); `held` while it names another instance whose lease lives (the runtime
+ * asks again until that instance starts the run or dies); `taken` once started, or when it
+ * names this instance under another attempt. A started claim is never won again. The key expires
  * after `ttlMs`: a start re-sent later than that starts again (the runtime's own memory
  * still catches a repeat on the same instance).
  */
@@ -22,14 +24,18 @@ const STARTED = "+";
 
 /**
  * KEYS[1] the claim; ARGV[1] this instance, ARGV[2] ttl ms, ARGV[3] the lease key prefix
- * (an instance's lease is ARGV[3] .. its id, createRunLeases.ts). Returns the ClaimAnswer;
- * sim/cluster/createSimBroker.ts's claimRequest answers the same way.
+ * (an instance's lease is ARGV[3] .. its id, createRunLeases.ts), ARGV[4] the claim's
+ * attempt. The key holds `<instance> <attempt>` until the run starts. Returns the
+ * ClaimAnswer; sim/cluster/createSimBroker.ts's claimRequest answers the same way.
  */
 const CLAIM_SCRIPT = `
-local owner = redis.call('GET', KEYS[1])
-if owner == '${STARTED}' or owner == ARGV[1] then return 'taken' end
+local held = redis.call('GET', KEYS[1])
+if held == '${STARTED}' then return 'taken' end
+if held == ARGV[1] .. ' ' .. ARGV[4] then return 'won' end
+local owner = held and string.match(held, '^(%S+)')
+if owner == ARGV[1] then return 'taken' end
 if owner and redis.call('EXISTS', ARGV[3] .. owner) == 1 then return 'held' end
-redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('SET', KEYS[1], ARGV[1] .. ' ' .. ARGV[4], 'PX', ARGV[2])
 return 'won'
 `;
 
@@ -70,8 +76,8 @@ export function createRedisRequestClaims(options: RedisRequestClaimsOptions): Re
   };
   return {
     leaseMs: options.leaseMs,
-    claim: (userId, requestId, done) => {
-      options.redis.eval(CLAIM_SCRIPT, 1, keyOf(userId, requestId), options.instanceId, ttlMs, options.leaseKeyPrefix).then(
+    claim: ({ userId, requestId, attempt }, done) => {
+      options.redis.eval(CLAIM_SCRIPT, 1, keyOf(userId, requestId), options.instanceId, ttlMs, options.leaseKeyPrefix, attempt).then(
         (answer) => (CLAIM_ANSWERS.has(answer) ? done(answer as ClaimAnswer) : failed(new Error(`request claim script answered ${String(answer)}`), done)),
         (error: Error) => failed(error, done),
       );

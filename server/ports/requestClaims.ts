@@ -14,15 +14,29 @@
 /**
  * What a claim found:
  * - `won`: nobody holds the request, or its claimant died (its run lease is gone) before
- *   its run began. This instance starts the run.
+ *   its run began, or this very claim (same instance, same `attempt`) holds it already.
+ *   This instance starts the run.
  * - `taken`: the run began somewhere (its events reach the user through the broker), or
- *   this same instance holds the claim already. Never start.
+ *   this same instance holds the request under another claim. Never start.
  * - `held`: another instance claimed it, its lease lives and its run has not begun yet;
  *   or the claim could not be made (the broker is unreachable). Either way the run may
  *   still begin elsewhere or be won here: ask again later (the runtime does, every
  *   leaseMs / 4, for at most 1.5 × leaseMs: createAgentRuntime.ts).
  */
 export type ClaimAnswer = "won" | "taken" | "held";
+
+/**
+ * One claim as the runtime makes it. `attempt` names the runtime's claim of this request,
+ * the same on every ask of it (the first and each retry of a `held` one) and different for
+ * any later claim of the same request id on this instance: an ask whose earlier ask won
+ * (its answer lost on the way back, or the command re-sent after a reconnect) is `won`
+ * again, while another claim of the request on the owning instance is `taken`.
+ */
+export interface ClaimRequest {
+  userId: string;
+  requestId: string;
+  attempt: string;
+}
 
 /** Claims `(userId, requestId)` once for every instance sharing the broker. */
 export interface RequestClaims {
@@ -33,7 +47,7 @@ export interface RequestClaims {
    */
   readonly leaseMs: number;
   /** Calls `done` with what the claim found (see {@link ClaimAnswer}); synchronously or later. */
-  claim(userId: string, requestId: string, done: (answer: ClaimAnswer) => void): void;
+  claim(request: ClaimRequest, done: (answer: ClaimAnswer) => void): void;
   /**
    * The run of a won claim began: every claim from now on is `taken`. Until then a claim
    * whose instance died (its run lease expired) is won again, so an instance that crashed

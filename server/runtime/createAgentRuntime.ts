@@ -147,6 +147,8 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
   const claimRetryTimers = new Set<TimerHandle>();
   let runsStarted = 0;
   let claimsAbandoned = 0;
+  /** Claims made so far: names each claim's attempt (ports/requestClaims.ts's ClaimRequest). */
+  let claimsMade = 0;
   let stopped = false;
   let runsCompleted = 0;
 
@@ -309,6 +311,8 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
     const { claims, script, scriptName } = chosen;
     const { retryMs, heldMsMax } = claimRetryPlan(claims.leaseMs);
     const firstAskAtMs = clock.nowMs();
+    claimsMade += 1;
+    const request = { userId, requestId: frame.request_id, attempt: `c${claimsMade}` };
     const settle = (answer: ClaimAnswer) => {
       const left = (claimsPendingByUser.get(userId) ?? 1) - 1;
       if (left > 0) claimsPendingByUser.set(userId, left);
@@ -327,7 +331,7 @@ export function createAgentRuntime(options: AgentRuntimeOptions): AgentRuntime {
       claims.started(userId, frame.request_id);
     };
     const ask = () => {
-      claims.claim(userId, frame.request_id, (answer) => {
+      claims.claim(request, (answer) => {
         if (answer !== "held" || stopped || clock.nowMs() + retryMs - firstAskAtMs > heldMsMax) {
           settle(answer);
           return;

@@ -118,7 +118,7 @@ export function createSimBroker(options: SimBrokerOptions): SimBroker {
   const leases = new Map<string, number>();
   const views: SimBrokerView[] = [];
   /** Request claims: who claimed (instance id) and whether its run started (then nobody wins it again). */
-  const requestsClaimed = new Map<string, { owner: string; started: boolean }>();
+  const requestsClaimed = new Map<string, { owner: string; attempt: string; started: boolean }>();
   const assignSeq = options.parts?.assignSeq ?? ((stream: { lastSeq: number }) => stream.lastSeq + 1);
   const promoteReplica =
     options.parts?.promoteReplica ?? ((_stream: SharedStream, context: { newEpoch: () => string }): SharedStream => ({ epoch: context.newEpoch(), lastSeq: 0, entries: [], bytes: 0 }));
@@ -241,9 +241,10 @@ export function createSimBroker(options: SimBrokerOptions): SimBroker {
       const claimed = requestsClaimed.get(key);
       // The same three-way answer as createRedisRequestClaims.ts's script, step for step.
       let answer: ClaimAnswer = "won";
-      if (claimed !== undefined && (claimed.started || claimed.owner === by.instanceId)) answer = "taken";
+      if (claimed !== undefined && !claimed.started && claimed.owner === by.instanceId && claimed.attempt === by.attempt) answer = "won";
+      else if (claimed !== undefined && (claimed.started || claimed.owner === by.instanceId)) answer = "taken";
       else if (claimed !== undefined && (leases.get(claimed.owner) ?? 0) > options.time.nowMs()) answer = "held";
-      if (answer === "won") requestsClaimed.set(key, { owner: by.instanceId, started: false });
+      if (answer === "won") requestsClaimed.set(key, { owner: by.instanceId, attempt: by.attempt, started: false });
       return options.parts?.claimRequest?.({ answer }) ?? answer;
     },
     requestStarted(userId, requestId) {

@@ -8,7 +8,7 @@
  * instance cannot reach the broker, appends wait (bounded) and reads fail.
  */
 import type { AgentEvent } from "../../protocol/frames.ts";
-import type { ClaimAnswer } from "../../server/ports/requestClaims.ts";
+import type { ClaimAnswer, ClaimRequest } from "../../server/ports/requestClaims.ts";
 import type { BrokerEntry, BrokerPosition, StreamBroker, StreamFollower, UnstampedEvent } from "../../server/ports/streamBroker.ts";
 import { applyFilledHole, drainFollowedFeed, type FollowedFeedMessage } from "../../server/manager/drainFollowedFeed.ts";
 import type { SimRandom } from "../core/createRandom.ts";
@@ -25,9 +25,9 @@ export interface SharedBrokerAccess {
    * Claims this user's request id for `by.instanceId`, answering as createRedisRequestClaims.ts
    * does in Redis: `won` when unclaimed or its owner died (its lease expired) before starting
    * the run; `held` while another owner's lease lives and its run has not started; `taken`
-   * once started or when `by` owns it already.
+   * once started or when `by.instanceId` owns it under another attempt (the same attempt: `won` again).
    */
-  claimRequest(userId: string, requestId: string, by: { instanceId: string }): ClaimAnswer;
+  claimRequest(userId: string, requestId: string, by: { instanceId: string; attempt: string }): ClaimAnswer;
   /** The claim's run started: from now on nobody wins it again. */
   requestStarted(userId: string, requestId: string): void;
 }
@@ -58,7 +58,7 @@ export interface SimBrokerView {
    * made at the broker now and answered a round trip later; `held` (after a round trip,
    * as the Redis adapter answers an error) while the instance cannot reach the broker.
    */
-  claim(userId: string, requestId: string, done: (answer: ClaimAnswer) => void): void;
+  claim(request: ClaimRequest, done: (answer: ClaimAnswer) => void): void;
   /** The RequestClaims port's `started`: the claimed request's run began here. */
   started(userId: string, requestId: string): void;
 }
@@ -248,12 +248,12 @@ export function createSimBrokerView(options: SimBrokerViewOptions): SimBrokerVie
       spell = next;
     },
     position: (userId) => port.position(userId),
-    claim(userId, requestId, done) {
+    claim({ userId, requestId, attempt }, done) {
       if (!reachable) {
         roundTrip(() => done("held"));
         return;
       }
-      const answer = broker.claimRequest(userId, requestId, { instanceId });
+      const answer = broker.claimRequest(userId, requestId, { instanceId, attempt });
       roundTrip(() => done(answer));
     },
     started(userId, requestId) {

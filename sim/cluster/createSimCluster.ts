@@ -127,7 +127,7 @@ export function createSimCluster(options: SimClusterOptions): SimCluster {
       // A start_agent re-sent on another instance starts no second run: claimed in the broker, as the Redis adapter does.
       requestClaims: {
         leaseMs: options.settings.leaseMs,
-        claim: (userId, requestId, done) => (slots[slot]?.view ?? view).claim(userId, requestId, done),
+        claim: (request, done) => (slots[slot]?.view ?? view).claim(request, done),
         started: (userId, requestId) => (slots[slot]?.view ?? view).started(userId, requestId),
       },
       onClaimAbandoned: ({ userId, requestId, heldMs }) => options.trace({ kind: "claim_abandoned", instance: instanceId, user: userId, request: requestId, held_ms: heldMs }),

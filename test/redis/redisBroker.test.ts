@@ -85,12 +85,16 @@ describe.skipIf(REDIS_MISSING !== null)("Redis Streams broker (real redis-server
     prefixCount += 1;
     const keyPrefix = `t${prefixCount}`;
     const claimsOf = (instanceId: string) => createRedisRequestClaims({ redis: admin, keyPrefix, instanceId, leaseKeyPrefix: `${keyPrefix}:lease:`, leaseMs: 1_000 });
-    const claim = (instanceId: string, requestId: string) => new Promise<string>((resolve) => claimsOf(instanceId).claim("u", requestId, resolve));
+    let attempts = 0;
+    /** A claim as a runtime makes it: a new attempt unless `attempt` repeats one (its answer lost). */
+    const claim = (instanceId: string, requestId: string, attempt = `c${(attempts += 1)}`) =>
+      new Promise<string>((resolve) => claimsOf(instanceId).claim({ userId: "u", requestId, attempt }, resolve));
     await admin.set(`${keyPrefix}:lease:i-a`, "1");
     await admin.set(`${keyPrefix}:lease:i-b`, "1");
-    expect(await claim("i-a", "r1")).toBe("won");
+    expect(await claim("i-a", "r1", "a-1")).toBe("won");
+    expect(await claim("i-a", "r1", "a-1")).toBe("won"); // the same claim asked again (its answer was lost, or ioredis re-sent it after a reconnect)
     expect(await claim("i-b", "r1")).toBe("held"); // its owner lives and has not started the run
-    expect(await claim("i-a", "r1")).toBe("taken"); // a repeat on the owner
+    expect(await claim("i-a", "r1")).toBe("taken"); // another claim of it on the owner
     await admin.del(`${keyPrefix}:lease:i-a`); // i-a died between its claim and its run
     expect(await claim("i-b", "r1")).toBe("won");
     expect(await claim("i-c", "r1")).toBe("held"); // now i-b's, whose lease lives

@@ -67,7 +67,7 @@ describe("agent runtime", () => {
     const claims: RequestClaims = {
       leaseMs: 2_000,
       started: () => undefined,
-      claim: (userId, requestId, done) =>
+      claim: ({ userId, requestId }, done) =>
         held.push(() => {
           const key = `${userId} ${requestId}`;
           done(claimed.has(key) ? "taken" : "won");

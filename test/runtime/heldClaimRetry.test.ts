@@ -36,16 +36,26 @@ function cluster() {
     trace: () => undefined,
   });
   const abandoned: Array<{ requestId: string; heldMs: number }> = [];
-  /** One instance: its broker view, a runtime claiming through it, and what it published. */
-  function instance(instanceId: string, limits: { activeRunsPerUserMax?: number } = {}) {
+  /**
+   * One instance: its broker view, a runtime claiming through it, and what it published.
+   * `answersLost`: that many first answers are lost on the way back (the claim was made at
+   * the broker; the runtime hears `held`, as the Redis adapter answers a failed round trip).
+   */
+  function instance(instanceId: string, settings: { activeRunsPerUserMax?: number; answersLost?: number } = {}) {
+    const { answersLost = 0, ...limits } = settings;
+    let lostLeft = answersLost;
     const view = broker.connect(instanceId);
     broker.leases.set(instanceId, time.nowMs() + LEASE_MS);
     const asks: number[] = [];
     const claims: RequestClaims = {
       leaseMs: LEASE_MS,
-      claim: (userId, requestId, done) => {
+      claim: (request, done) => {
         asks.push(time.nowMs());
-        view.claim(userId, requestId, done);
+        view.claim(request, (answer) => {
+          if (lostLeft === 0) return done(answer);
+          lostLeft -= 1;
+          done("held");
+        });
       },
       started: (userId, requestId) => view.started(userId, requestId),
     };
@@ -101,6 +111,23 @@ describe("a held request claim", () => {
     expect(a.started).toEqual([]);
   });
 
+  it("whose won answer was lost is won again on its next ask (the same claim), and its run starts once", () => {
+    const { time, instance, run } = cluster();
+    const a = instance("i-a", { answersLost: 1 });
+    a.keepLease(time.nowMs() + 60_000);
+    a.start("q1");
+    run(60_000);
+    // Asked twice: the lost `won`, then the retry, which finds its own claim and wins again (not `taken`).
+    expect(a.asks).toHaveLength(2);
+    expect(a.started).toHaveLength(1);
+    // Another instance still finds the request taken once the run started.
+    const b = instance("i-b");
+    b.keepLease(time.nowMs() + 60_000);
+    b.start("q1");
+    run(60_000);
+    expect(b.started).toEqual([]);
+  });
+
   it("is taken once its living claimant starts the run: asked again until then, never started twice", () => {
     const { time, instance, run } = cluster();
     const a = instance("i-a");
@@ -125,7 +152,7 @@ describe("a held request claim", () => {
     holder.keepLease(time.nowMs() + 600_000);
     b.keepLease(time.nowMs() + 600_000);
     // i-a claims and never starts nor dies (its `started` mark lost, say).
-    holder.view.claim("u", "q1", () => undefined);
+    holder.view.claim({ userId: "u", requestId: "q1", attempt: "c1" }, () => undefined);
     run(100);
     const firstAskAtMs = time.nowMs();
     expect(b.start("q1")).toEqual({ claiming: true });
@@ -161,7 +188,7 @@ describe("a held request claim", () => {
     const holder = instance("i-a");
     const b = instance("i-b");
     holder.keepLease(time.nowMs() + 600_000);
-    holder.view.claim("u", "q1", () => undefined);
+    holder.view.claim({ userId: "u", requestId: "q1", attempt: "c1" }, () => undefined);
     run(100);
     b.start("q1");
     run(retryMs + ROUND_TRIP_MS_MAX);
