@@ -11,7 +11,7 @@ import { createRealClock } from "./adapters/realClock.ts";
 import { createRealScheduler } from "./adapters/realScheduler.ts";
 import { createRedisBroker, type RedisBroker } from "./adapters/createRedisBroker.ts";
 import { createRedisRequestClaims } from "./adapters/createRedisRequestClaims.ts";
-import { createRunLeases, leaseKeyPrefix, RUN_LEASE_MS_DEFAULT, type RunLeases } from "./adapters/createRunLeases.ts";
+import { createRunLeases, RUN_LEASE_MS_DEFAULT, type RunLeases } from "./adapters/createRunLeases.ts";
 import { jwtSecretKey } from "./auth/jwtSecretKey.ts";
 import { createHealthTracker, type HealthReport } from "./http/createHealthTracker.ts";
 import { createHttpServer, type StaticPage } from "./http/createHttpServer.ts";
@@ -216,14 +216,17 @@ export function createServer(options: ServerOptions): AgentEventServer {
     ...(options.defaultScriptName === undefined ? {} : { defaultScriptName: options.defaultScriptName }),
     ...(options.runtimeLimits === undefined ? {} : { limits: options.runtimeLimits }),
     // Several instances share request ids through Redis: a start re-sent on another instance starts no second run.
-    ...(redisBroker === undefined ? {} : { requestClaims: createRedisRequestClaims({
+    ...(redisBroker === undefined
+      ? {}
+      : {
+          requestClaims: createRedisRequestClaims({
             redis: redisBroker.redis,
             keyPrefix: redisBroker.keyPrefix,
             instanceId,
-            leaseKeyPrefix: leaseKeyPrefix(redisBroker.keyPrefix),
             leaseMs: runLeaseMs,
             afterAppendsSent: (send) => redisBroker.afterAppendsSent(send),
-          }) }),
+          }),
+        }),
   });
   const http = createHttpServer({
     manager,

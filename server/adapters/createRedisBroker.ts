@@ -297,7 +297,7 @@ export function createRedisBroker(options: RedisBrokerOptions): RedisBroker {
         appendsPending -= dones.length;
         // The stamped events reach every follower through the feed; nobody waits for them here.
         dones.forEach((done, index) => {
-          done({ ok: true, userId, evictedEvents: Number(reply[2 + 2 * index]), oldestSeq: Number(reply[3 + 2 * index]) });
+          done({ ok: true, userId, evictedEvents: Number(reply[2 * index]), oldestSeq: Number(reply[2 * index + 1]) });
         });
       },
       (error: unknown) => {

@@ -15,6 +15,7 @@
  */
 import type { Redis } from "ioredis";
 import type { ClaimAnswer, RequestClaims } from "../ports/requestClaims.ts";
+import { leaseKeyPrefix } from "./createRunLeases.ts";
 
 /** How long a claimed request id is remembered across instances, ms (1 h). */
 export const REQUEST_CLAIM_TTL_MS_DEFAULT = 3_600_000;
@@ -24,7 +25,7 @@ const STARTED = "+";
 
 /**
  * KEYS[1] the claim; ARGV[1] this instance, ARGV[2] ttl ms, ARGV[3] the lease key prefix
- * (an instance's lease is ARGV[3] .. its id, createRunLeases.ts), ARGV[4] the claim's
+ * (an instance's lease is ARGV[3] .. its id, createRunLeases.ts's leaseKeyPrefix), ARGV[4] the claim's
  * attempt. The key holds `<instance> <attempt>` until the run starts. Returns the
  * ClaimAnswer; sim/cluster/createSimBroker.ts's claimRequest answers the same way.
  */
@@ -45,13 +46,12 @@ const CLAIM_ANSWERS: ReadonlySet<unknown> = new Set<ClaimAnswer>(["won", "taken"
 export interface RedisRequestClaimsOptions {
   /** The broker's command connection (createRedisBroker's `redis`). */
   redis: Redis;
+  /** The deployment's key prefix: claims and instances' run leases (createRunLeases.ts) live under it. */
   keyPrefix: string;
-  /** This instance's id (its lease is `leaseKeyPrefix` + id). */
+  /** This instance's id (its lease is `leaseKeyPrefix(keyPrefix)` + id). */
   instanceId: string;
   /** Every instance's run lease, ms (createRunLeases.ts's `leaseMs`): the port's `leaseMs`. */
   leaseMs: number;
-  /** Where instances' run leases live (createRunLeases.ts's `leaseKeyPrefix`). */
-  leaseKeyPrefix: string;
   /** Default {@link REQUEST_CLAIM_TTL_MS_DEFAULT}. */
   ttlMs?: number;
   /**
@@ -69,6 +69,7 @@ export interface RedisRequestClaimsOptions {
 export function createRedisRequestClaims(options: RedisRequestClaimsOptions): RequestClaims {
   const ttlMs = options.ttlMs ?? REQUEST_CLAIM_TTL_MS_DEFAULT;
   const keyOf = (userId: string, requestId: string) => `${options.keyPrefix}:{${userId}}:req:${requestId}`;
+  const leases = leaseKeyPrefix(options.keyPrefix);
   const failed = (error: Error, done: (answer: ClaimAnswer) => void) => {
     options.onError?.(error);
     // Could not tell: the run may yet begin elsewhere or be won here, so the runtime asks again.
@@ -77,7 +78,7 @@ export function createRedisRequestClaims(options: RedisRequestClaimsOptions): Re
   return {
     leaseMs: options.leaseMs,
     claim: ({ userId, requestId, attempt }, done) => {
-      options.redis.eval(CLAIM_SCRIPT, 1, keyOf(userId, requestId), options.instanceId, ttlMs, options.leaseKeyPrefix, attempt).then(
+      options.redis.eval(CLAIM_SCRIPT, 1, keyOf(userId, requestId), options.instanceId, ttlMs, leases, attempt).then(
         (answer) => (CLAIM_ANSWERS.has(answer) ? done(answer as ClaimAnswer) : failed(new Error(`request claim script answered ${String(answer)}`), done)),
         (error: Error) => failed(error, done),
       );

@@ -30,18 +30,18 @@ end
 `;
 
 /** Fields per event in an append batch's ARGV (after the {@link APPEND_HEAD_ARGS} shared ones). */
-export const APPEND_FIELDS_PER_EVENT = 6;
+const APPEND_FIELDS_PER_EVENT = 6;
 /** ARGV entries before the first event of an append batch. */
-export const APPEND_HEAD_ARGS = 5;
+const APPEND_HEAD_ARGS = 5;
 
 /**
  * Append a batch: one or more events of one user, in order, in one atomic step.
  * ARGV: candidate epoch, events max, bytes max, idle ttl ms, feed channel; then per event
  * {@link APPEND_FIELDS_PER_EVENT} fields: frame head (`{"type":…,"seq":`), frame tail
  * (`,"run_id":…}`), ts ms, run op, run id, run payload.
- * Returns {epoch, firstSeq, evicted1, oldestSeq1, evicted2, oldestSeq2, …}: each event's own
- * eviction count and the oldest seq held right after it was stored, exactly as if the events
- * had been appended one call each. Publishes one feed message for the batch: the epoch on
+ * Returns {evicted1, oldestSeq1, evicted2, oldestSeq2, …}: each event's own eviction count
+ * and the oldest seq held right after it was stored, exactly as if the events had been
+ * appended one call each (the seqs and the epoch reach every instance through the feed). Publishes one feed message for the batch: the epoch on
  * the first line, then a line `seq oldestSeq ts text` per event (frame text is JSON, so it
  * holds no raw newline).
  *
@@ -60,7 +60,7 @@ local bytesMax = tonumber(ARGV[3])
 local seq = lastSeq
 local bytes = tonumber(redis.call('HGET', KEYS[2], 'bytes') or '0')
 local length = redis.call('XLEN', KEYS[1])
-local result = {epoch, lastSeq + 1}
+local result = {}
 local lines = {epoch}
 for base = ${APPEND_HEAD_ARGS + 1}, #ARGV, ${APPEND_FIELDS_PER_EVENT} do
   seq = seq + 1

@@ -84,7 +84,7 @@ describe.skipIf(REDIS_MISSING !== null)("Redis Streams broker (real redis-server
     const admin = new Redis(redis.url);
     prefixCount += 1;
     const keyPrefix = `t${prefixCount}`;
-    const claimsOf = (instanceId: string) => createRedisRequestClaims({ redis: admin, keyPrefix, instanceId, leaseKeyPrefix: `${keyPrefix}:lease:`, leaseMs: 1_000 });
+    const claimsOf = (instanceId: string) => createRedisRequestClaims({ redis: admin, keyPrefix, instanceId, leaseMs: 1_000 });
     let attempts = 0;
     /** A claim as a runtime makes it: a new attempt unless `attempt` repeats one (its answer lost). */
     const claim = (instanceId: string, requestId: string, attempt = `c${(attempts += 1)}`) =>
@@ -106,28 +106,39 @@ describe.skipIf(REDIS_MISSING !== null)("Redis Streams broker (real redis-server
     admin.disconnect();
   });
 
-  test("start_agent re-sent to a live instance while its claim is held by a dead one whose lease still runs: the run starts once that lease is gone", async () => {
+  /**
+   * One instance (run lease `runLeaseMs`) on a fresh key prefix, another instance's claim of
+   * `user`'s req-1 planted in Redis with that owner's lease (`ownerLeaseMs`, refreshed just
+   * now), and a client of `user` that has just sent that start to the live instance.
+   */
+  async function startOverPlantedClaim(options: { runLeaseMs: number; user: string; owner: string; ownerLeaseMs: number }) {
     prefixCount += 1;
     const keyPrefix = `t${prefixCount}`;
-    const runLeaseMs = 400;
-    const live = await startTestServer({ redisUrl: redis.url, redisKeyPrefix: keyPrefix, runLeaseMs });
+    const live = await startTestServer({ redisUrl: redis.url, redisKeyPrefix: keyPrefix, runLeaseMs: options.runLeaseMs });
     servers.push(live);
-    // What an instance that died between its claim and its run leaves: its claim of req-1
-    // and its lease, last refreshed just now (it runs out within runLeaseMs).
     const admin = new Redis(redis.url);
-    await admin.set(`${keyPrefix}:{held}:req:req-1`, "i-dead", "PX", 60_000);
-    await admin.set(`${keyPrefix}:lease:i-dead`, "1", "PX", runLeaseMs);
-    const leaseGoneAtMs = Date.now() + runLeaseMs;
-    const client = await live.connect("held");
+    const claimKey = `${keyPrefix}:{${options.user}}:req:req-1`;
+    await admin.set(claimKey, options.owner, "PX", 60_000);
+    await admin.set(`${keyPrefix}:lease:${options.owner}`, "1", "PX", options.ownerLeaseMs);
+    const ownerLeaseGoneAtMs = Date.now() + options.ownerLeaseMs;
+    const client = await live.connect(options.user);
+    const sentAtMs = Date.now();
     client.send({ type: "start_agent", request_id: "req-1", agent_type: "tester", message: "hello", scenario: "quick" });
+    return { live, admin, claimKey, client, sentAtMs, ownerLeaseGoneAtMs };
+  }
+
+  test("start_agent re-sent to a live instance while its claim is held by a dead one whose lease still runs: the run starts once that lease is gone", async () => {
+    // What an instance that died between its claim and its run leaves: its claim of req-1
+    // and its lease, last refreshed just now (it runs out within its 400 ms).
+    const { admin, claimKey, client, ownerLeaseGoneAtMs: leaseGoneAtMs } = await startOverPlantedClaim({ runLeaseMs: 400, user: "held", owner: "i-dead", ownerLeaseMs: 400 });
     await waitFor(() => client.ofType("agent_started").length === 1, 5_000, "the run to start after the dead claimant's lease");
     // Not while the dead claimant's lease lived.
     expect(Date.now()).toBeGreaterThanOrEqual(leaseGoneAtMs);
     // The run marks its claim started once its agent_started is sent.
-    let claimValue = await admin.get(`${keyPrefix}:{held}:req:req-1`);
+    let claimValue = await admin.get(claimKey);
     for (let tries = 0; claimValue !== "+" && tries < 100; tries += 1) {
       await new Promise((resolve) => setTimeout(resolve, 20));
-      claimValue = await admin.get(`${keyPrefix}:{held}:req:req-1`);
+      claimValue = await admin.get(claimKey);
     }
     expect(claimValue).toBe("+");
     expect(client.ofType("protocol_error")).toEqual([]);
@@ -135,24 +146,15 @@ describe.skipIf(REDIS_MISSING !== null)("Redis Streams broker (real redis-server
   });
 
   test("a start whose claim a live instance holds and never marks started is given up after 1.5 × the lease: counted in /metrics, nothing starts, no protocol_error", async () => {
-    prefixCount += 1;
-    const keyPrefix = `t${prefixCount}`;
     const runLeaseMs = 200;
-    const live = await startTestServer({ redisUrl: redis.url, redisKeyPrefix: keyPrefix, runLeaseMs });
-    servers.push(live);
-    const admin = new Redis(redis.url);
-    await admin.set(`${keyPrefix}:{stuck}:req:req-1`, "i-alive", "PX", 60_000);
-    await admin.set(`${keyPrefix}:lease:i-alive`, "1", "PX", 60_000);
-    const client = await live.connect("stuck");
-    const sentAtMs = Date.now();
-    client.send({ type: "start_agent", request_id: "req-1", agent_type: "tester", message: "hello", scenario: "quick" });
+    const { live, admin, claimKey, client, sentAtMs } = await startOverPlantedClaim({ runLeaseMs, user: "stuck", owner: "i-alive", ownerLeaseMs: 60_000 });
     await waitFor(() => live.server.runtime.stats().claimsAbandoned === 1, 5_000, "the held claim to be given up");
     expect(Date.now() - sentAtMs).toBeGreaterThanOrEqual(runLeaseMs);
     const metrics = await (await fetch(`${live.address.httpUrl}/metrics`)).text();
     expect(metrics).toContain("agent_ws_request_claims_abandoned_total 1");
     expect(client.ofType("agent_started")).toEqual([]);
     expect(client.ofType("protocol_error")).toEqual([]);
-    expect(await admin.get(`${keyPrefix}:{stuck}:req:req-1`)).toBe("i-alive");
+    expect(await admin.get(claimKey)).toBe("i-alive");
     admin.disconnect();
   });
 
