@@ -119,6 +119,13 @@ export function createSimBroker(options: SimBrokerOptions): SimBroker {
   const views: SimBrokerView[] = [];
   /** Request claims: who claimed (instance id) and whether its run started (then nobody wins it again). */
   const requestsClaimed = new Map<string, { owner: string; attempt: string; started: boolean }>();
+  /** The same three-way answer as createRedisRequestClaims.ts's script, step for step. */
+  const claimAnswer = (claimed: { owner: string; attempt: string; started: boolean } | undefined, by: { instanceId: string; attempt: string }): ClaimAnswer => {
+    if (claimed === undefined) return "won";
+    if (claimed.started) return "taken";
+    if (claimed.owner === by.instanceId) return claimed.attempt === by.attempt ? "won" : "taken";
+    return (leases.get(claimed.owner) ?? 0) > options.time.nowMs() ? "held" : "won";
+  };
   const assignSeq = options.parts?.assignSeq ?? ((stream: { lastSeq: number }) => stream.lastSeq + 1);
   const promoteReplica =
     options.parts?.promoteReplica ?? ((_stream: SharedStream, context: { newEpoch: () => string }): SharedStream => ({ epoch: context.newEpoch(), lastSeq: 0, entries: [], bytes: 0 }));
@@ -238,12 +245,7 @@ export function createSimBroker(options: SimBrokerOptions): SimBroker {
     },
     claimRequest(userId, requestId, by) {
       const key = `${userId}\u0000${requestId}`;
-      const claimed = requestsClaimed.get(key);
-      // The same three-way answer as createRedisRequestClaims.ts's script, step for step.
-      let answer: ClaimAnswer = "won";
-      if (claimed !== undefined && !claimed.started && claimed.owner === by.instanceId && claimed.attempt === by.attempt) answer = "won";
-      else if (claimed !== undefined && (claimed.started || claimed.owner === by.instanceId)) answer = "taken";
-      else if (claimed !== undefined && (leases.get(claimed.owner) ?? 0) > options.time.nowMs()) answer = "held";
+      const answer = claimAnswer(requestsClaimed.get(key), by);
       if (answer === "won") requestsClaimed.set(key, { owner: by.instanceId, attempt: by.attempt, started: false });
       return options.parts?.claimRequest?.({ answer }) ?? answer;
     },

@@ -32,9 +32,6 @@ export interface SharedBrokerAccess {
   requestStarted(userId: string, requestId: string): void;
 }
 
-/** A feed message: the event and where the stream stood when it was appended. */
-export type FeedMessage = FollowedFeedMessage;
-
 /** A disturbance of one view's feed until `untilMs` (absolute virtual ms). */
 export type FeedSpell = { kind: "delay" | "reorder"; lagMs: number; untilMs: number };
 
@@ -44,7 +41,7 @@ export interface SimBrokerView {
   /** The port the instance's manager is given (the view itself unless a planted bug wraps it). */
   readonly port: StreamBroker;
   /** The broker feeds an appended event (called for every view; one that does not follow the user ignores it on arrival). */
-  feed(userId: string, message: FeedMessage): void;
+  feed(userId: string, message: FollowedFeedMessage): void;
   reachable(): boolean;
   /** Cut (every followed feed is lost at once) or heal (held appends go out in order, then every feed reloads). */
   setReachable(reachable: boolean): void;
@@ -81,7 +78,7 @@ interface Followed {
   readonly userId: string;
   readonly follower: StreamFollower;
   position: BrokerPosition | undefined;
-  readonly queue: FeedMessage[];
+  readonly queue: FollowedFeedMessage[];
   busy: boolean;
   generation: number;
 }
@@ -135,7 +132,7 @@ export function createSimBrokerView(options: SimBrokerViewOptions): SimBrokerVie
     });
   }
 
-  function arrive(userId: string, message: FeedMessage): void {
+  function arrive(userId: string, message: FollowedFeedMessage): void {
     if (!reachable) return;
     const state = followed.get(userId);
     if (state === undefined) return;

@@ -177,7 +177,7 @@ function firstDeparture(script: AgentScript, events: readonly PlayedEvent[], lim
  * Or a cancel that came at that same moment, just before: its tool_completed (error) was the abandoned one, and agent_completed (cancelled) follows alone.
  */
 function failedToolEnding(rest: readonly PlayedEvent[], options: { where: string; atMs: number }): string | undefined {
-  const shape = rest.map((event) => `${event.type}${event.status === undefined ? "" : `(${event.status})`}`).join(", ");
+  const shape = shapeOf(rest);
   const onTime = rest.every((event) => event.atMs === options.atMs);
   return onTime && (shape === "error_event, agent_completed(error)" || shape === "agent_completed(cancelled)")
     ? undefined
@@ -190,10 +190,7 @@ function failedToolEnding(rest: readonly PlayedEvent[], options: { where: string
  */
 function isLegitimateEnding(rest: readonly PlayedEvent[], options: { startedAtMs: number } & Limits): boolean {
   if (options.endedByLease) {
-    const shape = rest
-      .filter((event) => event.type !== "agent_thinking")
-      .map((event) => `${event.type}${event.status === undefined ? "" : `(${event.status})`}`)
-      .join(", ");
+    const shape = shapeOf(rest.filter((event) => event.type !== "agent_thinking"));
     return shape === "error_event, agent_completed(error)" || shape === "tool_completed(error), error_event, agent_completed(error)";
   }
   const completed = rest[rest.length - 1];
@@ -205,6 +202,11 @@ function isLegitimateEnding(rest: readonly PlayedEvent[], options: { startedAtMs
   if (index !== rest.length - 1) return false;
   if (completed.status === "cancelled") return !hasErrorEvent;
   return completed.status === "error" && hasErrorEvent && completed.atMs - options.startedAtMs === options.runDurationMsMax;
+}
+
+/** Events as `type(status), …`, to compare an ending with the documented ones. */
+function shapeOf(events: readonly PlayedEvent[]): string {
+  return events.map((event) => `${event.type}${event.status === undefined ? "" : `(${event.status})`}`).join(", ");
 }
 
 /** An event in a message: its type, its status, the start of its text. */
