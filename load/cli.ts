@@ -84,7 +84,6 @@ error, 108 aborted: see load/runner/README.md); 3 INVALID (the load generator fe
 behind: generator_lag over its threshold); 2 bad usage (an unreachable target, a k6
 too old or not k6); 1 build or server failure.`;
 
-
 /** The parsed command line. */
 export interface LoadCommand {
   scriptName: string;

@@ -32,7 +32,6 @@ const RECORD_OPTIONS = {
   help: { type: "boolean" },
 } as const;
 
-
 /** What the flags ask for. */
 export interface RecordCommand {
   target: string;

@@ -18,17 +18,21 @@ export interface CliWriters {
   stderr: (text: string) => void;
 }
 
-/** Calls `main(argv, writers)` and returns its exit code and output. */
-export async function runCliInProcess(main: (argv: readonly string[], io: CliWriters) => Promise<number>, argv: readonly string[]): Promise<CliRun> {
+/**
+ * Calls `main(argv, io)` and returns its exit code and output. `rest`: the io fields a CLI
+ * takes beyond its writers (the token CLI's `env`, load's and record's `cwd`, …).
+ */
+export async function runCliInProcess<Rest extends object>(main: (argv: readonly string[], io: CliWriters & Rest) => Promise<number>, argv: readonly string[], rest?: Rest): Promise<CliRun> {
   let stdout = "";
   let stderr = "";
-  const code = await main(argv, {
+  const writers: CliWriters = {
     stdout: (text) => {
       stdout += text;
     },
     stderr: (text) => {
       stderr += text;
     },
-  });
+  };
+  const code = await main(argv, { ...(rest as Rest), ...writers });
   return { code, stdout, stderr };
 }

@@ -11,6 +11,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
+import { runCliInProcess, type CliWriters } from "../cliKit/runCliInProcess.ts";
 import { docCommands, docTableFlags, helpListsFlag, type DocCommand } from "./docCommands.ts";
 
 const run = promisify(execFile);
@@ -47,13 +48,10 @@ function commandOf(script: string): [string, string[]] {
   return ["npm", ["run", "--silent", script, "--"]];
 }
 
-/** Every stream a CLI's `main` may take, capturing stdout and stderr together. */
-function helpIo() {
-  let text = "";
-  const write = (chunk: string) => {
-    text += chunk;
-  };
-  return { io: { stdout: write, stderr: write, env: { ...process.env, CI: "true" }, cwd: process.cwd() }, text: () => text };
+/** The io fields beyond the writers that a CLI's `main` may take. */
+interface HelpIoRest {
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
 }
 
 /**
@@ -61,7 +59,7 @@ function helpIo() {
  * code prints it; a child process under tsx costs ~1.3 s of CPU each, issue 13). Each is
  * imported only when asked.
  */
-const MAIN_OF_SCRIPT: Record<string, () => Promise<{ main: (argv: readonly string[], io: ReturnType<typeof helpIo>["io"]) => Promise<number> }>> = {
+const MAIN_OF_SCRIPT: Record<string, () => Promise<{ main: (argv: readonly string[], io: CliWriters & HelpIoRest) => Promise<number> }>> = {
   sim: () => import("../../sim/cli.ts"),
   prop: () => import("../../property/cli.ts"),
   load: () => import("../../load/cli.ts"),
@@ -74,10 +72,9 @@ const MAIN_OF_SCRIPT: Record<string, () => Promise<{ main: (argv: readonly strin
 async function helpOf(script: string): Promise<string> {
   const inProcess = MAIN_OF_SCRIPT[script];
   if (inProcess !== undefined) {
-    const { io, text } = helpIo();
-    const code = await (await inProcess()).main(["--help"], io);
-    if (code !== 0) throw new Error(`npm run ${script} -- --help exited ${code}: ${text()}`);
-    return text();
+    const { code, stdout, stderr } = await runCliInProcess((await inProcess()).main, ["--help"], { env: { ...process.env, CI: "true" }, cwd: process.cwd() });
+    if (code !== 0) throw new Error(`npm run ${script} -- --help exited ${code}: ${stdout}${stderr}`);
+    return `${stdout}\n${stderr}`;
   }
   const [program, args] = commandOf(script);
   const { stdout, stderr } = await run(program, [...args, "--help"], { encoding: "utf8", env: { ...process.env, CI: "true" }, timeout: 50_000 });

@@ -15,6 +15,7 @@ import { verifyAccessToken } from "../../server/auth/verifyAccessToken.ts";
 import { loadScenarioScripts } from "../../server/cli/loadScenarioScripts.ts";
 import { parseServeArgs } from "../../server/cli/parseServeArgs.ts";
 import { main as tokenMain } from "../../server/cli/token.ts";
+import { runCliInProcess } from "../cliKit/runCliInProcess.ts";
 import { DEFAULT_SCRIPTS } from "../../server/runtime/defaultScripts.ts";
 import { connectClient, TEST_SECRET, waitFor } from "./serverTestKit.ts";
 
@@ -91,12 +92,7 @@ describe.concurrent("token CLI", () => {
   });
 
   /** The token CLI's `main` in this process, with only the environment given (no JWT_SECRET of this process). */
-  async function tokenInProcess(args: string[], env: Record<string, string> = {}) {
-    let stdout = "";
-    let stderr = "";
-    const code = await tokenMain(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text), env });
-    return { code, stdout, stderr };
-  }
+  const tokenInProcess = (args: string[], env: Record<string, string> = {}) => runCliInProcess(tokenMain, args, { env });
 
   test("--secret overrides JWT_SECRET", async () => {
     const token = await tokenInProcess(["--user", "u9", "--secret", "flag-secret-0123456789abcdef0123456789"], { JWT_SECRET: TEST_SECRET });
