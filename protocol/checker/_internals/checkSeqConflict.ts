@@ -1,13 +1,13 @@
 /**
  * Invariant 7 across connections: "every connection of a user sees the same seq for
  * the same event". The first copy of each (epoch, seq) any connection of the user
- * received is remembered (type, run_id and its data, compared as canonical JSON only when
- * a second copy arrives, so the common single copy costs nothing; bounded by
+ * received is remembered (type, run_id and its data, compared key order aside only when a
+ * second copy arrives, so the common single copy costs nothing; bounded by
  * eventsRememberedPerUserMax, oldest forgotten first); every later copy must match it.
  * `ts` is not compared: the protocol names type, run and data as the event's identity.
  */
 import type { AgentEvent } from "../../frames.ts";
-import { canonicalJson } from "./canonicalJson.ts";
+import { jsonEqual } from "./jsonEqual.ts";
 import type { FirstCopy } from "./EventMemoryStore.ts";
 import { NO_FINDINGS, type Finding } from "./ViolationSink.ts";
 
@@ -18,7 +18,7 @@ export function checkSeqConflict(first: FirstCopy, copy: AgentEvent, options: { 
   const differences: string[] = [];
   if (remembered.type !== copy.type) differences.push(`type ${remembered.type} there, ${copy.type} here`);
   if (remembered.run_id !== copy.run_id) differences.push(`run ${remembered.run_id} there, ${copy.run_id} here`);
-  if (differences.length === 0 && remembered.data !== copy.data && canonicalJson(remembered.data) !== canonicalJson(copy.data)) differences.push("different data");
+  if (differences.length === 0 && !jsonEqual(remembered.data, copy.data)) differences.push("different data");
   if (differences.length === 0) return NO_FINDINGS;
   return [
     {
