@@ -40,6 +40,7 @@ import { scheduleRunRequests } from "./scheduleRunRequests.ts";
 import { describeUnsettled } from "./settle/describeUnsettled.ts";
 import { driveQuiescence, type QuiescenceOutcome } from "./settle/driveQuiescence.ts";
 import { createEvictionJudge, type EvictionFinding } from "./settle/createEvictionJudge.ts";
+import { createSelfReportAudit, type SelfReportFinding } from "./settle/createSelfReportAudit.ts";
 import { judgeRequiredTiming, type RequiredTimingOutcome } from "./settle/judgeRequiredTiming.ts";
 import { judgeScriptFidelity, type PlayedEvent, type ScriptFidelityFinding } from "./settle/judgeScriptFidelity.ts";
 import { driveUntilSettled } from "./settle/driveUntilSettled.ts";
@@ -98,6 +99,12 @@ export interface SimulationResult {
   scriptFidelity: ScriptFidelityFinding[] | null;
   /** Streams evicted before the manager's own limits allowed (see settle/createEvictionJudge.ts): a safety failure the checker cannot see. */
   earlyEvictions: EvictionFinding[];
+  /**
+   * Where the manager's own account (its decisions, `stats()` counters and gauges) disagrees
+   * with what the simulator saw on the wire and in the buffer (see settle/createSelfReportAudit.ts):
+   * a safety failure no client can see. Empty when the simulation crashed.
+   */
+  selfReport: SelfReportFinding[];
   /** The scenario's required timing budgets and which were missed (see settle/judgeRequiredTiming.ts); null without a verdict. */
   requiredTiming: RequiredTimingOutcome | null;
   /** The checklist's four alert conditions (monitoring/alerts.yml) judged on this run's counters: "would have alerted: …" (see alerts/judgeSimAlerts.ts). */
@@ -164,6 +171,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   });
 
   const evictionJudge = createEvictionJudge(managerLimits);
+  const audit = createSelfReportAudit(time, managerLimits);
   const alertCounters = createAlertCounters({ connectionsMax: managerLimits.connectionsMax, runsTrackedMax: managerLimits.runsTrackedMax });
   const secondRuns: ScriptFidelityFinding[] = [];
   const onRunStarted = ({ userId, runId, requestId, scriptName }: { userId: string; runId: string; requestId: string; scriptName: string }) => {
@@ -184,8 +192,10 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     for (const request of requests.values()) if (request.runId === runId) request.completed = true;
     mark(userId, `run ${runId} completed: ${status}`);
   };
-  const onDecision = (decision: ManagerDecision, stats: () => ManagerStats) => {
+  const onDecision = (decision: ManagerDecision, manager: ConnectionManager) => {
+    const stats = (): ManagerStats => manager.stats();
     evictionJudge.decided(decision, stats);
+    audit.decided(decision, manager);
     const connectionsOpen = () => stats().connections;
     alertCounters.decided(decision, connectionsOpen);
     const { kind, ...fields } = decision;
@@ -202,6 +212,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     const publishCorrectly = (userId: string, draft: AgentEventDraft) => {
       alertCounters.published(userId, draft.run_id, { nowMs: time.nowMs(), completed: draft.type === "agent_completed" });
       const event = stampedAtOnce(manager.publish(userId, draft));
+      audit.published(manager, userId, event.seq);
       emitted.push({ userId, epoch: event.epoch, seq: event.seq, runId: event.run_id, type: event.type });
       notePlayed(playedByRun, userId, draft, time.nowMs());
       trace({ kind: "emit", user: userId, epoch: event.epoch, seq: event.seq, run: event.run_id, type: event.type });
@@ -223,7 +234,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
         ids,
         limits: managerLimits,
         onCommand: (command) => runtime.handleCommand(command),
-        observer: { decision: (decision) => onDecision(decision, () => created.stats()) },
+        observer: { decision: (decision) => onDecision(decision, created) },
         ...(options.plant?.parts === undefined ? {} : { parts: options.plant.parts }),
       });
       managers.push(created);
@@ -280,6 +291,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     network,
     checker,
     trace,
+    audit,
     serverFor: (device) => server.serverFor(device),
     serverDownUntilMs: () => serverDownUntilMs,
     stopped: () => stopped,
@@ -331,6 +343,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
       ? driveQuiescence(time, { longestLimitMs: longestDurationLimitMs(managerLimits, runtimeLimits), marginMs: quiescenceMarginMs + 2 * scenario.network.oneWayDelayMsMax })
       : null;
   const finalCrash = crash ?? quiescence?.crash ?? null;
+  const selfReport = finalCrash === null ? audit.finish(server.managers) : [];
   const verdict = finalCrash === null ? checker.finish({ atMs: time.nowMs(), requireRunsComplete: settled, emitted }) : null;
   const livenessReason = finalCrash !== null || settled ? null : describeUnsettled(probe, scenario.budgets.settleMs);
   const requiredTiming = verdict === null ? null : judgeRequiredTiming(verdict, { required: scenario.budgets.required, faultsInjected: faultCounts });
@@ -340,7 +353,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   const outcome: SimOutcome =
     finalCrash !== null
       ? "crash"
-      : (verdict !== null && verdict.safety.length > 0) || (scriptFidelity?.length ?? 0) > 0 || evictionJudge.findings().length > 0
+      : (verdict !== null && verdict.safety.length > 0) || (scriptFidelity?.length ?? 0) > 0 || evictionJudge.findings().length > 0 || selfReport.length > 0
         ? "safety"
         : !settled || (verdict?.liveness.length ?? 0) > 0
           ? "liveness"
@@ -375,6 +388,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     quiescence,
     scriptFidelity,
     earlyEvictions: evictionJudge.findings(),
+    selfReport,
     requiredTiming,
     alerts,
   };

@@ -43,8 +43,8 @@ export interface SimClusterOptions {
   scripts: ReadonlyMap<string, AgentScript>;
   /** Manager parts a planted bug replaces (the resume policy only: the broker keeps the history). */
   managerParts?: Pick<ManagerParts, "planResume">;
-  /** Every decision of every manager, with a reader of that manager's stats. */
-  decision: (decision: Parameters<NonNullable<ManagerObserver["decision"]>>[0], stats: () => ManagerStats) => void;
+  /** Every decision of every manager, with the manager that took it. */
+  decision: (decision: Parameters<NonNullable<ManagerObserver["decision"]>>[0], manager: ConnectionManager) => void;
   /** Wraps each runtime's (and each lease keeper's) publish into a manager: the simulation's bookkeeping and a planted bug. */
   wrapPublish: (publish: Publish, context: { scheduler: Scheduler; runtimeOwned: boolean }) => Publish;
   onRunStarted: NonNullable<AgentRuntimeOptions["onRunStarted"]>;
@@ -98,7 +98,7 @@ export function createSimCluster(options: SimClusterOptions): SimCluster {
       broker: view.port,
       ...(options.managerParts === undefined ? {} : { parts: options.managerParts }),
       onCommand: (command) => runtimeOf(manager)?.handleCommand(command),
-      observer: { decision: (decision) => options.decision(decision, () => manager.stats()) },
+      observer: { decision: (decision) => options.decision(decision, manager) },
     });
     managers.push(manager);
     return manager;
