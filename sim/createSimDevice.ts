@@ -21,8 +21,8 @@ export interface SimDeviceHost {
   after(delayMs: number, callback: () => void): void;
   /** Opens a socket to the server; returns false when the server refuses (down). */
   openSocket(device: SimDevice, connectionId: string, resume: { epoch: string; last_seq: number } | undefined): boolean;
-  /** Sends text on the device's open socket. */
-  sendText(connectionId: string, text: string): void;
+  /** Sends text on the device's open socket; a binary frame with `binary` (a misbehaving client only). */
+  sendText(connectionId: string, text: string, options?: { binary?: true }): void;
   /** Closes the device's socket cleanly (client-initiated reconnect). */
   closeSocket(connectionId: string, code: number): void;
   trace(line: Record<string, unknown>): void;
@@ -59,6 +59,11 @@ export interface SimDevice {
    */
   resendLatestStart(): string | null;
   cancel(runId: string): void;
+  /**
+   * Sends `text` as it is, past the event client (a misbehaving client: a flood, a frame too
+   * big, a binary frame), told to the checker as the raw frame it is. False when not connected.
+   */
+  sendRaw(text: string, options?: { binary?: true }): boolean;
   /** Closes cleanly and reconnects after the drawn delay. */
   reconnect(delayMs: number): void;
   /** A frame arrived on socket `socketId`; frames of a socket the device already left are ignored. */
@@ -168,6 +173,12 @@ export function createSimDevice(host: SimDeviceHost, options: SimDeviceOptions):
     },
     cancel(runId) {
       client.send({ type: "cancel", run_id: runId });
+    },
+    sendRaw(text, rawOptions = {}) {
+      if (connectionId === null) return false;
+      host.checker.clientFrame(connectionId, text, { atMs: host.nowMs() });
+      host.sendText(connectionId, text, rawOptions);
+      return true;
     },
     reconnect(delayMs) {
       if (connectionId === null) return;

@@ -75,7 +75,11 @@ export function createSimHost(options: SimHostOptions): SimDeviceHost {
       time.after(delayMs, callback);
     },
     openSocket,
-    sendText: (connectionId, text) => clientSockets.get(connectionId)?.send(text),
+    sendText: (connectionId, text, sendOptions) => {
+      const socket = clientSockets.get(connectionId);
+      if (sendOptions?.binary === true) socket?.sendBinary(text);
+      else socket?.send(text);
+    },
     closeSocket: (connectionId, code) => {
       clientSockets.get(connectionId)?.close(code);
       clientSockets.delete(connectionId);
