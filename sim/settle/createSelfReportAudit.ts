@@ -333,8 +333,9 @@ export function createSelfReportAudit(clock: Clock, limits: ManagerLimits): Self
     const buffer = bufferOf(watched, userId);
     let entryBytes = 0;
     manager.broker.read(userId, { afterSeq: seq - 1, throughSeq: seq }, (outcome) => {
-      const entry = outcome.ok ? outcome.entries[0] : undefined;
-      if (entry === undefined || entry.seq !== seq) return;
+      // The entry itself, whatever else the read gave (judging the read is the checker's part).
+      const entry = outcome.ok ? outcome.entries.find((candidate) => candidate.seq === seq) : undefined;
+      if (entry === undefined) return;
       entryBytes = Buffer.byteLength(entry.text, "utf8");
       if (entry.bytes !== entryBytes) report("replay_buffer", `${userId}'s event seq ${seq} is held as ${entry.bytes} bytes; its text is ${entryBytes} UTF-8 bytes`);
     });
