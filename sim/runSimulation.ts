@@ -135,7 +135,11 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   let serverDownUntilMs = 0;
 
   const elapsedMs = () => time.nowMs() - SIM_START_MS;
+  /** What the runtimes told the simulation, for the self-report audit's runtime counters. */
+  const runtimeSeen = { runsStarted: 0, runsCompleted: 0, claimsAbandoned: 0 };
   const trace = (line: Record<string, unknown>) => {
+    // A runtime gives up a held claim through its onClaimAbandoned callback, which the cluster traces.
+    if (line["kind"] === "claim_abandoned") runtimeSeen.claimsAbandoned += 1;
     options.onTraceLine?.(JSON.stringify({ t: elapsedMs(), ...line }));
   };
   const mark = (userId: string, what: string) => {
@@ -175,6 +179,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   const alertCounters = createAlertCounters({ connectionsMax: managerLimits.connectionsMax, runsTrackedMax: managerLimits.runsTrackedMax });
   const secondRuns: ScriptFidelityFinding[] = [];
   const onRunStarted = ({ userId, runId, requestId, scriptName }: { userId: string; runId: string; requestId: string; scriptName: string }) => {
+    runtimeSeen.runsStarted += 1;
     const script = scripts.library.get(scriptName);
     if (script !== undefined) scriptOfRun.set(runId, script);
     const request = requests.get(requestId);
@@ -204,6 +209,11 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
       mark(decision.userId, `${decision.kind.replaceAll("_", " ")} on ${decision.connectionId}`);
     }
   };
+  /** A runtime ended a run (not a survivor ending an orphan by lease). */
+  const runtimeOnRunEnded = (run: { userId: string; runId: string; status: string }) => {
+    runtimeSeen.runsCompleted += 1;
+    onRunEnded(run);
+  };
   const endedByLease = new Set<string>();
   let server: SimServerSide;
   if (scenario.instances === 1) {
@@ -225,7 +235,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
       scripts: scripts.library,
       limits: runtimeLimits,
       onRunStarted,
-      onRunEnded,
+      onRunEnded: runtimeOnRunEnded,
     });
     const createManager = () => {
       const created = createConnectionManager({
@@ -269,7 +279,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
       ...(options.plant === undefined ? {} : { plant: options.plant }),
       onDecision,
       onRunStarted,
-      onRunEnded,
+      onRunEnded: runtimeOnRunEnded,
       onAppended: (userId, event) => {
         emitted.push({ userId, epoch: event.epoch, seq: event.seq, runId: event.run_id, type: event.type });
         trace({ kind: "emit", user: userId, epoch: event.epoch, seq: event.seq, run: event.run_id, type: event.type });
@@ -343,7 +353,8 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
       ? driveQuiescence(time, { longestLimitMs: longestDurationLimitMs(managerLimits, runtimeLimits), marginMs: quiescenceMarginMs + 2 * scenario.network.oneWayDelayMsMax })
       : null;
   const finalCrash = crash ?? quiescence?.crash ?? null;
-  const selfReport = finalCrash === null ? audit.finish(server.managers) : [];
+  const runtimeStats = server.runtimeStats();
+  const selfReport = finalCrash === null ? audit.finish(server.managers, { runtime: { reported: runtimeStats, seen: runtimeSeen } }) : [];
   const verdict = finalCrash === null ? checker.finish({ atMs: time.nowMs(), requireRunsComplete: settled, emitted }) : null;
   const livenessReason = finalCrash !== null || settled ? null : describeUnsettled(probe, scenario.budgets.settleMs);
   const requiredTiming = verdict === null ? null : judgeRequiredTiming(verdict, { required: scenario.budgets.required, faultsInjected: faultCounts });
@@ -360,7 +371,6 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
           : (requiredTiming?.failed.length ?? 0) > 0
             ? "timing"
             : "pass";
-  const runtimeStats = server.runtimeStats();
   server.stop();
   const alerts = judgeSimAlerts(alertCounters.finish({ nowMs: time.nowMs(), durationMs: elapsedMs(), managers: server.managers }));
   return {

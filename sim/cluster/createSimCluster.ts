@@ -74,7 +74,7 @@ export interface SimCluster extends BrokerFaultControls {
   /** Every manager ever created, in creation order (the alert counters sum them). */
   readonly managers: readonly ConnectionManager[];
   /** Summed over every runtime ever created. */
-  runtimeStats(): { runsStarted: number; runsCompleted: number };
+  runtimeStats(): { runsStarted: number; runsCompleted: number; claimsAbandoned: number };
   stopRuntimes(): void;
   /** Stops every lease keeper (the simulation's liveness phase is over). */
   stopLeases(): void;
@@ -223,12 +223,14 @@ export function createSimCluster(options: SimClusterOptions): SimCluster {
     runtimeStats() {
       let runsStarted = 0;
       let runsCompleted = 0;
+      let claimsAbandoned = 0;
       for (const runtime of runtimes) {
         const stats = runtime.stats();
         runsStarted += stats.runsStarted;
         runsCompleted += stats.runsCompleted;
+        claimsAbandoned += stats.claimsAbandoned;
       }
-      return { runsStarted, runsCompleted };
+      return { runsStarted, runsCompleted, claimsAbandoned };
     },
     stopRuntimes() {
       for (const instance of slots) instance?.runtime.stop();

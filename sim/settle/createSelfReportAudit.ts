@@ -54,6 +54,13 @@ export interface SelfReportFinding {
   message: string;
 }
 
+/** The runtime counters the audit compares (AgentRuntimeStats), summed over every runtime of the run. */
+export interface RuntimeCounters {
+  runsStarted: number;
+  runsCompleted: number;
+  claimsAbandoned: number;
+}
+
 /** The handlers the network calls on the server end, as the manager returns them. */
 type ServerHandlers = Pick<ConnectionHandlers, "connectionId" | "socketOnMessage" | "socketOnPong" | "socketOnClose">;
 
@@ -71,8 +78,12 @@ export interface SelfReportAudit {
    * the in-process broker answers at once). Enables the `replay_buffer` rule for `manager`.
    */
   published(manager: ConnectionManager, userId: string, seq: number): void;
-  /** The end-of-run checks (counters, closes never carried out, heartbeats); then every finding, in order. */
-  finish(managers: readonly ConnectionManager[]): SelfReportFinding[];
+  /**
+   * The end-of-run checks (counters, closes never carried out, heartbeats), with the
+   * runtimes' counters summed (`reported`) against what their callbacks told (`seen`);
+   * then every finding, in order.
+   */
+  finish(managers: readonly ConnectionManager[], options?: { runtime?: { reported: RuntimeCounters; seen: RuntimeCounters } }): SelfReportFinding[];
   /** The findings so far. */
   findings(): SelfReportFinding[];
 }
@@ -431,7 +442,13 @@ export function createSelfReportAudit(clock: Clock, limits: ManagerLimits): Self
 
     published,
 
-    finish(all) {
+    finish(all, finishOptions = {}) {
+      const runtime = finishOptions.runtime;
+      if (runtime !== undefined) {
+        for (const name of ["runsStarted", "runsCompleted", "claimsAbandoned"] as const) {
+          if (runtime.reported[name] !== runtime.seen[name]) report("counter", `the runtimes' stats().${name} is ${runtime.reported[name]}; their callbacks told ${runtime.seen[name]}`);
+        }
+      }
       for (const manager of all) {
         const watched = watchedOf(manager);
         const stats = manager.stats();

@@ -102,6 +102,15 @@ describe("self-report audit, rule by rule", () => {
     expect(audit.finish([manager]).map((finding) => finding.message)).toEqual(["stats().sendFailures is -1; the sockets refused 1 send(s)"]);
   });
 
+  it("counter: the runtimes' runsStarted, runsCompleted and claimsAbandoned must equal what their callbacks told", () => {
+    const audit = createSelfReportAudit({ nowMs: () => 0 }, limits);
+    const seen = { runsStarted: 3, runsCompleted: 3, claimsAbandoned: 1 };
+    expect(audit.finish([], { runtime: { reported: { ...seen }, seen } })).toEqual([]);
+    expect(audit.finish([], { runtime: { reported: { ...seen, claimsAbandoned: -1 }, seen } }).map((finding) => finding.message)).toEqual([
+      "the runtimes' stats().claimsAbandoned is -1; their callbacks told 1",
+    ]);
+  });
+
   it("close: a server close needs its decision first, with a reason, and the socket closed with the same code and reason", () => {
     const honest = auditWithConnection({ stats: { decisions: { connection_opened: 1, connection_closed: 1 } } });
     honest.decide({ kind: "connection_closed", connectionId: "c-1", userId: "u1", code: 1011, reason: "send failed", byServer: true });
