@@ -245,7 +245,8 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
         limits: managerLimits,
         onCommand: (command) => runtime.handleCommand(command),
         observer: { decision: (decision) => onDecision(decision, created) },
-        ...(options.plant?.parts === undefined ? {} : { parts: options.plant.parts }),
+        // The default replay buffer, made by the audit so it can read its memory gauge; a plant's parts win.
+        parts: { createReplayStore: (bounds) => audit.createReplayStore(bounds), ...options.plant?.parts },
       });
       managers.push(created);
       return created;

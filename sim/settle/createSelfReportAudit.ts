@@ -34,6 +34,10 @@
  *   match; `stream_evicted.events` is what was held.
  * - `replay_burst`: a slow-consumer close while a resume's replay is being written, with
  *   the control frames before it inside `bufferedBytesMax`: the replay burst got no credit.
+ * - `memory` (one instance, the real ReplayBuffer): at the end, each user's buffer uses at
+ *   most 2 × its events + 1025 array slots, the bound its compaction promises
+ *   (`ReplayBuffer.slotsUsed`); a buffer that stopped compacting grows by a slot per event
+ *   it ever held, within every event and byte bound.
  */
 import { Buffer } from "node:buffer";
 import { CLOSE_CODES } from "../../protocol/limits.ts";
@@ -42,10 +46,11 @@ import type { ManagerDecision } from "../../server/manager/ManagerDecision.ts";
 import type { ManagerLimits } from "../../server/manager/managerLimits.ts";
 import type { Clock } from "../../server/ports/clock.ts";
 import { SocketSendError, type SocketPort } from "../../server/ports/socketPort.ts";
+import { ReplayBuffer, type ReplayStore } from "../../server/manager/ReplayBuffer.ts";
 import { decisionShapeProblem } from "./decisionShapeProblem.ts";
 
 /** The rule a finding breaks (see the module comment). */
-export type SelfReportRule = "decision" | "counter" | "close" | "heartbeat" | "limit" | "replay_buffer" | "replay_burst";
+export type SelfReportRule = "decision" | "counter" | "close" | "heartbeat" | "limit" | "replay_buffer" | "replay_burst" | "memory";
 
 /** One disagreement between the manager's account and the simulator's model: a safety failure. */
 export interface SelfReportFinding {
@@ -79,6 +84,11 @@ export interface SelfReportAudit {
    */
   published(manager: ConnectionManager, userId: string, seq: number): void;
   /**
+   * Makes one user's replay buffer, the real {@link ReplayBuffer} exactly as the manager's
+   * default does, and keeps it to read its memory gauge at the end (the `memory` rule).
+   */
+  createReplayStore(bounds: { eventsMax: number; bytesMax: number }): ReplayStore;
+  /**
    * The end-of-run checks (counters, closes never carried out, heartbeats), with the
    * runtimes' counters summed (`reported`) against what their callbacks told (`seen`);
    * then every finding, in order.
@@ -90,6 +100,9 @@ export interface SelfReportAudit {
 
 /** Findings kept per run: the first ones explain a failure; the rest would only repeat it. */
 const FINDINGS_MAX = 100;
+
+/** The dead prefix ReplayBuffer may keep before it compacts, slots (its documented bound: 2 × size + this). */
+const REPLAY_SLOTS_SLACK = 1_025;
 
 /** What the audit keeps of one connection (the manager's view, and the wire's). */
 interface WatchedConnection {
@@ -131,10 +144,21 @@ interface WatchedManager {
   accepting: WatchedConnection | null;
 }
 
+/** A replay buffer the `memory` rule can read: the real {@link ReplayBuffer} (tests give a broken one). */
+export type AuditedReplayBuffer = ReplayStore & { readonly slotsUsed: number };
+
+/** Options of {@link createSelfReportAudit}. */
+export interface SelfReportAuditOptions {
+  /** Makes the replay buffers {@link SelfReportAudit.createReplayStore} hands out. Default: `new ReplayBuffer(bounds)`, the manager's own default. */
+  createReplayBuffer?: (bounds: { eventsMax: number; bytesMax: number }) => AuditedReplayBuffer;
+}
+
 /** Creates the audit for one simulation, on `clock`, for managers bound by `limits`. */
-export function createSelfReportAudit(clock: Clock, limits: ManagerLimits): SelfReportAudit {
+export function createSelfReportAudit(clock: Clock, limits: ManagerLimits, options: SelfReportAuditOptions = {}): SelfReportAudit {
+  const createReplayBuffer = options.createReplayBuffer ?? ((bounds) => new ReplayBuffer(bounds));
   const findings: SelfReportFinding[] = [];
   const managers = new Map<ConnectionManager, WatchedManager>();
+  const replayBuffers: AuditedReplayBuffer[] = [];
   /** Decisions taken while a frame or close from the network is being handled, to judge what that frame caused. */
   let handling: ManagerDecision[] | null = null;
 
@@ -442,7 +466,18 @@ export function createSelfReportAudit(clock: Clock, limits: ManagerLimits): Self
 
     published,
 
+    createReplayStore(bounds) {
+      const buffer = createReplayBuffer(bounds);
+      replayBuffers.push(buffer);
+      return buffer;
+    },
+
     finish(all, finishOptions = {}) {
+      for (const buffer of replayBuffers) {
+        if (buffer.slotsUsed > 2 * buffer.size + REPLAY_SLOTS_SLACK) {
+          report("memory", `a replay buffer holding ${buffer.size} event(s) uses ${buffer.slotsUsed} array slots, more than 2 × ${buffer.size} + ${REPLAY_SLOTS_SLACK}: it stopped compacting, and grows by a slot for every event it ever held`);
+        }
+      }
       const runtime = finishOptions.runtime;
       if (runtime !== undefined) {
         for (const name of ["runsStarted", "runsCompleted", "claimsAbandoned"] as const) {

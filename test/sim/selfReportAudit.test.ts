@@ -208,6 +208,34 @@ describe("self-report audit, rule by rule", () => {
     expect(miscounting.audit.findings().map((finding) => finding.message)).toEqual([`c-1's frame_too_big says ${over.length} bytes over 100; the frame was 101 UTF-8 bytes, the limit 100`]);
   });
 
+  it("memory: a replay buffer must stay within 2 × its events + 1025 slots however many events went through it", () => {
+    /** Reports the slots a buffer that never compacts would use: one per event it ever held. */
+    class NeverCompacting extends ReplayBuffer {
+      #appended = 0;
+      override append(entry: ReplayEntry): number {
+        this.#appended += 1;
+        return super.append(entry);
+      }
+      override get slotsUsed(): number {
+        return this.#appended;
+      }
+    }
+    const fill = (buffer: ReplayStore) => {
+      for (let seq = 1; seq <= 2_000; seq += 1) {
+        buffer.append({ seq, text: "{}", bytes: 2, tsMs: seq });
+        if (seq % 8 === 0) buffer.trimThrough(seq);
+      }
+    };
+    const real = createSelfReportAudit({ nowMs: () => 0 }, limits);
+    fill(real.createReplayStore({ eventsMax: 10_000, bytesMax: 1_000_000 }));
+    expect(real.finish([])).toEqual([]);
+    const leaking = createSelfReportAudit({ nowMs: () => 0 }, limits, { createReplayBuffer: (bounds) => new NeverCompacting(bounds) });
+    fill(leaking.createReplayStore({ eventsMax: 10_000, bytesMax: 1_000_000 }));
+    expect(leaking.finish([]).map((finding) => finding.message)).toEqual([
+      "a replay buffer holding 0 event(s) uses 2000 array slots, more than 2 × 0 + 1025: it stopped compacting, and grows by a slot for every event it ever held",
+    ]);
+  });
+
   it("replay_burst: a slow-consumer close in the middle of a resume's replay, with small control frames, is a finding", () => {
     const audit = createSelfReportAudit({ nowMs: () => 0 }, limits);
     const manager = standInManager();
@@ -280,7 +308,7 @@ describe("self-report audit, end to end", () => {
     expect(broken.selfReport.map((finding) => finding.rule)).toContain("replay_buffer");
   });
 
-  it.each(["golden-path", "misbehaving-clients", "heartbeat-silence", "resume-backlog", "multi-instance-churn"])("the correct manager gives no finding in %s (seeds 1-3)", (name) => {
+  it.each(["golden-path", "misbehaving-clients", "heartbeat-silence", "resume-backlog", "multi-instance-churn", "long-stream"])("the correct manager gives no finding in %s (seeds 1-3)", (name) => {
     const scenario = loadScenario(`scenarios/${name}.json`);
     for (const seed of [1, 2, 3]) {
       const result = runSimulation(scenario, { seed });
