@@ -61,9 +61,11 @@ export interface SimDevice {
   cancel(runId: string): void;
   /**
    * Sends `text` as it is, past the event client (a misbehaving client: a flood, a frame too
-   * big, a binary frame), told to the checker as the raw frame it is. False when not connected.
+   * big, a binary frame). The trace's `send` line and the checker get `shown` (default: the
+   * text), so a replayed trace judges what the live run judged; a frame too long to trace
+   * shows as a short description. False when not connected.
    */
-  sendRaw(text: string, options?: { binary?: true }): boolean;
+  sendRaw(text: string, options?: { binary?: true; shown?: unknown }): boolean;
   /** Closes cleanly and reconnects after the drawn delay. */
   reconnect(delayMs: number): void;
   /** A frame arrived on socket `socketId`; frames of a socket the device already left are ignored. */
@@ -176,8 +178,10 @@ export function createSimDevice(host: SimDeviceHost, options: SimDeviceOptions):
     },
     sendRaw(text, rawOptions = {}) {
       if (connectionId === null) return false;
-      host.checker.clientFrame(connectionId, text, { atMs: host.nowMs() });
-      host.sendText(connectionId, text, rawOptions);
+      const shown = rawOptions.shown ?? text;
+      host.trace({ kind: "send", conn: connectionId, frame: shown, ...(rawOptions.binary === true ? { binary: true } : {}) });
+      host.checker.clientFrame(connectionId, shown, { atMs: host.nowMs() });
+      host.sendText(connectionId, text, rawOptions.binary === true ? { binary: true } : {});
       return true;
     },
     reconnect(delayMs) {

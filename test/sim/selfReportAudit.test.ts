@@ -7,6 +7,7 @@
  * untouched, where shipped scenarios stay clean.
  */
 import { describe, expect, it } from "vitest";
+import { checkTrace } from "../../protocol/checker/checkTrace.ts";
 import type { ConnectionHandlers, ConnectionManager, ManagerStats } from "../../server/manager/createConnectionManager.ts";
 import type { ManagerDecision } from "../../server/manager/ManagerDecision.ts";
 import { resolveManagerLimits } from "../../server/manager/managerLimits.ts";
@@ -324,5 +325,8 @@ describe("self-report audit, end to end", () => {
     expect(decided("rate_limited")).toBeGreaterThan(0);
     expect(decided("frame_too_big")).toBeGreaterThan(0);
     expect(lines.filter((line) => line.includes('"decision":"protocol_error"') && line.includes("binary frames are not accepted")).length).toBeGreaterThan(0);
+    // The raw frames are traced as sends, so a replay of the trace judges what the live run judged.
+    const replayed = checkTrace(`${lines.join("\n")}\n`);
+    expect([replayed.ok, replayed.safety]).toEqual([true, []]);
   });
 });

@@ -8,7 +8,8 @@
 import { connectionFaultKind } from "../FaultKind.ts";
 
 /** The frame a flood repeats: an ack of seq 0 is well-formed whatever the device holds, and changes nothing. */
-const floodFrame = JSON.stringify({ type: "ack", seq: 0 });
+const floodAck = { type: "ack", seq: 0 } as const;
+const floodFrame = JSON.stringify(floodAck);
 
 /** messagesPerWindowMax + 1 frames at once: the server must close the connection with 1008. */
 export const flood = connectionFaultKind({
@@ -18,6 +19,6 @@ export const flood = connectionFaultKind({
   act: (device, _connectionId, context) => {
     const frames = context.managerLimits.messagesPerWindowMax + 1;
     context.hitDevice(device, { frames });
-    for (let index = 0; index < frames; index += 1) device.sendRaw(floodFrame);
+    for (let index = 0; index < frames; index += 1) device.sendRaw(floodFrame, { shown: floodAck });
   },
 });

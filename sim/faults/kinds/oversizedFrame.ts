@@ -17,6 +17,7 @@ export const oversizedFrame = connectionFaultKind({
   act: (device, _connectionId, context) => {
     const bytes = context.managerLimits.clientFrameBytesMax + 1;
     context.hitDevice(device, { bytes });
-    device.sendRaw(paddedFrameOfBytes(bytes));
+    // Traced and checked as a short description: the frame itself is 64 KiB, and the server must not read it.
+    device.sendRaw(paddedFrameOfBytes(bytes), { shown: `(a frame of ${bytes} UTF-8 bytes, not traced)` });
   },
 });
