@@ -72,8 +72,9 @@ type ServerHandlers = Pick<ConnectionHandlers, "connectionId" | "socketOnMessage
 /** What {@link createSelfReportAudit} returns. */
 export interface SelfReportAudit {
   /**
-   * Hands `socket` (network connection `networkId`) to `manager.accept` through `accept`,
-   * watching the socket and the handlers it returns. Returns what `accept` returned.
+   * Hands `socket` to `manager.accept` through `accept` (which the host writes: identity and
+   * resume are its business), watching the socket and the handlers it returns, which it
+   * returns in their place (null when the manager refused the socket).
    */
   accept(manager: ConnectionManager, socket: SocketPort, accept: (socket: SocketPort) => ServerHandlers | null): ServerHandlers | null;
   /** Every decision of `manager`, as it is taken. */
@@ -106,8 +107,8 @@ const REPLAY_SLOTS_SLACK = 1_025;
 
 /** What the audit keeps of one connection (the manager's view, and the wire's). */
 interface WatchedConnection {
+  /** The manager's id for it, from its `connection_opened` decision. */
   managerId: string | null;
-  openedAtMs: number;
   /** Opened by a decision and not yet closed by one. */
   open: boolean;
   closedDecided: boolean;
@@ -412,7 +413,6 @@ export function createSelfReportAudit(clock: Clock, limits: ManagerLimits, optio
       const nowMs = clock.nowMs();
       const connection: WatchedConnection = {
         managerId: null,
-        openedAtMs: nowMs,
         open: false,
         closedDecided: false,
         lastPingMs: nowMs,
@@ -452,9 +452,8 @@ export function createSelfReportAudit(clock: Clock, limits: ManagerLimits, optio
         }
         connection.managerId = decision.connectionId;
         connection.open = true;
-        connection.openedAtMs = clock.nowMs();
-        connection.lastPingMs = connection.openedAtMs;
-        connection.windowStartMs = connection.openedAtMs;
+        connection.lastPingMs = clock.nowMs();
+        connection.windowStartMs = connection.lastPingMs;
         watched.byManagerId.set(decision.connectionId, connection);
       } else if (decision.kind === "connection_closed") connectionClosed(watched, decision);
       else if (decision.kind === "slow_consumer") {
