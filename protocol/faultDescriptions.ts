@@ -83,6 +83,23 @@ export const FAULT_DESCRIPTIONS = {
     },
     durationMs: (line) => numberOf(line, "downtimeMs"),
   },
+  flood: {
+    scope: "connection",
+    label: "✕ flood",
+    detail: (line) =>
+      `The device sent ${numberOf(line, "frames") ?? "?"} frames at once, one more than the server's messagesPerWindowMax: the server must close it for abuse (1008), and the device resumes without loss.`,
+  },
+  oversized_frame: {
+    scope: "connection",
+    label: "✕ frame too big",
+    detail: (line) =>
+      `The device sent one frame of ${numberOf(line, "bytes") ?? "?"} UTF-8 bytes (multi-byte text), one over the server's clientFrameBytesMax: the server must close it (1009), and the device resumes without loss.`,
+  },
+  binary_frame: {
+    scope: "connection",
+    label: "binary frame",
+    detail: () => "The device sent a binary frame: the server must answer with a protocol_error (bad_json) naming the fix, and keep the connection open.",
+  },
   resend_start: {
     scope: "connection",
     label: "start re-sent",

@@ -21,8 +21,8 @@ export interface SimDeviceHost {
   after(delayMs: number, callback: () => void): void;
   /** Opens a socket to the server; returns false when the server refuses (down). */
   openSocket(device: SimDevice, connectionId: string, resume: { epoch: string; last_seq: number } | undefined): boolean;
-  /** Sends text on the device's open socket. */
-  sendText(connectionId: string, text: string): void;
+  /** Sends text on the device's open socket; a binary frame with `binary` (a misbehaving client only). */
+  sendText(connectionId: string, text: string, options?: { binary?: true }): void;
   /** Closes the device's socket cleanly (client-initiated reconnect). */
   closeSocket(connectionId: string, code: number): void;
   trace(line: Record<string, unknown>): void;
@@ -59,6 +59,13 @@ export interface SimDevice {
    */
   resendLatestStart(): string | null;
   cancel(runId: string): void;
+  /**
+   * Sends `text` as it is, past the event client (a misbehaving client: a flood, a frame too
+   * big, a binary frame). The trace's `send` line and the checker get `shown` (default: the
+   * text), so a replayed trace judges what the live run judged; a frame too long to trace
+   * shows as a short description. False when not connected.
+   */
+  sendRaw(text: string, options?: { binary?: true; shown?: unknown }): boolean;
   /** Closes cleanly and reconnects after the drawn delay. */
   reconnect(delayMs: number): void;
   /** A frame arrived on socket `socketId`; frames of a socket the device already left are ignored. */
@@ -168,6 +175,14 @@ export function createSimDevice(host: SimDeviceHost, options: SimDeviceOptions):
     },
     cancel(runId) {
       client.send({ type: "cancel", run_id: runId });
+    },
+    sendRaw(text, rawOptions = {}) {
+      if (connectionId === null) return false;
+      const shown = rawOptions.shown ?? text;
+      host.trace({ kind: "send", conn: connectionId, frame: shown, ...(rawOptions.binary === true ? { binary: true } : {}) });
+      host.checker.clientFrame(connectionId, shown, { atMs: host.nowMs() });
+      host.sendText(connectionId, text, rawOptions.binary === true ? { binary: true } : {});
+      return true;
     },
     reconnect(delayMs) {
       if (connectionId === null) return;

@@ -1,9 +1,11 @@
 import type { Checker } from "../protocol/checker/Checker.ts";
 import type { ConnectionManager } from "../server/manager/createConnectionManager.ts";
+import type { SocketPort } from "../server/ports/socketPort.ts";
 import type { SimNetwork } from "./core/createSimNetwork.ts";
 import type { SimClientSocket } from "./core/SimClientSocket.ts";
 import type { VirtualTime } from "./core/createVirtualTime.ts";
 import type { SimDevice, SimDeviceHost } from "./createSimDevice.ts";
+import type { SelfReportAudit } from "./settle/createSelfReportAudit.ts";
 
 /** Where one connect lands: a manager, and for several instances which one (traced) and who to tell of the accepted socket. */
 export interface SimServerChoice {
@@ -20,6 +22,8 @@ export interface SimHostOptions {
   network: SimNetwork;
   checker: Checker;
   trace: (line: Record<string, unknown>) => void;
+  /** Watches each socket the manager is given and the handlers it returns (read-only: a pass-through). */
+  audit?: Pick<SelfReportAudit, "accept">;
   /** The server a connect of `device` lands on now (a restart replaces it); null: that instance is down, the connect is refused. */
   serverFor: (device: SimDevice) => SimServerChoice | null;
   /** Absolute virtual ms until which the server refuses connections (restart downtime). */
@@ -56,11 +60,9 @@ export function createSimHost(options: SimHostOptions): SimDeviceHost {
     });
     const link = options.network.connect({ connectionId, client: clientHandlers(device, connectionId, clientSockets) });
     clientSockets.set(connectionId, link.client);
-    const handlers = server.manager.accept(
-      link.serverSocket,
-      { userId: device.userId },
-      resume === undefined ? undefined : { epoch: resume.epoch, lastSeq: resume.last_seq },
-    );
+    const accept = (socket: SocketPort) =>
+      server.manager.accept(socket, { userId: device.userId }, resume === undefined ? undefined : { epoch: resume.epoch, lastSeq: resume.last_seq });
+    const handlers = options.audit === undefined ? accept(link.serverSocket) : options.audit.accept(server.manager, link.serverSocket, accept);
     if (handlers !== null) {
       link.setServerHandlers(handlers);
       server.accepted?.(connectionId);
@@ -73,7 +75,11 @@ export function createSimHost(options: SimHostOptions): SimDeviceHost {
       time.after(delayMs, callback);
     },
     openSocket,
-    sendText: (connectionId, text) => clientSockets.get(connectionId)?.send(text),
+    sendText: (connectionId, text, sendOptions) => {
+      const socket = clientSockets.get(connectionId);
+      if (sendOptions?.binary === true) socket?.sendBinary(text);
+      else socket?.send(text);
+    },
     closeSocket: (connectionId, code) => {
       clientSockets.get(connectionId)?.close(code);
       clientSockets.delete(connectionId);

@@ -40,6 +40,7 @@ import { scheduleRunRequests } from "./scheduleRunRequests.ts";
 import { describeUnsettled } from "./settle/describeUnsettled.ts";
 import { driveQuiescence, type QuiescenceOutcome } from "./settle/driveQuiescence.ts";
 import { createEvictionJudge, type EvictionFinding } from "./settle/createEvictionJudge.ts";
+import { createSelfReportAudit, type SelfReportFinding } from "./settle/createSelfReportAudit.ts";
 import { judgeRequiredTiming, type RequiredTimingOutcome } from "./settle/judgeRequiredTiming.ts";
 import { judgeScriptFidelity, type PlayedEvent, type ScriptFidelityFinding } from "./settle/judgeScriptFidelity.ts";
 import { driveUntilSettled } from "./settle/driveUntilSettled.ts";
@@ -98,6 +99,12 @@ export interface SimulationResult {
   scriptFidelity: ScriptFidelityFinding[] | null;
   /** Streams evicted before the manager's own limits allowed (see settle/createEvictionJudge.ts): a safety failure the checker cannot see. */
   earlyEvictions: EvictionFinding[];
+  /**
+   * Where the manager's own account (its decisions, `stats()` counters and gauges) disagrees
+   * with what the simulator saw on the wire and in the buffer (see settle/createSelfReportAudit.ts):
+   * a safety failure no client can see. Empty when the simulation crashed.
+   */
+  selfReport: SelfReportFinding[];
   /** The scenario's required timing budgets and which were missed (see settle/judgeRequiredTiming.ts); null without a verdict. */
   requiredTiming: RequiredTimingOutcome | null;
   /** The checklist's four alert conditions (monitoring/alerts.yml) judged on this run's counters: "would have alerted: …" (see alerts/judgeSimAlerts.ts). */
@@ -128,7 +135,11 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   let serverDownUntilMs = 0;
 
   const elapsedMs = () => time.nowMs() - SIM_START_MS;
+  /** What the runtimes told the simulation, for the self-report audit's runtime counters. */
+  const runtimeSeen = { runsStarted: 0, runsCompleted: 0, claimsAbandoned: 0 };
   const trace = (line: Record<string, unknown>) => {
+    // A runtime gives up a held claim through its onClaimAbandoned callback, which the cluster traces.
+    if (line["kind"] === "claim_abandoned") runtimeSeen.claimsAbandoned += 1;
     options.onTraceLine?.(JSON.stringify({ t: elapsedMs(), ...line }));
   };
   const mark = (userId: string, what: string) => {
@@ -164,9 +175,11 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   });
 
   const evictionJudge = createEvictionJudge(managerLimits);
+  const audit = createSelfReportAudit(time, managerLimits);
   const alertCounters = createAlertCounters({ connectionsMax: managerLimits.connectionsMax, runsTrackedMax: managerLimits.runsTrackedMax });
   const secondRuns: ScriptFidelityFinding[] = [];
   const onRunStarted = ({ userId, runId, requestId, scriptName }: { userId: string; runId: string; requestId: string; scriptName: string }) => {
+    runtimeSeen.runsStarted += 1;
     const script = scripts.library.get(scriptName);
     if (script !== undefined) scriptOfRun.set(runId, script);
     const request = requests.get(requestId);
@@ -184,8 +197,10 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     for (const request of requests.values()) if (request.runId === runId) request.completed = true;
     mark(userId, `run ${runId} completed: ${status}`);
   };
-  const onDecision = (decision: ManagerDecision, stats: () => ManagerStats) => {
+  const onDecision = (decision: ManagerDecision, manager: ConnectionManager) => {
+    const stats = (): ManagerStats => manager.stats();
     evictionJudge.decided(decision, stats);
+    audit.decided(decision, manager);
     const connectionsOpen = () => stats().connections;
     alertCounters.decided(decision, connectionsOpen);
     const { kind, ...fields } = decision;
@@ -193,6 +208,11 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     if (decision.kind === "resync_required" || decision.kind === "slow_consumer" || decision.kind === "heartbeat_timeout") {
       mark(decision.userId, `${decision.kind.replaceAll("_", " ")} on ${decision.connectionId}`);
     }
+  };
+  /** A runtime ended a run (not a survivor ending an orphan by lease). */
+  const runtimeOnRunEnded = (run: { userId: string; runId: string; status: string }) => {
+    runtimeSeen.runsCompleted += 1;
+    onRunEnded(run);
   };
   const endedByLease = new Set<string>();
   let server: SimServerSide;
@@ -202,6 +222,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     const publishCorrectly = (userId: string, draft: AgentEventDraft) => {
       alertCounters.published(userId, draft.run_id, { nowMs: time.nowMs(), completed: draft.type === "agent_completed" });
       const event = stampedAtOnce(manager.publish(userId, draft));
+      audit.published(manager, userId, event.seq);
       emitted.push({ userId, epoch: event.epoch, seq: event.seq, runId: event.run_id, type: event.type });
       notePlayed(playedByRun, userId, draft, time.nowMs());
       trace({ kind: "emit", user: userId, epoch: event.epoch, seq: event.seq, run: event.run_id, type: event.type });
@@ -214,7 +235,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
       scripts: scripts.library,
       limits: runtimeLimits,
       onRunStarted,
-      onRunEnded,
+      onRunEnded: runtimeOnRunEnded,
     });
     const createManager = () => {
       const created = createConnectionManager({
@@ -223,8 +244,9 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
         ids,
         limits: managerLimits,
         onCommand: (command) => runtime.handleCommand(command),
-        observer: { decision: (decision) => onDecision(decision, () => created.stats()) },
-        ...(options.plant?.parts === undefined ? {} : { parts: options.plant.parts }),
+        observer: { decision: (decision) => onDecision(decision, created) },
+        // The default replay buffer, made by the audit so it can read its memory gauge; a plant's parts win.
+        parts: { createReplayStore: (bounds) => audit.createReplayStore(bounds), ...options.plant?.parts },
       });
       managers.push(created);
       return created;
@@ -258,7 +280,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
       ...(options.plant === undefined ? {} : { plant: options.plant }),
       onDecision,
       onRunStarted,
-      onRunEnded,
+      onRunEnded: runtimeOnRunEnded,
       onAppended: (userId, event) => {
         emitted.push({ userId, epoch: event.epoch, seq: event.seq, runId: event.run_id, type: event.type });
         trace({ kind: "emit", user: userId, epoch: event.epoch, seq: event.seq, run: event.run_id, type: event.type });
@@ -280,6 +302,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     network,
     checker,
     trace,
+    audit,
     serverFor: (device) => server.serverFor(device),
     serverDownUntilMs: () => serverDownUntilMs,
     stopped: () => stopped,
@@ -331,6 +354,8 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
       ? driveQuiescence(time, { longestLimitMs: longestDurationLimitMs(managerLimits, runtimeLimits), marginMs: quiescenceMarginMs + 2 * scenario.network.oneWayDelayMsMax })
       : null;
   const finalCrash = crash ?? quiescence?.crash ?? null;
+  const runtimeStats = server.runtimeStats();
+  const selfReport = finalCrash === null ? audit.finish(server.managers, { runtime: { reported: runtimeStats, seen: runtimeSeen } }) : [];
   const verdict = finalCrash === null ? checker.finish({ atMs: time.nowMs(), requireRunsComplete: settled, emitted }) : null;
   const livenessReason = finalCrash !== null || settled ? null : describeUnsettled(probe, scenario.budgets.settleMs);
   const requiredTiming = verdict === null ? null : judgeRequiredTiming(verdict, { required: scenario.budgets.required, faultsInjected: faultCounts });
@@ -340,14 +365,13 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   const outcome: SimOutcome =
     finalCrash !== null
       ? "crash"
-      : (verdict !== null && verdict.safety.length > 0) || (scriptFidelity?.length ?? 0) > 0 || evictionJudge.findings().length > 0
+      : (verdict !== null && verdict.safety.length > 0) || (scriptFidelity?.length ?? 0) > 0 || evictionJudge.findings().length > 0 || selfReport.length > 0
         ? "safety"
         : !settled || (verdict?.liveness.length ?? 0) > 0
           ? "liveness"
           : (requiredTiming?.failed.length ?? 0) > 0
             ? "timing"
             : "pass";
-  const runtimeStats = server.runtimeStats();
   server.stop();
   const alerts = judgeSimAlerts(alertCounters.finish({ nowMs: time.nowMs(), durationMs: elapsedMs(), managers: server.managers }));
   return {
@@ -375,6 +399,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
     quiescence,
     scriptFidelity,
     earlyEvictions: evictionJudge.findings(),
+    selfReport,
     requiredTiming,
     alerts,
   };

@@ -17,7 +17,7 @@ export interface SimServerSide {
   streamHead(userId: string): { epoch: string; lastSeq: number } | undefined;
   /** Every manager created so far, in order. */
   readonly managers: readonly ConnectionManager[];
-  runtimeStats(): { runsStarted: number; runsCompleted: number };
+  runtimeStats(): { runsStarted: number; runsCompleted: number; claimsAbandoned: number };
   /** Stops every runtime (the end of the run). */
   stop(): void;
   /**

@@ -43,8 +43,8 @@ export interface SimClusterOptions {
   scripts: ReadonlyMap<string, AgentScript>;
   /** Manager parts a planted bug replaces (the resume policy only: the broker keeps the history). */
   managerParts?: Pick<ManagerParts, "planResume">;
-  /** Every decision of every manager, with a reader of that manager's stats. */
-  decision: (decision: Parameters<NonNullable<ManagerObserver["decision"]>>[0], stats: () => ManagerStats) => void;
+  /** Every decision of every manager, with the manager that took it. */
+  decision: (decision: Parameters<NonNullable<ManagerObserver["decision"]>>[0], manager: ConnectionManager) => void;
   /** Wraps each runtime's (and each lease keeper's) publish into a manager: the simulation's bookkeeping and a planted bug. */
   wrapPublish: (publish: Publish, context: { scheduler: Scheduler; runtimeOwned: boolean }) => Publish;
   onRunStarted: NonNullable<AgentRuntimeOptions["onRunStarted"]>;
@@ -74,7 +74,7 @@ export interface SimCluster extends BrokerFaultControls {
   /** Every manager ever created, in creation order (the alert counters sum them). */
   readonly managers: readonly ConnectionManager[];
   /** Summed over every runtime ever created. */
-  runtimeStats(): { runsStarted: number; runsCompleted: number };
+  runtimeStats(): { runsStarted: number; runsCompleted: number; claimsAbandoned: number };
   stopRuntimes(): void;
   /** Stops every lease keeper (the simulation's liveness phase is over). */
   stopLeases(): void;
@@ -98,7 +98,7 @@ export function createSimCluster(options: SimClusterOptions): SimCluster {
       broker: view.port,
       ...(options.managerParts === undefined ? {} : { parts: options.managerParts }),
       onCommand: (command) => runtimeOf(manager)?.handleCommand(command),
-      observer: { decision: (decision) => options.decision(decision, () => manager.stats()) },
+      observer: { decision: (decision) => options.decision(decision, manager) },
     });
     managers.push(manager);
     return manager;
@@ -223,12 +223,14 @@ export function createSimCluster(options: SimClusterOptions): SimCluster {
     runtimeStats() {
       let runsStarted = 0;
       let runsCompleted = 0;
+      let claimsAbandoned = 0;
       for (const runtime of runtimes) {
         const stats = runtime.stats();
         runsStarted += stats.runsStarted;
         runsCompleted += stats.runsCompleted;
+        claimsAbandoned += stats.claimsAbandoned;
       }
-      return { runsStarted, runsCompleted };
+      return { runsStarted, runsCompleted, claimsAbandoned };
     },
     stopRuntimes() {
       for (const instance of slots) instance?.runtime.stop();

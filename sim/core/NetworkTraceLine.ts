@@ -11,7 +11,8 @@
 export type NetworkSide = "server" | "client";
 
 /** What a frame carries. Control frames (ping, pong, close) count 0 bytes. */
-export type NetworkFrameKind = "message" | "ping" | "pong" | "close";
+/** `binary`: a binary data frame, which only a misbehaving client sends (the protocol is text only). */
+export type NetworkFrameKind = "message" | "binary" | "ping" | "pong" | "close";
 
 /**
  * Why a frame was discarded: `severed` the connection was dropped (fault or close
@@ -36,7 +37,7 @@ export interface NetworkTraceDeliver {
   kind: "net_deliver";
   conn: string;
   to: NetworkSide;
-  frame: "message" | "ping" | "pong";
+  frame: "message" | "binary" | "ping" | "pong";
   bytes: number;
 }
 

@@ -12,6 +12,7 @@ import type { SimNetwork } from "../core/createSimNetwork.ts";
 import type { VirtualTime } from "../core/createVirtualTime.ts";
 import type { SimDevice } from "../createSimDevice.ts";
 import type { BrokerFaultControls } from "../cluster/BrokerFaultControls.ts";
+import type { ManagerLimits } from "../../server/manager/managerLimits.ts";
 
 /** The swarm levels that draw a plan (`off` draws nothing). */
 export type SwarmLevel = "on" | "heavy";
@@ -72,6 +73,8 @@ export interface FaultContext<Plan> {
   replaceServer(downtimeMs: number): { shutdown(reason?: string): void };
   /** Several instances (`instances` >= 2): what a broker fault acts through (sim/cluster/); undefined with one instance. */
   cluster: BrokerFaultControls | undefined;
+  /** The manager's limits in this scenario: what a misbehaving client's fault must exceed. */
+  managerLimits: Readonly<ManagerLimits>;
 }
 
 /** How the seeded injector draws a kind on each tick of the fault phase. */

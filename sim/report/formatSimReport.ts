@@ -123,6 +123,7 @@ function describeProblems(result: SimulationResult, shownMax: number): string[] 
   }
   for (const finding of (result.scriptFidelity ?? []).slice(0, shownMax)) lines.push(`  [safety] script fidelity: ${finding.message}`);
   for (const finding of result.earlyEvictions.slice(0, shownMax)) lines.push(`  [safety] early eviction: ${finding.message}`);
+  for (const finding of result.selfReport.slice(0, shownMax)) lines.push(`  [safety] self-report (${finding.rule}): ${finding.message}`);
   const violations: Violation[] = result.verdict === null ? [] : [...result.verdict.safety, ...result.verdict.liveness];
   for (const violation of violations.slice(0, shownMax)) {
     lines.push(`  [${violation.category}] invariant ${violation.protocolNumber} ${violation.invariant} (${violation.kind}): ${violation.message}`);

@@ -81,7 +81,9 @@ function firstProblem(result: SimulationResult, outcome: SweepSeedOutcome): stri
   const timingLine = missed === undefined ? undefined : describeMissedTiming(missed);
   const unfaithful = result.scriptFidelity?.[0];
   const early = result.earlyEvictions[0];
-  const fidelityLine = unfaithful === undefined ? (early === undefined ? undefined : `early eviction: ${early.message}`) : `script fidelity: ${unfaithful.message}`;
+  const misreport = result.selfReport[0];
+  const selfReportLine = misreport === undefined ? undefined : `self-report (${misreport.rule}): ${misreport.message}`;
+  const fidelityLine = unfaithful === undefined ? (early === undefined ? selfReportLine : `early eviction: ${early.message}`) : `script fidelity: ${unfaithful.message}`;
   return (
     result.crash?.split("\n")[0] ??
     (violation === undefined ? (fidelityLine ?? result.livenessReason ?? timingLine ?? outcome) : `${violation.invariant} (${violation.kind}): ${violation.message}`)

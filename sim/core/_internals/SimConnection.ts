@@ -132,10 +132,10 @@ export class SimConnection implements SimFrameSink {
 
   // ---- client end ----
 
-  clientSend(text: string): void {
+  clientSend(text: string, kind: "message" | "binary" = "message"): void {
     // A browser ignores send on a closing or closed socket; the trace still shows it.
-    if (this.client.state !== "open") this.traceDrop("message", Buffer.byteLength(text, "utf8"), "server", "closed");
-    else this.emitFromClient("message", text, Buffer.byteLength(text, "utf8"), 0);
+    if (this.client.state !== "open") this.traceDrop(kind, Buffer.byteLength(text, "utf8"), "server", "closed");
+    else this.emitFromClient(kind, text, Buffer.byteLength(text, "utf8"), 0);
   }
 
   clientClose(code: number, reason: string): void {
@@ -217,6 +217,8 @@ export class SimConnection implements SimFrameSink {
         return;
       case "pong":
         throw new SimAssertionError(`connection ${this.id}: a pong travelled to the client`);
+      case "binary":
+        throw new SimAssertionError(`connection ${this.id}: a binary frame travelled to the client (the server sends text only)`);
     }
   }
 
@@ -229,6 +231,9 @@ export class SimConnection implements SimFrameSink {
     switch (frame.kind) {
       case "message":
         handlers?.socketOnMessage(frame.text);
+        return;
+      case "binary":
+        handlers?.socketOnMessage(frame.text, { binary: true });
         return;
       case "pong":
         handlers?.socketOnPong();
@@ -422,6 +427,10 @@ class SimClientSocketImpl implements SimClientSocket {
 
   send(text: string): void {
     this.connection.clientSend(text);
+  }
+
+  sendBinary(text: string): void {
+    this.connection.clientSend(text, "binary");
   }
 
   close(code: number, reason = ""): void {
