@@ -47,6 +47,7 @@ import type { ManagerLimits } from "../../server/manager/managerLimits.ts";
 import type { Clock } from "../../server/ports/clock.ts";
 import { SocketSendError, type SocketPort } from "../../server/ports/socketPort.ts";
 import { ReplayBuffer, type ReplayStore } from "../../server/manager/ReplayBuffer.ts";
+import { FifoQueue } from "../core/FifoQueue.ts";
 import { decisionShapeProblem } from "./decisionShapeProblem.ts";
 
 /** The rule a finding breaks (see the module comment). */
@@ -125,9 +126,7 @@ interface WatchedConnection {
 
 /** One user's replay buffer as the audit models it: held seqs and their texts' UTF-8 bytes, oldest first. */
 interface ModelBuffer {
-  seqs: number[];
-  bytes: number[];
-  head: number;
+  held: FifoQueue<{ seq: number; bytes: number }>;
   bytesHeld: number;
   /** Events `replay_evicted` decisions said left during the append being published. */
   evictedPending: number;
@@ -308,34 +307,26 @@ export function createSelfReportAudit(clock: Clock, limits: ManagerLimits, optio
     const buffers = watched.buffers as Map<string, ModelBuffer>;
     let buffer = buffers.get(userId);
     if (buffer === undefined) {
-      buffer = { seqs: [], bytes: [], head: 0, bytesHeld: 0, evictedPending: 0, evictedOldestSeq: null };
+      buffer = { held: new FifoQueue(), bytesHeld: 0, evictedPending: 0, evictedOldestSeq: null };
       buffers.set(userId, buffer);
     }
     return buffer;
   }
 
   function dropOldest(buffer: ModelBuffer): void {
-    buffer.bytesHeld -= buffer.bytes[buffer.head] as number;
-    buffer.head += 1;
-    if (buffer.head > 1024 && buffer.head * 2 > buffer.seqs.length) {
-      buffer.seqs = buffer.seqs.slice(buffer.head);
-      buffer.bytes = buffer.bytes.slice(buffer.head);
-      buffer.head = 0;
-    }
+    buffer.bytesHeld -= buffer.held.shift()?.bytes ?? 0;
   }
 
   function compareHeld(manager: ConnectionManager, userId: string, buffer: ModelBuffer, after: string): void {
     const held = manager.broker.held(userId);
-    const events = buffer.seqs.length - buffer.head;
+    const events = buffer.held.length;
     if (held.events !== events || held.bytes !== buffer.bytesHeld) {
       report(
         "replay_buffer",
         `${userId}'s replay buffer reports ${held.events} event(s), ${held.bytes} bytes after ${after}; the entries appended minus those its decisions said left are ${events} event(s), ${buffer.bytesHeld} UTF-8 bytes`,
       );
       // One report per disagreement: start again from what is held now.
-      buffer.seqs = buffer.seqs.slice(buffer.head + Math.max(0, events - held.events));
-      buffer.bytes = buffer.bytes.slice(buffer.head + Math.max(0, events - held.events));
-      buffer.head = 0;
+      for (let extra = events - held.events; extra > 0; extra -= 1) buffer.held.shift();
       buffer.bytesHeld = held.bytes;
     }
   }
@@ -349,7 +340,7 @@ export function createSelfReportAudit(clock: Clock, limits: ManagerLimits, optio
     } else if (decision.kind === "replay_trimmed") {
       const buffer = bufferOf(watched, decision.userId);
       let left = 0;
-      while (buffer.head < buffer.seqs.length && (buffer.seqs[buffer.head] as number) <= decision.throughSeq) {
+      while ((buffer.held.peek()?.seq ?? Infinity) <= decision.throughSeq) {
         dropOldest(buffer);
         left += 1;
       }
@@ -357,7 +348,7 @@ export function createSelfReportAudit(clock: Clock, limits: ManagerLimits, optio
       compareHeld(manager, decision.userId, buffer, `a trim through seq ${decision.throughSeq}`);
     } else if (decision.kind === "stream_evicted") {
       const buffer = bufferOf(watched, decision.userId);
-      const events = buffer.seqs.length - buffer.head;
+      const events = buffer.held.length;
       if (decision.events !== events) report("replay_buffer", `${decision.userId}: stream_evicted says ${decision.events} buffered event(s) went with the stream; ${events} were held`);
       (watched.buffers as Map<string, ModelBuffer>).delete(decision.userId);
     }
@@ -375,13 +366,12 @@ export function createSelfReportAudit(clock: Clock, limits: ManagerLimits, optio
       entryBytes = Buffer.byteLength(entry.text, "utf8");
       if (entry.bytes !== entryBytes) report("replay_buffer", `${userId}'s event seq ${seq} is held as ${entry.bytes} bytes; its text is ${entryBytes} UTF-8 bytes`);
     });
-    buffer.seqs.push(seq);
-    buffer.bytes.push(entryBytes);
+    buffer.held.push({ seq, bytes: entryBytes });
     buffer.bytesHeld += entryBytes;
     const evicted = buffer.evictedPending;
     buffer.evictedPending = 0;
-    for (let index = 0; index < evicted && buffer.head < buffer.seqs.length; index += 1) dropOldest(buffer);
-    const oldest = buffer.head < buffer.seqs.length ? (buffer.seqs[buffer.head] as number) : null;
+    for (let index = 0; index < evicted && buffer.held.length > 0; index += 1) dropOldest(buffer);
+    const oldest = buffer.held.peek()?.seq ?? null;
     if (evicted > 0 && buffer.evictedOldestSeq !== oldest) {
       report("replay_buffer", `${userId}: replay_evicted of ${evicted} event(s) says the oldest held is now seq ${buffer.evictedOldestSeq}; the model holds ${oldest} first`);
     }

@@ -1,7 +1,7 @@
 import type { Clock } from "../../../server/ports/clock.ts";
 import type { Scheduler, TimerHandle } from "../../../server/ports/scheduler.ts";
 import type { NetworkSide } from "../NetworkTraceLine.ts";
-import { FifoQueue } from "./FifoQueue.ts";
+import { FifoQueue } from "../FifoQueue.ts";
 import type { SimFrame } from "./SimFrame.ts";
 
 /** Receives frames as they arrive. */

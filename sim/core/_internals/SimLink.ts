@@ -1,7 +1,7 @@
 import type { Clock } from "../../../server/ports/clock.ts";
 import type { Scheduler, TimerHandle } from "../../../server/ports/scheduler.ts";
 import { SimAssertionError } from "../SimAssertionError.ts";
-import { FifoQueue } from "./FifoQueue.ts";
+import { FifoQueue } from "../FifoQueue.ts";
 import type { SimFrame } from "./SimFrame.ts";
 import type { SimInFlight } from "./SimInFlight.ts";
 
