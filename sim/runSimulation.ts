@@ -138,8 +138,6 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   /** What the runtimes told the simulation, for the self-report audit's runtime counters. */
   const runtimeSeen = { runsStarted: 0, runsCompleted: 0, claimsAbandoned: 0 };
   const trace = (line: Record<string, unknown>) => {
-    // A runtime gives up a held claim through its onClaimAbandoned callback, which the cluster traces.
-    if (line["kind"] === "claim_abandoned") runtimeSeen.claimsAbandoned += 1;
     options.onTraceLine?.(JSON.stringify({ t: elapsedMs(), ...line }));
   };
   const mark = (userId: string, what: string) => {
@@ -289,6 +287,9 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
         alertCounters.published(userId, draft.run_id, { nowMs: time.nowMs(), completed: draft.type === "agent_completed" });
         notePlayed(playedByRun, userId, draft, time.nowMs());
       },
+      onClaimAbandoned: () => {
+        runtimeSeen.claimsAbandoned += 1;
+      },
       onOrphanEnded: ({ runId, userId, owner }) => {
         endedByLease.add(runId);
         onRunEnded({ userId, runId, status: `error (ended by a survivor: its instance ${owner} stopped)` });
@@ -316,6 +317,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   scheduleRunRequests(scenario, { time, agentRandom, faultPlan, devices, perRunScript: scripts.perRun, requests, trace, countFault, ...(messageOf === undefined ? {} : { messageOf }) });
   const faults = createFaultInjector({
     scenario,
+    managerLimits,
     faultPlan,
     random: faultRandom,
     time,

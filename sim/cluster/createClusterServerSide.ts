@@ -20,7 +20,7 @@ import type { SimServerSide } from "./SimServerSide.ts";
 
 /** What the simulation hands the cluster: what the cluster itself takes, plus the simulation's hooks. */
 export interface ClusterServerSideOptions
-  extends Pick<SimClusterOptions, "time" | "ids" | "network" | "managerScheduler" | "runtimeScheduler" | "managerLimits" | "runtimeLimits" | "scripts" | "onRunStarted" | "onRunEnded" | "onOrphanEnded" | "trace"> {
+  extends Pick<SimClusterOptions, "time" | "ids" | "network" | "managerScheduler" | "runtimeScheduler" | "managerLimits" | "runtimeLimits" | "scripts" | "onRunStarted" | "onRunEnded" | "onOrphanEnded" | "onClaimAbandoned" | "trace"> {
   /** The simulation's root stream; the cluster forks `cluster` from it. */
   root: SimRandom;
   plant?: PlantedBug;
@@ -75,6 +75,7 @@ export function createClusterServerSide(scenario: Scenario, options: ClusterServ
     onRunStarted: options.onRunStarted,
     onRunEnded: options.onRunEnded,
     onOrphanEnded: options.onOrphanEnded,
+    onClaimAbandoned: options.onClaimAbandoned,
     ...(plant?.cluster?.leases === undefined ? {} : { leaseParts: plant.cluster.leases }),
     trace: options.trace,
   });

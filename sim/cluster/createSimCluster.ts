@@ -50,6 +50,8 @@ export interface SimClusterOptions {
   onRunStarted: NonNullable<AgentRuntimeOptions["onRunStarted"]>;
   onRunEnded: NonNullable<AgentRuntimeOptions["onRunEnded"]>;
   onOrphanEnded: (run: { runId: string; userId: string; owner: string }) => void;
+  /** A runtime gave up a held request claim (traced here as `claim_abandoned` too). */
+  onClaimAbandoned: () => void;
   leaseParts?: SimLeaseParts;
   trace: (line: Record<string, unknown>) => void;
 }
@@ -130,7 +132,10 @@ export function createSimCluster(options: SimClusterOptions): SimCluster {
         claim: (request, done) => (slots[slot]?.view ?? view).claim(request, done),
         started: (userId, requestId) => (slots[slot]?.view ?? view).started(userId, requestId),
       },
-      onClaimAbandoned: ({ userId, requestId, heldMs }) => options.trace({ kind: "claim_abandoned", instance: instanceId, user: userId, request: requestId, held_ms: heldMs }),
+      onClaimAbandoned: ({ userId, requestId, heldMs }) => {
+        options.onClaimAbandoned();
+        options.trace({ kind: "claim_abandoned", instance: instanceId, user: userId, request: requestId, held_ms: heldMs });
+      },
       onRunStarted: options.onRunStarted,
       onRunEnded: options.onRunEnded,
     });

@@ -3,12 +3,15 @@ import type { SimNetwork } from "../core/createSimNetwork.ts";
 import type { VirtualTime } from "../core/createVirtualTime.ts";
 import type { SimDevice } from "../createSimDevice.ts";
 import type { BrokerFaultControls } from "../cluster/BrokerFaultControls.ts";
+import type { ManagerLimits } from "../../server/manager/managerLimits.ts";
 import type { Scenario } from "../scenario/scenarioSchema.ts";
 import type { FaultPlan } from "./FaultPlan.ts";
 
 /** What the fault injector needs from the simulation; it owns none of it but the restart count. */
 export interface FaultInjectorOptions {
   scenario: Scenario;
+  /** The scenario's manager limits, resolved (what a misbehaving client's fault must exceed). */
+  managerLimits: Readonly<ManagerLimits>;
   faultPlan: FaultPlan;
   /** The simulation's "faults" stream: every fault draw comes from here, in a fixed order. */
   random: SimRandom;

@@ -9,7 +9,6 @@
  */
 import type { SimDevice } from "../createSimDevice.ts";
 import type { ScheduledFault } from "../scenario/scenarioSchema.ts";
-import { resolveManagerLimits, type ManagerLimits } from "../../server/manager/managerLimits.ts";
 import type { ConnectionFaultKind, FaultContext, FaultTick, PlanFieldSpecs, SystemFaultKind } from "./FaultKind.ts";
 import { FAULT_KINDS } from "./faultKinds.ts";
 import type { FaultInjectorOptions } from "./FaultInjectorOptions.ts";
@@ -85,7 +84,7 @@ function createContext(name: string, options: FaultInjectorOptions): FaultContex
     },
     replaceServer: options.replaceServer,
     cluster: options.cluster,
-    managerLimits: resolveManagerLimits(options.scenario.managerLimits as Partial<ManagerLimits>),
+    managerLimits: options.managerLimits,
   };
 }
 
