@@ -454,15 +454,18 @@ export function runAgentSession(identity: SessionIdentity, profile: SessionProfi
     resolveSession({ completed: ended.completed, runsSent, runsCompleted: runsDone.size, verdict: ended.verdict });
   }
 
-  // The generator-lag probe: how late this VU's own timer fires (see metrics.ts).
-  let probeDueMs = Date.now() + GENERATOR_LAG_PROBE_MS;
+  // The generator-lag probe: how late this VU's own timer fires (see metrics.ts). The first
+  // one is due at once, so every session samples at least once: a session shorter than
+  // the probe period (a fast server, quick runs) would otherwise leave generator_lag empty
+  // and its INVALID gate blind.
+  let probeDueMs = Date.now();
   function probeGeneratorLag(): void {
     const nowMs = Date.now();
     generatorLag.add(Math.max(0, nowMs - probeDueMs));
     probeDueMs = nowMs + GENERATOR_LAG_PROBE_MS;
     later(GENERATOR_LAG_PROBE_MS, probeGeneratorLag);
   }
-  later(GENERATOR_LAG_PROBE_MS, probeGeneratorLag);
+  later(0, probeGeneratorLag);
   later(profile.sessionTimeoutMs, () => end(false));
   if (identity.connectDelayMs > 0) later(identity.connectDelayMs, connect);
   else connect();

@@ -32,7 +32,7 @@ export const resyncs = new Counter("resyncs");
 export const protocolErrors = new Counter("protocol_errors");
 
 /**
- * How late the VU's own timers fire, ms: a timer set every {@link GENERATOR_LAG_PROBE_MS}
+ * How late the VU's own timers fire, ms: a timer due at session start, then one every {@link GENERATOR_LAG_PROBE_MS},
  * measures its delay. A busy VU (a checker or handler that cannot keep up) shows here
  * first; past its threshold the run is INVALID: latency and rates would measure the
  * load generator, not the server.
