@@ -1,16 +1,18 @@
 /**
  * A resume whose replay read is answered later, as a shared broker (Redis) answers it:
  * live events published while the read is in flight wait in the connection's queue and
- * follow the replay, each once, in order. The simulator cannot see this path: its
- * in-process broker answers every read at once, so the queue is always empty there.
- * The broker is the in-process one behind a wrapper that holds each `read` until the test
- * releases it (a mock at the StreamBroker port, the seam the Redis broker plugs into).
+ * follow the replay, each once, in order, including one the read's range already holds
+ * because the feed delivered it after the position counted it. Single-instance scenarios
+ * cannot see this path (their in-process broker answers every read at once, so the queue
+ * is always empty); multi-instance ones reach it only by chance. The broker is the
+ * in-process one behind wrappers that hold each `read`, and optionally the live feed, until
+ * the test releases them (a mock at the StreamBroker port, the seam the Redis broker plugs into).
  */
 import { describe, expect, test } from "vitest";
 import { createConnectionManager } from "../../server/manager/createConnectionManager.ts";
 import { createInProcessBroker } from "../../server/manager/createInProcessBroker.ts";
 import { ReplayBuffer } from "../../server/manager/ReplayBuffer.ts";
-import type { StreamBroker } from "../../server/ports/streamBroker.ts";
+import type { StreamBroker, StreamFollower } from "../../server/ports/streamBroker.ts";
 import { createVirtualTime } from "../../sim/core/createVirtualTime.ts";
 import { createScriptedSocket } from "./hardeningKit.ts";
 
@@ -30,16 +32,73 @@ function createDeferredReadBroker(inner: StreamBroker): StreamBroker & { release
   };
 }
 
-describe("a replay read answered later (shared broker)", () => {
-  test("events published meanwhile follow the replay, each once, in order", () => {
-    const time = createVirtualTime({ startMs: 1_700_000_000_000 });
-    let next = 0;
-    const ids = { next: (prefix: string) => `${prefix}${(next += 1)}` };
-    const broker = createDeferredReadBroker(
+/**
+ * `inner` with its live feed held while `holding` is set: an append is assigned its seq and
+ * counted in the stream's position at once, but reaches the follower only on
+ * `releaseEvents()`, as a Redis feed delivers an entry after its XADD answered.
+ */
+function createLaggingFeedBroker(inner: StreamBroker & { releaseReads(): number }): StreamBroker & { releaseReads(): number; releaseEvents(): number; holding: boolean } {
+  const held: Array<() => void> = [];
+  const broker = {
+    ...inner,
+    holding: false,
+    follow(userId: string, follower: StreamFollower) {
+      inner.follow(userId, {
+        ...follower,
+        event: (entry) => {
+          if (broker.holding) held.push(() => follower.event(entry));
+          else follower.event(entry);
+        },
+      });
+    },
+    releaseEvents() {
+      const count = held.length;
+      for (const release of held.splice(0)) release();
+      return count;
+    },
+  };
+  return broker;
+}
+
+function world() {
+  const time = createVirtualTime({ startMs: 1_700_000_000_000 });
+  let next = 0;
+  const ids = { next: (prefix: string) => `${prefix}${(next += 1)}` };
+  const broker = createLaggingFeedBroker(
+    createDeferredReadBroker(
       createInProcessBroker({ ids, replayEventsMax: 100, replayBytesMax: 1_000_000, createReplayStore: (bounds) => new ReplayBuffer(bounds), encodeEvent: (event) => JSON.stringify(event) }),
-    );
-    const manager = createConnectionManager({ clock: time, scheduler: time, ids, broker });
-    const publish = () => manager.publish("u1", { type: "partial_result", run_id: "r-1", data: { agent_id: "a-1", content: "x" } });
+    ),
+  );
+  const manager = createConnectionManager({ clock: time, scheduler: time, ids, broker });
+  const publish = () => manager.publish("u1", { type: "partial_result", run_id: "r-1", data: { agent_id: "a-1", content: "x" } });
+  return { broker, manager, publish };
+}
+
+describe("a replay read answered later (shared broker)", () => {
+  test("an event the stream's position already counted, fed live while the read is in flight, is written once: by the replay", () => {
+    const { broker, manager, publish } = world();
+    const first = createScriptedSocket();
+    manager.accept(first, { userId: "u1" });
+    for (let index = 0; index < 3; index += 1) publish();
+    broker.holding = true;
+    publish();
+    const epoch = manager.streamHead("u1")?.epoch as string;
+    const resumed = createScriptedSocket();
+    manager.accept(resumed, { userId: "u1" }, { epoch, lastSeq: 1 });
+    expect(resumed.sent[0]).toMatchObject({ type: "connected", last_seq: 4 });
+    // seq 4 reaches the feed now, while the replay read (2..4) is still out: it waits in the queue.
+    broker.holding = false;
+    expect(broker.releaseEvents()).toBe(1);
+    expect(broker.releaseReads()).toBe(1);
+    expect(resumed.sent.slice(1).map((frame) => frame["seq"])).toEqual([2, 3, 4]);
+    publish();
+    expect(resumed.sent.slice(1).map((frame) => frame["seq"])).toEqual([2, 3, 4, 5]);
+    expect(first.sent.slice(1).map((frame) => frame["seq"])).toEqual([1, 2, 3, 4, 5]);
+  });
+
+
+  test("events published meanwhile follow the replay, each once, in order", () => {
+    const { broker, manager, publish } = world();
     const first = createScriptedSocket();
     manager.accept(first, { userId: "u1" });
     for (let index = 0; index < 3; index += 1) publish();

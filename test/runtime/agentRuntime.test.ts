@@ -93,6 +93,33 @@ describe("agent runtime", () => {
     expect(startedOn(b)).toBe(0);
   });
 
+  it("frees a claim's place under activeRunsPerUserMax once it is answered, won or taken", () => {
+    const answers: Array<() => void> = [];
+    const claims: RequestClaims = { leaseMs: 2_000, started: () => undefined, claim: ({ requestId }, done) => answers.push(() => done(requestId.startsWith("taken") ? "taken" : "won")) };
+    const { time, start } = world({ activeRunsPerUserMax: 2 }, claims);
+    expect(start("u", "won-1")).toEqual({ claiming: true });
+    expect(start("u", "taken-1")).toEqual({ claiming: true });
+    expect(start("u", "q-over")).toEqual({ error: "request_id: this user already has 2 active runs (limit 2)" });
+    for (const answer of answers.splice(0)) answer();
+    // One run going (won-1), nothing left pending (taken-1 runs elsewhere): one place free.
+    expect(start("u", "won-2")).toEqual({ claiming: true });
+    expect(start("u", "q-over-2")).toEqual({ error: "request_id: this user already has 2 active runs (limit 2)" });
+    for (const answer of answers.splice(0)) answer();
+    time.runUntilIdle({ maxSteps: 10_000, untilMs: time.nowMs() + 60_000 });
+    // Both runs ended: both places are free again.
+    expect(start("u", "won-3")).toEqual({ claiming: true });
+    expect(start("u", "won-4")).toEqual({ claiming: true });
+  });
+
+  it("refuses a start_agent naming an unknown script, naming it and the scripts it knows", () => {
+    const { runtime, published } = world();
+    const frame = { type: "start_agent", request_id: "q1", agent_type: "t", message: "m", scenario: "nope" } as const;
+    expect(runtime.startRun("u1", frame)).toEqual({ error: 'scenario: unknown script "nope" (known: long)' });
+    // A name is quoted at most 64 characters long, however long the frame's is.
+    expect(runtime.startRun("u1", { ...frame, request_id: "q2", scenario: "x".repeat(500) })).toEqual({ error: `scenario: unknown script "${"x".repeat(64)}" (known: long)` });
+    expect(published).toEqual([]);
+  });
+
   it("refuses a run past activeRunsPerUserMax and accepts one again after a run ends", () => {
     const { time, start } = world({ activeRunsPerUserMax: 1 });
     expect(start("u1", "q1")).toHaveProperty("runId");

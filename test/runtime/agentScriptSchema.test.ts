@@ -28,6 +28,10 @@ describe("agent script validation", () => {
     expect(issuesOf([{ kind: "sleep", durationMs: 10 }])).toEqual(["steps.0.kind: must be think, tool or partial"]);
   });
 
+  test("a tool that ends on its own (ok or error) may carry a timeoutMs at or past its durationMs: the rule binds a timing-out tool only", () => {
+    expect(issuesOf([{ ...tool, timeoutMs: 1_000 }, { ...tool, outcome: "error", error: "boom", timeoutMs: 5_000 }])).toEqual([]);
+  });
+
   test("a timing-out tool needs a timeoutMs, below its durationMs", () => {
     expect(issuesOf([{ ...tool, outcome: "timeout" }])).toEqual(["steps.0.timeoutMs: is required when outcome is timeout"]);
     expect(issuesOf([tool, { ...tool, outcome: "timeout", timeoutMs: 1_000 }])).toEqual(["steps.1.timeoutMs: must be below durationMs for a timeout"]);
