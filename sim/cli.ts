@@ -263,7 +263,7 @@ async function sweep(scenarios: Array<{ scenario: Scenario; path: string }>, opt
     if (seedResult.failure !== null) {
       let trace: string | null = null;
       if (failures.length < SWEEP_FAILING_TRACES_KEPT_MAX) {
-        const files = writeResults(sweepDir, seedResult.failure.result, { lines: seedResult.failure.traceLines, traceSha256: seedResult.traceSha256 }, repro);
+        const files = writeResults(sweepDir, seedResult.failure.result, { lines: seedResult.failure.traceLines, traceSha256: seedResult.failure.traceSha256 }, repro);
         trace = relative(sweepDir, files.trace);
       } else {
         tracesNotKept += 1;

@@ -1,7 +1,7 @@
 /**
  * One seed of a sweep, as the main thread (`--jobs 1`) or a worker thread runs it: the
- * simulation, its trace hash, optionally a second run to compare hashes, and the first
- * problem in one line. Pure apart from the simulation itself, so any thread gives the
+ * simulation, optionally a second run to compare trace hashes, and for a failing seed its
+ * trace, the trace's hash and the first problem in one line. Pure apart from the simulation itself, so any thread gives the
  * same answer for the same seed.
  */
 import { createHash } from "node:crypto";
@@ -26,26 +26,40 @@ export interface SweepSeedResult {
   outcome: SweepSeedOutcome;
   /** Virtual time the run covered, ms. */
   simTimeMs: number;
-  traceSha256: string;
-  /** For a failing seed: its result, its first problem in one line and its trace; null when it passed. */
-  failure: { result: SimulationResult; first: string; traceLines: string[] } | null;
+  /** For a failing seed: its result, its first problem in one line, its trace and the trace's sha256; null when it passed. */
+  failure: { result: SimulationResult; first: string; traceLines: string[]; traceSha256: string } | null;
 }
 
-/** Runs `seed` of `scenario` once (twice with `checkDeterminism`); see the module comment. */
+/**
+ * Runs `seed` of `scenario` once (twice with `checkDeterminism`); see the module comment.
+ *
+ * A passing seed's trace is wanted only to compare two runs (`checkDeterminism`): without
+ * it the seed runs with no trace sink at all, so no line is serialized and nothing is
+ * hashed (a fifth of a seed's CPU, and most of its garbage: that GC ran on V8's background
+ * threads, the very cores a `--jobs` sweep runs on). Nor are lines kept on a first run:
+ * a failing seed runs again with its lines kept (deterministic: the same outcome and the
+ * same first problem, or it is reported as nondeterminism; with `checkDeterminism`, the
+ * same trace hash).
+ */
 export function runSweepSeed(scenario: Scenario, seed: number, options: RunSweepSeedOptions): SweepSeedResult {
   const plant = options.plant === undefined ? {} : { plant: options.plant };
-  // Lines are not kept on the first run: holding a whole trace per run (most runs pass) promoted
-  // it to the old generation, and the GC work that cost ran on V8's background threads, the
-  // very cores a `--jobs` sweep runs on. A failing seed runs again with its lines kept
-  // (deterministic: the same trace, checked by its hash).
-  const run = runHashed(scenario, seed, { ...plant, keepLines: false });
-  let outcome: SweepSeedOutcome = run.result.outcome;
-  if (options.checkDeterminism && runHashed(scenario, seed, { ...plant, keepLines: false }).traceSha256 !== run.traceSha256) outcome = "nondeterminism";
-  if (outcome === "pass") return { seed, outcome, simTimeMs: run.result.simTimeMs, traceSha256: run.traceSha256, failure: null };
+  let firstRun: { result: SimulationResult; traceSha256: string | null };
+  let outcome: SweepSeedOutcome;
+  if (options.checkDeterminism) {
+    const run = runHashed(scenario, seed, { ...plant, keepLines: false });
+    firstRun = run;
+    outcome = runHashed(scenario, seed, { ...plant, keepLines: false }).traceSha256 === run.traceSha256 ? run.result.outcome : "nondeterminism";
+  } else {
+    firstRun = { result: runSimulation(scenario, { seed, ...plant }), traceSha256: null };
+    outcome = firstRun.result.outcome;
+  }
+  const simTimeMs = firstRun.result.simTimeMs;
+  if (outcome === "pass") return { seed, outcome, simTimeMs, failure: null };
   const kept = runHashed(scenario, seed, { ...plant, keepLines: true });
-  if (kept.traceSha256 !== run.traceSha256) outcome = "nondeterminism";
-  const failure = { result: run.result, first: firstProblem(run.result, outcome), traceLines: kept.lines };
-  return { seed, outcome, simTimeMs: run.result.simTimeMs, traceSha256: run.traceSha256, failure };
+  const first = firstProblem(firstRun.result, outcome);
+  const reproduced = firstRun.traceSha256 === null ? kept.result.outcome === firstRun.result.outcome && firstProblem(kept.result, outcome) === first : kept.traceSha256 === firstRun.traceSha256;
+  if (!reproduced) outcome = "nondeterminism";
+  return { seed, outcome, simTimeMs, failure: { result: firstRun.result, first, traceLines: kept.lines, traceSha256: kept.traceSha256 } };
 }
 
 /** Trace text hashed per native call (see {@link runHashed}). */
