@@ -28,6 +28,10 @@
  *   `messageWindowMs` window (from its open) gets exactly one `rate_limited` decision with
  *   that count, and a 1008 close; a frame over `clientFrameBytesMax` UTF-8 bytes gets
  *   `frame_too_big` with its size and a 1009 close; nothing else gets either.
+ * - `refusal`: a binary frame within the limits (the protocol is text only, whatever the
+ *   bytes say) gets exactly one `protocol_error` decision, `bad_json`, and keeps its
+ *   connection. The simulated misbehaving client sends a well-formed `ack` as binary, so a
+ *   server that reads binary frames as text accepts it and is caught.
  * - `replay_buffer` (one instance, in-process broker): each appended entry's `bytes` is its
  *   text's UTF-8 length; the events and bytes held per user equal the appended entries minus
  *   those that `replay_evicted` and `replay_trimmed` decisions say left, whose counts must
@@ -51,7 +55,7 @@ import { FifoQueue } from "../core/FifoQueue.ts";
 import { decisionShapeProblem } from "./decisionShapeProblem.ts";
 
 /** The rule a finding breaks (see the module comment). */
-export type SelfReportRule = "decision" | "counter" | "close" | "heartbeat" | "limit" | "replay_buffer" | "replay_burst" | "memory";
+export type SelfReportRule = "decision" | "counter" | "close" | "heartbeat" | "limit" | "refusal" | "replay_buffer" | "replay_burst" | "memory";
 
 /** One disagreement between the manager's account and the simulator's model: a safety failure. */
 export interface SelfReportFinding {
@@ -220,7 +224,7 @@ export function createSelfReportAudit(clock: Clock, limits: ManagerLimits, optio
   }
 
   /** The rate limit and the frame bound, judged on what one frame from the client caused. */
-  function judgeFrame(connection: WatchedConnection, text: string, caused: readonly ManagerDecision[]): void {
+  function judgeFrame(connection: WatchedConnection, text: string, binary: boolean, caused: readonly ManagerDecision[]): void {
     const id = connection.managerId as string;
     const nowMs = clock.nowMs();
     if (nowMs - connection.windowStartMs >= limits.messageWindowMs) {
@@ -257,6 +261,12 @@ export function createSelfReportAudit(clock: Clock, limits: ManagerLimits, optio
       report("limit", `${id}'s frame_too_big says ${tooBig.bytes} bytes over ${tooBig.limitBytes}; the frame was ${bytes} UTF-8 bytes, the limit ${limits.clientFrameBytesMax}`);
     }
     if (overSize && (closed?.kind !== "connection_closed" || closed.code !== CLOSE_CODES.messageTooBig)) report("limit", `${id}'s frame was too big and it was not closed with ${CLOSE_CODES.messageTooBig}`);
+    if (binary && !overSize) {
+      const refusals = mine.filter((decision) => decision.kind === "protocol_error");
+      const codes = refusals.map((decision) => (decision.kind === "protocol_error" ? decision.code : "")).join(", ");
+      if (codes !== "bad_json") report("refusal", `${id} sent a binary frame (the protocol is text only) and got ${refusals.length === 0 ? "no protocol_error" : `protocol_error code(s) ${codes}`}, not one bad_json`);
+      if (closed !== undefined) report("refusal", `${id} was closed for a binary frame; a refused frame keeps its connection`);
+    }
   }
 
   function watchHandlers(connection: WatchedConnection, handlers: ServerHandlers): ServerHandlers {
@@ -273,7 +283,7 @@ export function createSelfReportAudit(clock: Clock, limits: ManagerLimits, optio
           handling = outer;
           outer?.push(...caused);
         }
-        judgeFrame(connection, text, caused);
+        judgeFrame(connection, text, options?.binary === true, caused);
       },
       socketOnPong: () => handlers.socketOnPong(),
       socketOnClose(code) {

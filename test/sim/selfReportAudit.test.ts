@@ -209,6 +209,34 @@ describe("self-report audit, rule by rule", () => {
     expect(miscounting.audit.findings().map((finding) => finding.message)).toEqual([`c-1's frame_too_big says ${over.length} bytes over 100; the frame was 101 UTF-8 bytes, the limit 100`]);
   });
 
+  it("refusal: a binary frame must get one bad_json protocol_error and keep its connection; a text frame needs none", () => {
+    const ack = JSON.stringify({ type: "ack", seq: 0 });
+    const reading = auditWithConnection();
+    reading.handlers.socketOnMessage(ack);
+    expect(reading.audit.findings()).toEqual([]);
+    reading.handlers.socketOnMessage(ack, { binary: true });
+    expect(reading.audit.findings().map((finding) => finding.message)).toEqual(["c-1 sent a binary frame (the protocol is text only) and got no protocol_error, not one bad_json"]);
+    const refusing = (code: string, close: boolean) =>
+      auditWithConnection({
+        handlers: (decide) => ({
+          ...inert,
+          socketOnMessage: () => {
+            decide({ kind: "protocol_error", connectionId: "c-1", userId: "u1", code, message: "binary frames are not accepted" });
+            if (close) decide({ kind: "connection_closed", connectionId: "c-1", userId: "u1", code: 1003, reason: "binary", byServer: true });
+          },
+        }),
+      });
+    const honest = refusing("bad_json", false);
+    honest.handlers.socketOnMessage(ack, { binary: true });
+    expect(honest.audit.findings()).toEqual([]);
+    const miscoded = refusing("bad_field", false);
+    miscoded.handlers.socketOnMessage(ack, { binary: true });
+    expect(miscoded.audit.findings().map((finding) => finding.message)).toEqual(["c-1 sent a binary frame (the protocol is text only) and got protocol_error code(s) bad_field, not one bad_json"]);
+    const closing = refusing("bad_json", true);
+    closing.handlers.socketOnMessage(ack, { binary: true });
+    expect(closing.audit.findings().map((finding) => finding.message)).toEqual(["c-1 was closed for a binary frame; a refused frame keeps its connection"]);
+  });
+
   it("memory: a replay buffer must stay within 2 × its events + 1025 slots however many events went through it", () => {
     /** Reports the slots a buffer that never compacts would use: one per event it ever held. */
     class NeverCompacting extends ReplayBuffer {
