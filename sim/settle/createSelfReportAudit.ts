@@ -28,6 +28,10 @@
  *   `messageWindowMs` window (from its open) gets exactly one `rate_limited` decision with
  *   that count, and a 1008 close; a frame over `clientFrameBytesMax` UTF-8 bytes gets
  *   `frame_too_big` with its size and a 1009 close; nothing else gets either.
+ * - `retention`: whenever a connection opens, the streams the manager holds with no open
+ *   connection number at most `usersRetainedMax` (`stats()`: users minus users with a
+ *   connection); read only when the audit's own count of users without an open connection
+ *   (evicted ones included, so never fewer) is past the bound, which keeps it off the hot path.
  * - `refusal`: a binary frame within the limits (the protocol is text only, whatever the
  *   bytes say) gets exactly one `protocol_error` decision, `bad_json`, and keeps its
  *   connection. The simulated misbehaving client sends a well-formed `ack` as binary, so a
@@ -55,7 +59,7 @@ import { FifoQueue } from "../core/FifoQueue.ts";
 import { decisionShapeProblem } from "./decisionShapeProblem.ts";
 
 /** The rule a finding breaks (see the module comment). */
-export type SelfReportRule = "decision" | "counter" | "close" | "heartbeat" | "limit" | "refusal" | "replay_buffer" | "replay_burst" | "memory";
+export type SelfReportRule = "decision" | "counter" | "close" | "heartbeat" | "limit" | "retention" | "refusal" | "replay_buffer" | "replay_burst" | "memory";
 
 /** One disagreement between the manager's account and the simulator's model: a safety failure. */
 export interface SelfReportFinding {
@@ -146,6 +150,10 @@ interface WatchedManager {
   buffers: Map<string, ModelBuffer> | null;
   /** The connection whose `accept` is running, until its `connection_opened` decision names it. */
   accepting: WatchedConnection | null;
+  /** Open connections per user, by decision; users with none are left out. */
+  openByUser: Map<string, number>;
+  /** Every user a connection was opened for. */
+  usersSeen: Set<string>;
 }
 
 /** A replay buffer the `memory` rule can read: the real {@link ReplayBuffer} (tests give a broken one). */
@@ -173,7 +181,7 @@ export function createSelfReportAudit(clock: Clock, limits: ManagerLimits, optio
   function watchedOf(manager: ConnectionManager): WatchedManager {
     let watched = managers.get(manager);
     if (watched === undefined) {
-      watched = { decisions: {}, framesSent: 0, sendsRefused: 0, byManagerId: new Map(), buffers: null, accepting: null };
+      watched = { decisions: {}, framesSent: 0, sendsRefused: 0, byManagerId: new Map(), buffers: null, accepting: null, openByUser: new Map(), usersSeen: new Set() };
       managers.set(manager, watched);
     }
     return watched;
@@ -221,6 +229,14 @@ export function createSelfReportAudit(clock: Clock, limits: ManagerLimits, optio
         socket.close(code, reason);
       },
     };
+  }
+
+  /** The `retention` rule (see the module comment), as a connection opens. */
+  function judgeRetention(watched: WatchedManager, manager: ConnectionManager): void {
+    if (watched.usersSeen.size - watched.openByUser.size <= limits.usersRetainedMax) return;
+    const stats = manager.stats();
+    const idle = stats.users - stats.connectionsByUser.size;
+    if (idle > limits.usersRetainedMax) report("retention", `the manager holds ${idle} streams with no open connection, more than usersRetainedMax ${limits.usersRetainedMax}`);
   }
 
   /** The rate limit and the frame bound, judged on what one frame from the client caused. */
@@ -455,7 +471,15 @@ export function createSelfReportAudit(clock: Clock, limits: ManagerLimits, optio
         connection.lastPingMs = clock.nowMs();
         connection.windowStartMs = connection.lastPingMs;
         watched.byManagerId.set(decision.connectionId, connection);
-      } else if (decision.kind === "connection_closed") connectionClosed(watched, decision);
+        watched.usersSeen.add(decision.userId);
+        watched.openByUser.set(decision.userId, (watched.openByUser.get(decision.userId) ?? 0) + 1);
+        judgeRetention(watched, manager);
+      } else if (decision.kind === "connection_closed") {
+        const open = (watched.openByUser.get(decision.userId) ?? 0) - 1;
+        if (open > 0) watched.openByUser.set(decision.userId, open);
+        else watched.openByUser.delete(decision.userId);
+        connectionClosed(watched, decision);
+      }
       else if (decision.kind === "slow_consumer") {
         const connection = watched.byManagerId.get(decision.connectionId);
         if (connection !== undefined) judgeReplayBurst(connection, decision);

@@ -209,6 +209,30 @@ describe("self-report audit, rule by rule", () => {
     expect(miscounting.audit.findings().map((finding) => finding.message)).toEqual([`c-1's frame_too_big says ${over.length} bytes over 100; the frame was 101 UTF-8 bytes, the limit 100`]);
   });
 
+  it("retention: as a connection opens, the streams held with no open connection must number at most usersRetainedMax", () => {
+    /** Opens and closes u1 then u2, then opens u3, on `manager` (whose stats say how many streams it holds); the retention findings. */
+    const retentionFindings = (users: number) => {
+      const audit = createSelfReportAudit({ nowMs: () => 0 }, resolveManagerLimits({ usersRetainedMax: 1 }));
+      const manager = standInManager({ users, connectionsByUser: new Map([["u3", 1]]) });
+      ["u1", "u2", "u3"].forEach((userId, index) => {
+        const connectionId = `c-${index + 1}`;
+        const handlers = audit.accept(manager, recordingSocket().socket, () => {
+          audit.decided({ kind: "connection_opened", connectionId, userId, resumeFromSeq: null }, manager);
+          return { connectionId, ...inert };
+        });
+        if (userId !== "u3") {
+          audit.decided({ kind: "connection_closed", connectionId, userId, code: 1000, reason: "closed by peer", byServer: false }, manager);
+          handlers?.socketOnClose(1000);
+        }
+      });
+      return audit.findings().filter((finding) => finding.rule === "retention").map((finding) => finding.message);
+    };
+    // u1 and u2 both still held, idle: one too many.
+    expect(retentionFindings(3)).toEqual(["the manager holds 2 streams with no open connection, more than usersRetainedMax 1"]);
+    // One of them evicted: within the bound.
+    expect(retentionFindings(2)).toEqual([]);
+  });
+
   it("refusal: a binary frame must get one bad_json protocol_error and keep its connection; a text frame needs none", () => {
     const ack = JSON.stringify({ type: "ack", seq: 0 });
     const reading = auditWithConnection();
