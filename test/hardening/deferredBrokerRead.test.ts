@@ -1,8 +1,11 @@
 /**
  * A resume whose replay read is answered later, as a shared broker (Redis) answers it:
  * live events published while the read is in flight wait in the connection's queue and
- * follow the replay, each once, in order, including one the read's range already holds
- * because the feed delivered it after the position counted it. Single-instance scenarios
+ * follow the replay, each once, in order. And the manager's own guard against a duplicate:
+ * an event the read's range already holds that also arrives live is written once, even from
+ * a broker whose position ran ahead of its feed (outside the port's contract, which says a
+ * position counts only what the feed delivered: Redis and the simulator's broker keep it, so
+ * this guard is defence in depth no simulation can reach). Single-instance scenarios
  * cannot see this path (their in-process broker answers every read at once, so the queue
  * is always empty); multi-instance ones reach it only by chance. The broker is the
  * in-process one behind wrappers that hold each `read`, and optionally the live feed, until
@@ -75,7 +78,7 @@ function world() {
 }
 
 describe("a replay read answered later (shared broker)", () => {
-  test("an event the stream's position already counted, fed live while the read is in flight, is written once: by the replay", () => {
+  test("an event the stream's position already counted, fed live while the read is in flight (a broker breaking the port's contract), is written once: by the replay", () => {
     const { broker, manager, publish } = world();
     const first = createScriptedSocket();
     manager.accept(first, { userId: "u1" });
