@@ -39,6 +39,7 @@ import type { Scenario } from "./scenario/scenarioSchema.ts";
 import { scheduleRunRequests } from "./scheduleRunRequests.ts";
 import { describeUnsettled } from "./settle/describeUnsettled.ts";
 import { driveQuiescence, type QuiescenceOutcome } from "./settle/driveQuiescence.ts";
+import { createCancelJudge } from "./settle/createCancelJudge.ts";
 import { createEvictionJudge, type EvictionFinding } from "./settle/createEvictionJudge.ts";
 import { createSelfReportAudit, type SelfReportFinding } from "./settle/createSelfReportAudit.ts";
 import { judgeRequiredTiming, type RequiredTimingOutcome } from "./settle/judgeRequiredTiming.ts";
@@ -176,6 +177,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   const audit = createSelfReportAudit(time, managerLimits);
   const alertCounters = createAlertCounters({ connectionsMax: managerLimits.connectionsMax, runsTrackedMax: managerLimits.runsTrackedMax });
   const secondRuns: ScriptFidelityFinding[] = [];
+  const cancelJudge = createCancelJudge(playedByRun, (runId) => scriptOfRun.get(runId)?.name ?? "(unknown)");
   const onRunStarted = ({ userId, runId, requestId, scriptName }: { userId: string; runId: string; requestId: string; scriptName: string }) => {
     runtimeSeen.runsStarted += 1;
     const script = scripts.library.get(scriptName);
@@ -241,7 +243,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
         scheduler: managerScheduler,
         ids,
         limits: managerLimits,
-        onCommand: (command) => runtime.handleCommand(command),
+        onCommand: (command) => cancelJudge.command(command, () => runtime.handleCommand(command)),
         observer: { decision: (decision) => onDecision(decision, created) },
         // The default replay buffer, made by the audit so it can read its memory gauge; a plant's parts win.
         parts: { createReplayStore: (bounds) => audit.createReplayStore(bounds), ...options.plant?.parts },
@@ -363,7 +365,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   const requiredTiming = verdict === null ? null : judgeRequiredTiming(verdict, { required: scenario.budgets.required, faultsInjected: faultCounts });
   // A run that did not play its script is a safety failure beside the checker's.
   // A request that started two runs is one too (the runtime, or several instances' claims, let a repeated request_id through).
-  const scriptFidelity = finalCrash !== null ? null : [...secondRuns, ...judgeScriptFidelity(playedByRun, { scriptOfRun, runDurationMsMax: runtimeLimits.runDurationMsMax, thinkingIntervalMs: runtimeLimits.thinkingIntervalMs, endedByLease })];
+  const scriptFidelity = finalCrash !== null ? null : [...secondRuns, ...judgeScriptFidelity(playedByRun, { scriptOfRun, runDurationMsMax: runtimeLimits.runDurationMsMax, thinkingIntervalMs: runtimeLimits.thinkingIntervalMs, endedByLease }), ...cancelJudge.findings()];
   const outcome: SimOutcome =
     finalCrash !== null
       ? "crash"

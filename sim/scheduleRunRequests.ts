@@ -24,7 +24,8 @@ export interface ScheduleRunRequestsOptions {
 
 /**
  * Schedules `runsPerUser` runs per user, each requested by one of the user's devices
- * at a drawn time within the start window, some cancelled 50..3000 ms later.
+ * at a drawn time within the start window, some cancelled 50..3000 ms later (once the
+ * run started, even if it has completed by then).
  */
 export function scheduleRunRequests(scenario: Scenario, options: ScheduleRunRequestsOptions): void {
   for (let userIndex = 0; userIndex < scenario.users; userIndex += 1) {
@@ -48,7 +49,8 @@ function scheduleRun(userId: string, runIndex: number, userDevices: readonly Sim
   });
   if (!agentRandom.chance(options.faultPlan.cancelPerMille, 1000)) return;
   time.after(atMs + agentRandom.integer(50, 3_000), () => {
-    if (request.runId === null || request.completed) return;
+    // A run that completed already is cancelled too: a user may press cancel just as the run ends (the runtime must refuse it and change nothing).
+    if (request.runId === null) return;
     options.countFault("cancel");
     trace({ kind: "fault", fault: "cancel", device: device.deviceId, run: request.runId });
     device.cancel(request.runId);
