@@ -100,6 +100,11 @@ export const FAULT_DESCRIPTIONS = {
     label: "binary frame",
     detail: () => "The device sent a binary frame: the server must answer with a protocol_error (bad_json) naming the fix, and keep the connection open.",
   },
+  unknown_script: {
+    scope: "connection",
+    label: "unknown script",
+    detail: () => "The device sent a start_agent naming a script the server does not know: the server must refuse it with a protocol_error (bad_field) naming the script, start nothing, and keep the connection open.",
+  },
   resend_start: {
     scope: "connection",
     label: "start re-sent",

@@ -86,12 +86,13 @@ describe("shipped scenarios", () => {
     const backlog = countsOf("resume-backlog.json");
     expect((backlog["replayed most"] ?? 0) * 350).toBeGreaterThan(15 * 1024);
     expect(backlog["slow_consumer"]).toBeUndefined();
-    // Each misbehaving client is answered as the protocol says: one rate limit, frame bound or protocol_error per fault.
+    // Each misbehaving client is answered as the protocol says: one rate limit, frame bound or protocol_error per fault (a binary frame, an unknown script).
     const misbehaving = countsOf("misbehaving-clients.json");
     expect(misbehaving["fault flood"]).toBeGreaterThan(0);
     expect(misbehaving["rate_limited"]).toBe(misbehaving["fault flood"]);
     expect(misbehaving["frame_too_big"]).toBe(misbehaving["fault oversized_frame"]);
-    expect(misbehaving["protocol_error"]).toBe(misbehaving["fault binary_frame"]);
+    expect(misbehaving["fault unknown_script"]).toBeGreaterThan(0);
+    expect(misbehaving["protocol_error"]).toBe((misbehaving["fault binary_frame"] ?? 0) + (misbehaving["fault unknown_script"] ?? 0));
     // More than 1024 events through one user's buffer: enough for its compaction to have to run.
     expect(runSimulation(loadScenario("scenarios/long-stream.json"), { seed: 1 }).totals.eventsEmitted).toBeGreaterThan(1_024 + 16);
   });
