@@ -105,6 +105,12 @@ export const FAULT_DESCRIPTIONS = {
     label: "unknown script",
     detail: () => "The device sent a start_agent naming a script the server does not know: the server must refuse it with a protocol_error (bad_field) naming the script, start nothing, and keep the connection open.",
   },
+  claim_answer_lost: {
+    scope: "system",
+    label: "claim answer lost",
+    detail: (line) =>
+      `Instance ${textOf(line, "instance") ?? "?"} made a claim of start_agent ${textOf(line, "request") ?? "?"} at the broker (${textOf(line, "answer") ?? "?"}) and lost the answer on the way back: it hears held and must ask again, so the run starts once.`,
+  },
   resend_start: {
     scope: "connection",
     label: "start re-sent",

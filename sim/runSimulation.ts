@@ -292,6 +292,8 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
       onClaimAbandoned: () => {
         runtimeSeen.claimsAbandoned += 1;
       },
+      claimAnswerLostPerMille: faultPlan.claimAnswerLostPerMille,
+      countFault,
       onOrphanEnded: ({ runId, userId, owner }) => {
         endedByLease.add(runId);
         onRunEnded({ userId, runId, status: `error (ended by a survivor: its instance ${owner} stopped)` });

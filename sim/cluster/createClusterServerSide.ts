@@ -6,7 +6,8 @@
  *
  * PRNG forks (named forks hash their path, so none of these shifts another stream):
  * `cluster/broker` (feed and round-trip delays, one fork per view), `cluster/routing`
- * (one fork per device: which instance each connect lands on). The broker faults are fault
+ * (one fork per device: which instance each connect lands on), `cluster/claim-answers` (the
+ * claim_answer_lost fault; drawn only while its rate is above 0). The broker faults are fault
  * kinds (sim/faults/kinds/) drawn from the simulation's `faults` stream like any other.
  */
 import type { AgentEvent, AgentEventDraft } from "../../protocol/frames.ts";
@@ -29,6 +30,10 @@ export interface ClusterServerSideOptions
   onAppended: (userId: string, event: AgentEvent) => void;
   /** A runtime or a lease keeper published a draft (before the broker sees it). */
   onPublish: (userId: string, draft: AgentEventDraft) => void;
+  /** The fault plan's claim_answer_lost rate (0: nothing is drawn). */
+  claimAnswerLostPerMille: number;
+  /** Counts one injected fault of `kind` (the simulation's fault totals). */
+  countFault: (kind: string) => void;
 }
 
 /** Builds the broker and the instances (the broker faults act through `brokerControls`). */
@@ -76,6 +81,7 @@ export function createClusterServerSide(scenario: Scenario, options: ClusterServ
     onRunEnded: options.onRunEnded,
     onOrphanEnded: options.onOrphanEnded,
     onClaimAbandoned: options.onClaimAbandoned,
+    ...(options.claimAnswerLostPerMille === 0 ? {} : { claimAnswerLost: claimAnswerLoser(random.fork("claim-answers"), options) }),
     ...(plant?.cluster?.leases === undefined ? {} : { leaseParts: plant.cluster.leases }),
     trace: options.trace,
   });
@@ -88,5 +94,15 @@ export function createClusterServerSide(scenario: Scenario, options: ClusterServ
     stop: () => cluster.stopRuntimes(),
     settled: () => cluster.stopLeases(),
     brokerControls: cluster,
+  };
+}
+
+/** The claim_answer_lost fault (sim/faults/kinds/claimAnswerLost.ts): one draw per answer from its own stream; a lost one is counted and traced. */
+function claimAnswerLoser(random: SimRandom, options: Pick<ClusterServerSideOptions, "claimAnswerLostPerMille" | "countFault" | "trace">): NonNullable<SimClusterOptions["claimAnswerLost"]> {
+  return ({ instanceId, userId, requestId, answer }) => {
+    if (!random.chance(options.claimAnswerLostPerMille, 1000)) return false;
+    options.countFault("claim_answer_lost");
+    options.trace({ kind: "fault", fault: "claim_answer_lost", instance: instanceId, user: userId, request: requestId, answer });
+    return true;
   };
 }

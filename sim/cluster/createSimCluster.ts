@@ -11,6 +11,7 @@ import { createConnectionManager, type ConnectionManager, type ManagerObserver, 
 import type { ManagerLimits } from "../../server/manager/managerLimits.ts";
 import type { IdSource } from "../../server/ports/idSource.ts";
 import type { Scheduler } from "../../server/ports/scheduler.ts";
+import type { ClaimAnswer } from "../../server/ports/requestClaims.ts";
 import type { AgentScript } from "../../server/runtime/agentScript.ts";
 import { createAgentRuntime, type AgentRuntime, type AgentRuntimeLimits, type AgentRuntimeOptions } from "../../server/runtime/createAgentRuntime.ts";
 import type { SimRandom } from "../core/createRandom.ts";
@@ -52,6 +53,8 @@ export interface SimClusterOptions {
   onOrphanEnded: (run: { runId: string; userId: string; owner: string }) => void;
   /** A runtime gave up a held request claim (traced here as `claim_abandoned` too). */
   onClaimAbandoned: () => void;
+  /** Asked as each claim's answer comes back from the broker: true loses it, and the runtime hears `held` (the claim_answer_lost fault). */
+  claimAnswerLost?: (claim: { instanceId: string; userId: string; requestId: string; answer: ClaimAnswer }) => boolean;
   leaseParts?: SimLeaseParts;
   trace: (line: Record<string, unknown>) => void;
 }
@@ -129,7 +132,8 @@ export function createSimCluster(options: SimClusterOptions): SimCluster {
       // A start_agent re-sent on another instance starts no second run: claimed in the broker, as the Redis adapter does.
       requestClaims: {
         leaseMs: options.settings.leaseMs,
-        claim: (request, done) => (slots[slot]?.view ?? view).claim(request, done),
+        claim: (request, done) =>
+          (slots[slot]?.view ?? view).claim(request, (answer) => done(options.claimAnswerLost?.({ instanceId, userId: request.userId, requestId: request.requestId, answer }) === true ? "held" : answer)),
         started: (userId, requestId) => (slots[slot]?.view ?? view).started(userId, requestId),
       },
       onClaimAbandoned: ({ userId, requestId, heldMs }) => {

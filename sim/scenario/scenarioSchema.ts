@@ -157,6 +157,7 @@ export const scenarioSchema = z
         const rateField = kind.tick?.rateField;
         if (rateField !== undefined && faults[rateField] > 0) context.addIssue({ code: "custom", path: ["faults", rateField], message: "needs instances >= 2 (a broker fault acts on several instances)" });
       }
+      if (faults.claimAnswerLostPerMille > 0) context.addIssue({ code: "custom", path: ["faults", "claimAnswerLostPerMille"], message: "needs instances >= 2 (one instance makes no request claims)" });
     }
     const leaseMs = (scenario.cluster ?? CLUSTER_DEFAULTS).leaseMs;
     if (typeof faults === "object" && scenario.instances >= 2 && faults.partitionMs * 2 > leaseMs) {
