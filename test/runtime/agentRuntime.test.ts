@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { AgentEventDraft } from "../../protocol/frames.ts";
 import { agentScriptSchema } from "../../server/runtime/agentScript.ts";
 import { createAgentRuntime } from "../../server/runtime/createAgentRuntime.ts";
+import { DEFAULT_SCRIPTS } from "../../server/runtime/defaultScripts.ts";
 import type { RequestClaims } from "../../server/ports/requestClaims.ts";
 import { createRandom } from "../../sim/core/createRandom.ts";
 import { createSimIdSource } from "../../sim/core/createSimIdSource.ts";
@@ -112,11 +113,13 @@ describe("agent runtime", () => {
   });
 
   it("refuses a start_agent naming an unknown script, naming it and the scripts it knows", () => {
-    const { runtime, published } = world();
+    const time = createVirtualTime();
+    const published: AgentEventDraft[] = [];
+    const runtime = createAgentRuntime({ clock: time, scheduler: time, ids: createSimIdSource(createRandom(1)), publish: (_userId, draft) => published.push(draft), scripts: DEFAULT_SCRIPTS });
     const frame = { type: "start_agent", request_id: "q1", agent_type: "t", message: "m", scenario: "nope" } as const;
-    expect(runtime.startRun("u1", frame)).toEqual({ error: 'scenario: unknown script "nope" (known: long)' });
+    expect(runtime.startRun("u1", frame)).toEqual({ error: 'scenario: unknown script "nope" (known: golden-path, quick)' });
     // A name is quoted at most 64 characters long, however long the frame's is.
-    expect(runtime.startRun("u1", { ...frame, request_id: "q2", scenario: "x".repeat(500) })).toEqual({ error: `scenario: unknown script "${"x".repeat(64)}" (known: long)` });
+    expect(runtime.startRun("u1", { ...frame, request_id: "q2", scenario: "x".repeat(500) })).toEqual({ error: `scenario: unknown script "${"x".repeat(64)}" (known: golden-path, quick)` });
     expect(published).toEqual([]);
   });
 

@@ -160,6 +160,8 @@ describe("a held request claim", () => {
     expect(b.started).toEqual([]);
     expect(abandoned).toHaveLength(1);
     expect(abandoned[0]?.requestId).toBe("q1");
+    // Counted for /metrics as it was told to the callback.
+    expect(b.runtime.stats().claimsAbandoned).toBe(1);
     // Asked past any lease that could have been running at the first ask, and never after heldMsMax.
     const lastAskAfterMs = (b.asks.at(-1) as number) - firstAskAtMs;
     expect(lastAskAfterMs).toBeGreaterThan(LEASE_MS + retryMs);
