@@ -69,6 +69,12 @@ export const FAULT_DESCRIPTIONS = {
     label: "cancel",
     detail: (line) => `Injected: the device cancels run ${textOf(line, "run") ?? "?"}; it must end with agent_completed status cancelled.`,
   },
+  foreign_cancel: {
+    scope: "connection",
+    label: "foreign cancel",
+    detail: (line) =>
+      `Injected: a device of another user cancels ${textOf(line, "owner") ?? "?"}'s run ${textOf(line, "run") ?? "?"}: the server must refuse it as for an unknown run, and the run goes on.`,
+  },
   storm: {
     scope: "system",
     label: "reconnect storm",

@@ -318,7 +318,7 @@ export function runSimulation(scenario: Scenario, options: SimulationOptions): S
   const messageRandom = contentRandom.fork("messages");
   const messageOf =
     messageBytesNear === 0 ? undefined : () => multiByteText(messageRandom, { bytesMin: Math.floor(messageBytesNear * 0.99), bytesMax: messageBytesNear });
-  scheduleRunRequests(scenario, { time, agentRandom, faultPlan, devices, perRunScript: scripts.perRun, requests, trace, countFault, ...(messageOf === undefined ? {} : { messageOf }) });
+  scheduleRunRequests(scenario, { time, agentRandom, foreignCancelRandom: root.fork("foreign-cancels"), faultPlan, devices, perRunScript: scripts.perRun, requests, trace, countFault, ...(messageOf === undefined ? {} : { messageOf }) });
   const faults = createFaultInjector({
     scenario,
     managerLimits,

@@ -10,6 +10,8 @@ export interface ScheduleRunRequestsOptions {
   time: VirtualTime;
   /** The "agents" stream: device, script, start time and cancellation are drawn from it, in that order per run. */
   agentRandom: SimRandom;
+  /** The "foreign-cancels" stream: the foreign_cancel fault's draws, made only while its rate is above 0. */
+  foreignCancelRandom: SimRandom;
   faultPlan: FaultPlan;
   devices: readonly SimDevice[];
   /** Chooses (and maybe varies) the script of one run; see buildRunScripts. */
@@ -47,6 +49,7 @@ function scheduleRun(userId: string, runIndex: number, userDevices: readonly Sim
     trace({ kind: "request", user: userId, device: device.deviceId, request: requestId, script: scriptName });
     device.requestRun({ type: "start_agent", request_id: requestId, agent_type: "sim_agent", message: options.messageOf?.(userId, runIndex) ?? `Run ${runIndex + 1} for ${userId}`, scenario: scriptName });
   });
+  scheduleForeignCancel(request, atMs, options);
   if (!agentRandom.chance(options.faultPlan.cancelPerMille, 1000)) return;
   time.after(atMs + agentRandom.integer(50, 3_000), () => {
     // A run that completed already is cancelled too: a user may press cancel just as the run ends (the runtime must refuse it and change nothing).
@@ -54,5 +57,19 @@ function scheduleRun(userId: string, runIndex: number, userDevices: readonly Sim
     options.countFault("cancel");
     trace({ kind: "fault", fault: "cancel", device: device.deviceId, run: request.runId });
     device.cancel(request.runId);
+  });
+}
+
+/** The foreign_cancel fault (sim/faults/kinds/foreignCancel.ts) for one run: a device of another user cancels it. */
+function scheduleForeignCancel(request: RunRequest, atMs: number, options: ScheduleRunRequestsOptions): void {
+  const random = options.foreignCancelRandom;
+  const others = options.devices.filter((device) => device.userId !== request.userId);
+  if (options.faultPlan.foreignCancelPerMille === 0 || others.length === 0 || !random.chance(options.faultPlan.foreignCancelPerMille, 1000)) return;
+  const intruder = random.pick(others);
+  options.time.after(atMs + random.integer(50, 3_000), () => {
+    if (request.runId === null) return;
+    options.countFault("foreign_cancel");
+    options.trace({ kind: "fault", fault: "foreign_cancel", device: intruder.deviceId, run: request.runId, owner: request.userId });
+    intruder.cancel(request.runId);
   });
 }

@@ -11,6 +11,7 @@ import { feedDelay } from "./kinds/feedDelay.ts";
 import { feedReorder } from "./kinds/feedReorder.ts";
 import { binaryFrame } from "./kinds/binaryFrame.ts";
 import { claimAnswerLost } from "./kinds/claimAnswerLost.ts";
+import { foreignCancel } from "./kinds/foreignCancel.ts";
 import { unknownScript } from "./kinds/unknownScript.ts";
 import { flood } from "./kinds/flood.ts";
 import { oversizedFrame } from "./kinds/oversizedFrame.ts";
@@ -29,7 +30,7 @@ import { toolFailure } from "./kinds/toolFailure.ts";
 import { toolTimeout } from "./kinds/toolTimeout.ts";
 
 /** Every fault kind, in plan order (the order a seed draws their fields: append new kinds). */
-export const FAULT_KINDS = [drop, halfOpen, sendFailure, slowSocket, reconnect, storm, restart, toolFailure, toolTimeout, cancel, stopPongs, latencySpike, failover, instanceCrash, partition, feedDelay, feedReorder, resendStart, flood, oversizedFrame, binaryFrame, unknownScript, claimAnswerLost] as const;
+export const FAULT_KINDS = [drop, halfOpen, sendFailure, slowSocket, reconnect, storm, restart, toolFailure, toolTimeout, cancel, stopPongs, latencySpike, failover, instanceCrash, partition, feedDelay, feedReorder, resendStart, flood, oversizedFrame, binaryFrame, unknownScript, claimAnswerLost, foreignCancel] as const;
 
 /** A fault kind's name, as traces, fault counts and `faultSchedule` write it. */
 export type FaultKindName = (typeof FAULT_KINDS)[number]["name"];

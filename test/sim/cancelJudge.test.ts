@@ -2,8 +2,9 @@
  * The cancel judge (sim/settle/createCancelJudge.ts) on stand-in runtimes that do exactly
  * what a test says: quiet when a cancel ends the user's own active run at once and when a
  * cancel of anything else is refused; a finding for each wrong answer. (End to end, by
- * hand: a runtime refusing the cancel of an existing run fails golden-path seed 7, one
- * crashing on a completed run's cancel fails burst seed 3: docs/mutation.md, #1137, #1138.)
+ * hand: a runtime refusing the cancel of its own active run fails golden-path seed 7; one
+ * letting any user cancel any run fails tool-failures seed 4, whose foreign_cancel fault
+ * sends such cancels: docs/mutation.md, #1137, #1138.)
  */
 import { describe, expect, it } from "vitest";
 import type { CommandAnswer, ManagerCommand } from "../../server/manager/createConnectionManager.ts";

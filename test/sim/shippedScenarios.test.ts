@@ -93,6 +93,8 @@ describe("shipped scenarios", () => {
     expect(misbehaving["frame_too_big"]).toBe(misbehaving["fault oversized_frame"]);
     expect(misbehaving["fault unknown_script"]).toBeGreaterThan(0);
     expect(misbehaving["protocol_error"]).toBe((misbehaving["fault binary_frame"] ?? 0) + (misbehaving["fault unknown_script"] ?? 0));
+    // Other users' cancels of a run are sent (and refused: the cancel judge passes these seeds).
+    expect(countsOf("tool-failures.json")["fault foreign_cancel"]).toBeGreaterThan(0);
     // Lost claim answers are asked again: every start of multi-instance-churn starts (its seeds pass), and some answers were lost.
     expect(countsOf("multi-instance-churn.json")["fault claim_answer_lost"]).toBeGreaterThan(0);
     // More than 1024 events through one user's buffer: enough for its compaction to have to run.
