@@ -63,8 +63,9 @@ function scheduleRun(userId: string, runIndex: number, userDevices: readonly Sim
 /** The foreign_cancel fault (sim/faults/kinds/foreignCancel.ts) for one run: a device of another user cancels it. */
 function scheduleForeignCancel(request: RunRequest, atMs: number, options: ScheduleRunRequestsOptions): void {
   const random = options.foreignCancelRandom;
+  if (options.faultPlan.foreignCancelPerMille === 0) return;
   const others = options.devices.filter((device) => device.userId !== request.userId);
-  if (options.faultPlan.foreignCancelPerMille === 0 || others.length === 0 || !random.chance(options.faultPlan.foreignCancelPerMille, 1000)) return;
+  if (others.length === 0 || !random.chance(options.faultPlan.foreignCancelPerMille, 1000)) return;
   const intruder = random.pick(others);
   options.time.after(atMs + random.integer(50, 3_000), () => {
     if (request.runId === null) return;

@@ -10,7 +10,7 @@ import { agentScriptSchema } from "../../server/runtime/agentScript.ts";
 import { DEFAULT_RUNTIME_LIMITS } from "../../server/runtime/createAgentRuntime.ts";
 import { INJECTABLE_FAULT_NAMES } from "../faults/faultKinds.ts";
 import { PLAN_FIELDS, type FaultPlan } from "../faults/FaultPlan.ts";
-import { BROKER_FAULT_KINDS } from "../cluster/brokerFaultKinds.ts";
+import { CLUSTER_ONLY_RATE_FIELDS } from "../cluster/brokerFaultKinds.ts";
 import { CLUSTER_DEFAULTS, clusterSchema, INSTANCES_MAX } from "../cluster/clusterSchema.ts";
 
 const count = (min: number, max: number) =>
@@ -153,11 +153,9 @@ export const scenarioSchema = z
       context.addIssue({ code: "custom", path: ["faults", "reconnectDelayMsMin"], message: "must be <= reconnectDelayMsMax" });
     }
     if (typeof faults === "object" && scenario.instances < 2) {
-      for (const kind of BROKER_FAULT_KINDS) {
-        const rateField = kind.tick?.rateField;
-        if (rateField !== undefined && faults[rateField] > 0) context.addIssue({ code: "custom", path: ["faults", rateField], message: "needs instances >= 2 (a broker fault acts on several instances)" });
+      for (const rateField of CLUSTER_ONLY_RATE_FIELDS) {
+        if (((faults as Record<string, number>)[rateField] ?? 0) > 0) context.addIssue({ code: "custom", path: ["faults", rateField], message: "needs instances >= 2 (a broker fault acts on several instances)" });
       }
-      if (faults.claimAnswerLostPerMille > 0) context.addIssue({ code: "custom", path: ["faults", "claimAnswerLostPerMille"], message: "needs instances >= 2 (one instance makes no request claims)" });
     }
     const leaseMs = (scenario.cluster ?? CLUSTER_DEFAULTS).leaseMs;
     if (typeof faults === "object" && scenario.instances >= 2 && faults.partitionMs * 2 > leaseMs) {

@@ -278,9 +278,8 @@ export function createSelfReportAudit(clock: Clock, limits: ManagerLimits, optio
     }
     if (overSize && (closed?.kind !== "connection_closed" || closed.code !== CLOSE_CODES.messageTooBig)) report("limit", `${id}'s frame was too big and it was not closed with ${CLOSE_CODES.messageTooBig}`);
     if (binary && !overSize) {
-      const refusals = mine.filter((decision) => decision.kind === "protocol_error");
-      const codes = refusals.map((decision) => (decision.kind === "protocol_error" ? decision.code : "")).join(", ");
-      if (codes !== "bad_json") report("refusal", `${id} sent a binary frame (the protocol is text only) and got ${refusals.length === 0 ? "no protocol_error" : `protocol_error code(s) ${codes}`}, not one bad_json`);
+      const codes = mine.flatMap((decision) => (decision.kind === "protocol_error" ? [decision.code] : []));
+      if (codes.join() !== "bad_json") report("refusal", `${id} sent a binary frame (the protocol is text only) and got ${codes.length === 0 ? "no protocol_error" : `protocol_error code(s) ${codes.join(", ")}`}, not one bad_json`);
       if (closed !== undefined) report("refusal", `${id} was closed for a binary frame; a refused frame keeps its connection`);
     }
   }

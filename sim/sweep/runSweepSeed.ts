@@ -1,8 +1,8 @@
 /**
  * One seed of a sweep, as the main thread (`--jobs 1`) or a worker thread runs it: the
  * simulation, optionally a second run to compare trace hashes, and for a failing seed its
- * trace, the trace's hash and the first problem in one line. Pure apart from the simulation itself, so any thread gives the
- * same answer for the same seed.
+ * trace, the trace's hash and the first problem in one line. Pure apart from the simulation
+ * itself, so any thread gives the same answer for the same seed.
  */
 import { createHash } from "node:crypto";
 import type { PlantedBug } from "../bugZoo/PlantedBug.ts";
@@ -46,9 +46,8 @@ export function runSweepSeed(scenario: Scenario, seed: number, options: RunSweep
   let firstRun: { result: SimulationResult; traceSha256: string | null };
   let outcome: SweepSeedOutcome;
   if (options.checkDeterminism) {
-    const run = runHashed(scenario, seed, { ...plant, keepLines: false });
-    firstRun = run;
-    outcome = runHashed(scenario, seed, { ...plant, keepLines: false }).traceSha256 === run.traceSha256 ? run.result.outcome : "nondeterminism";
+    firstRun = runHashed(scenario, seed, { ...plant, keepLines: false });
+    outcome = runHashed(scenario, seed, { ...plant, keepLines: false }).traceSha256 === firstRun.traceSha256 ? firstRun.result.outcome : "nondeterminism";
   } else {
     firstRun = { result: runSimulation(scenario, { seed, ...plant }), traceSha256: null };
     outcome = firstRun.result.outcome;

@@ -12,12 +12,8 @@
  * the test releases them (a mock at the StreamBroker port, the seam the Redis broker plugs into).
  */
 import { describe, expect, test } from "vitest";
-import { createConnectionManager } from "../../server/manager/createConnectionManager.ts";
-import { createInProcessBroker } from "../../server/manager/createInProcessBroker.ts";
-import { ReplayBuffer } from "../../server/manager/ReplayBuffer.ts";
 import type { StreamBroker, StreamFollower } from "../../server/ports/streamBroker.ts";
-import { createVirtualTime } from "../../sim/core/createVirtualTime.ts";
-import { createScriptedSocket } from "./hardeningKit.ts";
+import { createScriptedSocket, createVirtualManager } from "./hardeningKit.ts";
 
 /** `inner` (a broker whose methods close over their state, as the in-process one's do), with every `read` held until `releaseReads()`. */
 function createDeferredReadBroker(inner: StreamBroker): StreamBroker & { releaseReads(): number } {
@@ -64,17 +60,9 @@ function createLaggingFeedBroker(inner: StreamBroker & { releaseReads(): number 
 }
 
 function world() {
-  const time = createVirtualTime({ startMs: 1_700_000_000_000 });
-  let next = 0;
-  const ids = { next: (prefix: string) => `${prefix}${(next += 1)}` };
-  const broker = createLaggingFeedBroker(
-    createDeferredReadBroker(
-      createInProcessBroker({ ids, replayEventsMax: 100, replayBytesMax: 1_000_000, createReplayStore: (bounds) => new ReplayBuffer(bounds), encodeEvent: (event) => JSON.stringify(event) }),
-    ),
-  );
-  const manager = createConnectionManager({ clock: time, scheduler: time, ids, broker });
-  const publish = () => manager.publish("u1", { type: "partial_result", run_id: "r-1", data: { agent_id: "a-1", content: "x" } });
-  return { broker, manager, publish };
+  let broker!: ReturnType<typeof createLaggingFeedBroker>;
+  const virtual = createVirtualManager({}, { wrapBroker: (inner) => (broker = createLaggingFeedBroker(createDeferredReadBroker(inner))) });
+  return { broker, manager: virtual.manager, publish: () => virtual.publish("u1") };
 }
 
 describe("a replay read answered later (shared broker)", () => {

@@ -11,8 +11,10 @@ import type { CheckerOptions } from "../../protocol/checker/CheckerOptions.ts";
 import { createConnectionManager, type ConnectionHandlers, type ConnectionManager } from "../../server/manager/createConnectionManager.ts";
 import type { ResumeRequest } from "../../server/manager/planResume.ts";
 import type { ManagerDecision } from "../../server/manager/ManagerDecision.ts";
-import type { ManagerLimits } from "../../server/manager/managerLimits.ts";
+import { createInProcessBroker } from "../../server/manager/createInProcessBroker.ts";
+import { resolveManagerLimits, type ManagerLimits } from "../../server/manager/managerLimits.ts";
 import type { IdSource } from "../../server/ports/idSource.ts";
+import type { StreamBroker } from "../../server/ports/streamBroker.ts";
 import type { SocketPort } from "../../server/ports/socketPort.ts";
 import { agentScriptSchema, type AgentScript } from "../../server/runtime/agentScript.ts";
 import { DEFAULT_SCRIPTS } from "../../server/runtime/defaultScripts.ts";
@@ -178,13 +180,19 @@ export interface VirtualManager {
   publish(userId: string, content?: string): void;
 }
 
-/** Creates a {@link VirtualManager} with `limits`. */
-export function createVirtualManager(limits: Partial<ManagerLimits> = {}): VirtualManager {
+/**
+ * Creates a {@link VirtualManager} with `limits`. `wrapBroker` puts a wrapper (a mock at the
+ * StreamBroker port: reads answered later, a lagging feed, kept followers) around the
+ * in-process broker the manager would make itself.
+ */
+export function createVirtualManager(limits: Partial<ManagerLimits> = {}, options: { wrapBroker?: (inner: StreamBroker) => StreamBroker } = {}): VirtualManager {
   const time = createVirtualTime({ startMs: 1_700_000_000_000 });
   let nextId = 0;
   const ids: IdSource = { next: (prefix) => `${prefix}${(nextId += 1)}` };
   const decisions: ManagerDecision[] = [];
-  const manager = createConnectionManager({ clock: time, scheduler: time, ids, limits, observer: { decision: (decision) => decisions.push(decision) } });
+  const resolved = resolveManagerLimits(limits);
+  const broker = options.wrapBroker?.(createInProcessBroker({ ids, replayEventsMax: resolved.replayEventsMax, replayBytesMax: resolved.replayBytesMax }));
+  const manager = createConnectionManager({ clock: time, scheduler: time, ids, limits, observer: { decision: (decision) => decisions.push(decision) }, ...(broker === undefined ? {} : { broker }) });
   return {
     manager,
     time,

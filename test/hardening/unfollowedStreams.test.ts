@@ -8,33 +8,31 @@
  * (a mock at the StreamBroker port, the seam the Redis broker plugs into).
  */
 import { describe, expect, test } from "vitest";
-import { createConnectionManager } from "../../server/manager/createConnectionManager.ts";
-import { createInProcessBroker } from "../../server/manager/createInProcessBroker.ts";
-import type { ManagerDecision } from "../../server/manager/ManagerDecision.ts";
-import type { BrokerEntry, StreamFollower } from "../../server/ports/streamBroker.ts";
-import { createVirtualTime } from "../../sim/core/createVirtualTime.ts";
-import { createScriptedSocket } from "./hardeningKit.ts";
+import type { BrokerEntry, StreamBroker, StreamFollower } from "../../server/ports/streamBroker.ts";
+import { createScriptedSocket, createVirtualManager } from "./hardeningKit.ts";
 
 const STREAM_IDLE_MS = 1_000;
 
 function world() {
-  const time = createVirtualTime({ startMs: 1_700_000_000_000 });
-  let next = 0;
-  const ids = { next: (prefix: string) => `${prefix}${(next += 1)}` };
-  const inner = createInProcessBroker({ ids, replayEventsMax: 100, replayBytesMax: 1_000_000 });
+  let inner!: StreamBroker;
   /** Every follower the manager handed the broker, oldest first, per user. */
   const followers = new Map<string, StreamFollower[]>();
-  const broker = {
-    ...inner,
-    follow(userId: string, follower: StreamFollower) {
-      followers.set(userId, [...(followers.get(userId) ?? []), follower]);
-      inner.follow(userId, follower);
+  const virtual = createVirtualManager(
+    { streamIdleMs: STREAM_IDLE_MS },
+    {
+      wrapBroker: (broker) => {
+        inner = broker;
+        return {
+          ...broker,
+          follow(userId, follower) {
+            followers.set(userId, [...(followers.get(userId) ?? []), follower]);
+            broker.follow(userId, follower);
+          },
+        };
+      },
     },
-  };
-  const decisions: ManagerDecision[] = [];
-  const manager = createConnectionManager({ clock: time, scheduler: time, ids, broker, limits: { streamIdleMs: STREAM_IDLE_MS }, observer: { decision: (decision) => decisions.push(decision) } });
-  const publish = (userId: string) => manager.publish(userId, { type: "partial_result", run_id: "r-1", data: { agent_id: "a-1", content: "x" } });
-  return { time, inner, manager, followers, decisions, publish };
+  );
+  return { time: virtual.time, inner, manager: virtual.manager, followers, decisions: virtual.decisions, publish: (userId: string) => virtual.publish(userId) };
 }
 
 describe("the in-process broker and a stream it does not follow", () => {

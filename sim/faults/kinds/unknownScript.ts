@@ -11,7 +11,7 @@
 import { connectionFaultKind } from "../FaultKind.ts";
 
 /** The script name asked for: no shipped or generated script has it. */
-export const UNKNOWN_SCRIPT_NAME = "no-such-script";
+const UNKNOWN_SCRIPT_NAME = "no-such-script";
 
 /** One `start_agent` of an unknown script: the server must refuse it and keep the connection. */
 export const unknownScript = connectionFaultKind({
